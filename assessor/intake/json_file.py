@@ -1,0 +1,115 @@
+"""Reading an application from JSON, with every problem named by its path, in zh or en.
+
+JSON numbers are read as exact decimals, so money written as `1050000000.50` is never rounded
+through a binary float on its way in.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ..i18n import has, t
+from ..model import Application
+
+MAX_APPLICATION_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with an input, at a path such as `existing_sites[1].seats`."""
+
+    path: str
+    key: str
+    values: dict[str, Any]
+
+    def message(self, lang: str = "zh") -> str:
+        key = f"errors.input.{self.key}" if has(f"errors.input.{self.key}", lang) else "errors.input.other"
+        try:
+            return t(key, lang, **self.values)
+        except KeyError:  # a message whose context pydantic did not supply
+            return t("errors.input.other", lang, detail=self.values.get("detail", ""))
+
+    def line(self, lang: str = "zh") -> str:
+        return f"{self.path}: {self.message(lang)}"
+
+
+class ApplicationError(ValueError):
+    """An input that is not a valid application; carries every problem found."""
+
+    def __init__(self, problems: list[Problem], source: str = ""):
+        self.problems = problems
+        self.source = source
+        super().__init__("\n".join(p.line("en") for p in problems))
+
+    def lines(self, lang: str = "zh") -> list[str]:
+        return [p.line(lang) for p in self.problems]
+
+
+def format_loc(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif isinstance(part, str) and (part.startswith("function-") or part in {"json-or-python[json=int,python=int]"}):
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(top level)"
+
+
+def problems_from(error: ValidationError) -> list[Problem]:
+    problems = []
+    for err in error.errors(include_url=False):
+        ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+        raw = err.get("input")
+        shown = raw if isinstance(raw, (str, int, float, bool)) or raw is None else type(raw).__name__
+        values = ctx | {"input": str(shown)[:80], "detail": err["msg"]}
+        problems.append(Problem(format_loc(err["loc"]), err["type"], values))
+    return problems
+
+
+def parse_application(data: str | bytes | dict[str, Any], today: date | None = None, source: str = "") -> Application:
+    """Validate an application from JSON text or an already-parsed mapping."""
+    if isinstance(data, (str, bytes)):
+        if len(data) > MAX_APPLICATION_BYTES:
+            raise ApplicationError([Problem("(file)", "too_large", {"limit": MAX_APPLICATION_BYTES // (1024 * 1024)})], source)
+        try:
+            data = json.loads(data, parse_float=Decimal)
+        except UnicodeDecodeError:
+            raise ApplicationError([Problem("(file)", "not_utf8", {})], source) from None
+        except json.JSONDecodeError as exc:
+            raise ApplicationError([Problem("(file)", "not_json", {"line": exc.lineno, "column": exc.colno, "detail": exc.msg})], source) from None
+        except RecursionError:
+            raise ApplicationError([Problem("(file)", "not_json", {"line": 0, "column": 0, "detail": "nested too deeply"})], source) from None
+    if not isinstance(data, dict):
+        raise ApplicationError([Problem("(top level)", "not_object", {})], source)
+    try:
+        return Application.model_validate(data, context={"today": today or date.today()})
+    except ValidationError as exc:
+        raise ApplicationError(problems_from(exc), source) from None
+    except RecursionError:
+        raise ApplicationError([Problem("(file)", "not_json", {"line": 0, "column": 0, "detail": "nested too deeply"})], source) from None
+
+
+def load_application(path: str | Path, today: date | None = None) -> Application:
+    """Read and validate an application file."""
+    file = Path(path)
+    try:
+        if file.stat().st_size > MAX_APPLICATION_BYTES:
+            raise ApplicationError([Problem("(file)", "too_large", {"limit": MAX_APPLICATION_BYTES // (1024 * 1024)})], str(file))
+        raw = file.read_bytes()
+    except OSError as exc:
+        raise ApplicationError([Problem("(file)", "unreadable", {"file": str(file), "detail": exc.strerror or str(exc)})], str(file)) from None
+    return parse_application(raw, today=today, source=str(file))
+
+
+def dump_application(application: Application) -> str:
+    """The application as indented JSON, the same shape `parse_application` reads."""
+    return json.dumps(application.model_dump(mode="json", exclude_defaults=False), ensure_ascii=False, indent=2) + "\n"

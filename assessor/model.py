@@ -1,0 +1,415 @@
+"""The application: every fact section 四 of the 2010 notice asks about.
+
+Money is exact `Decimal`; a binary float is refused rather than rounded. Dates are dates.
+Dates of past events may not lie after "today", which callers pass as validation context
+(`{"today": date}`) so that tests and batch runs stay deterministic.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from bisect import bisect_left
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# ---------------------------------------------------------------- scalar types
+
+
+class Unit(StrEnum):
+    """Units premium may be stated in; each is an exact power of ten of 元."""
+
+    YUAN = "元"
+    WAN = "万元"
+    YI = "亿元"
+
+    @property
+    def yuan(self) -> Decimal:
+        return _UNIT_IN_YUAN[self]
+
+
+_UNIT_IN_YUAN = {Unit.YUAN: Decimal(1), Unit.WAN: Decimal(10_000), Unit.YI: Decimal(100_000_000)}
+
+
+def _no_float(value: Any) -> Any:
+    # A binary float cannot hold most decimal amounts exactly; refusing it keeps money exact.
+    if isinstance(value, float):
+        raise PydanticCustomError("money_float", "money must be a decimal string or an integer, not a binary float")
+    if isinstance(value, str):
+        value = value.strip()
+        if not re.fullmatch(r"-?\d+(\.\d+)?", value):
+            raise PydanticCustomError("money_format", "money must be written as digits with an optional decimal point")
+    return value
+
+
+def _non_negative(value: Decimal) -> Decimal:
+    if value < 0:
+        raise PydanticCustomError("money_negative", "amount must not be negative")
+    return value
+
+
+Money = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_non_negative)]
+
+
+def _today(info: ValidationInfo) -> date:
+    context = info.context or {}
+    return context.get("today") or date.today()
+
+
+def _not_future(value: date, info: ValidationInfo) -> date:
+    today = _today(info)
+    if value > today:
+        raise PydanticCustomError(
+            "date_in_future", "date {value} lies after today ({today})", {"value": value.isoformat(), "today": today.isoformat()}
+        )
+    return value
+
+
+PastDate = Annotated[date, AfterValidator(_not_future)]
+
+
+def _parse_month(value: Any) -> Any:
+    if isinstance(value, str):
+        match = re.fullmatch(r"(\d{4})-(\d{2})(?:-01)?", value.strip())
+        if not match:
+            raise PydanticCustomError("month_format", "month must be written YYYY-MM")
+        year, month = int(match[1]), int(match[2])
+        if not 1 <= month <= 12:
+            raise PydanticCustomError("month_format", "month must be written YYYY-MM")
+        return date(year, month, 1)
+    if isinstance(value, date):
+        if value.day != 1:
+            raise PydanticCustomError("month_format", "month must be written YYYY-MM")
+        return value
+    return value
+
+
+# A month is held as its first day, and written back that way (YYYY-MM-01), which also reads.
+Month = Annotated[date, BeforeValidator(_parse_month), AfterValidator(_not_future)]
+
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+PhoneNumber = Annotated[str, Field(pattern=r"^\+?[0-9][0-9\- ]{2,19}$")]
+
+# GB 32100-2015: 18 characters from a 31-symbol alphabet; the last is a weighted check digit.
+_CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The check character GB 32100-2015 assigns to the first 17 characters of a code."""
+    total = sum(_CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
+    return _CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def _valid_credit_code(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 18:
+        raise PydanticCustomError("credit_code_length", "a unified social credit code has 18 characters, not {n}", {"n": len(code)})
+    bad = [c for c in code if c not in _CREDIT_ALPHABET]
+    if bad:
+        raise PydanticCustomError("credit_code_chars", "character {char} is not allowed in a unified social credit code", {"char": bad[0]})
+    if credit_code_check_char(code[:17]) != code[17]:
+        raise PydanticCustomError(
+            "credit_code_check", "check digit should be {expected}, not {actual}", {"expected": credit_code_check_char(code[:17]), "actual": code[17]}
+        )
+    return code
+
+
+CreditCode = Annotated[str, AfterValidator(_valid_credit_code)]
+
+
+class InsurerType(StrEnum):
+    PROPERTY_CASUALTY = "property_casualty"
+    LIFE = "life"
+    OTHER = "other"
+
+
+class ApplicationType(StrEnum):
+    NEW_SITE = "new_site"
+    RELOCATION = "relocation"
+
+
+class ComplaintStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+# ---------------------------------------------------------------- parts
+
+
+class Evidence(Strict):
+    """A document that backs a claim; the SHA-256 pins its exact content."""
+
+    document: ShortText
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+
+
+class Applicant(Strict):
+    name: ShortText
+    credit_code: CreditCode
+    insurer_type: InsurerType
+    telemarketing_approved: bool = Field(description="approved to sell telemarketing-exclusive products")
+    telemarketing_approval_ref: ShortText | None = None
+    application_type: ApplicationType = ApplicationType.NEW_SITE
+    contact_person: ShortText | None = None
+    contact_phone: PhoneNumber | None = None
+
+    @model_validator(mode="after")
+    def _approval_has_reference(self) -> Applicant:
+        if self.telemarketing_approved and not self.telemarketing_approval_ref:
+            raise PydanticCustomError("approval_ref_missing", "an approval to sell telemarketing-exclusive products needs its reference")
+        return self
+
+
+class CentralizedSelling(Strict):
+    since: PastDate = Field(description="date centralized selling of telemarketing-exclusive products began")
+    evidence: list[Evidence] = []
+
+
+class LedgerRow(Strict):
+    month: Month
+    product_code: ShortText
+    telemarketing_exclusive: bool
+    premium: Money
+    unit: Unit = Unit.YUAN
+
+    @property
+    def premium_yuan(self) -> Decimal:
+        return self.premium * _UNIT_IN_YUAN[self.unit]
+
+
+class DeclaredTotal(Strict):
+    """A cumulative premium stated by the applicant, standing in where no ledger is given."""
+
+    amount: Money
+    unit: Unit = Unit.YUAN
+    as_of: PastDate = Field(description="the date the declared total runs up to")
+    evidence: list[Evidence] = []
+
+    @property
+    def amount_yuan(self) -> Decimal:
+        return self.amount * self.unit.yuan
+
+
+class Premiums(Strict):
+    ledger: list[LedgerRow] = []
+    declared_total: DeclaredTotal | None = None
+
+    # Telemarketing-exclusive premium by month, sorted, with running sums: any window's total
+    # is then two bisections, however long the ledger.
+    _months: list[date] = PrivateAttr(default_factory=list)
+    _running: list[Decimal] = PrivateAttr(default_factory=list)
+    _other_rows: int = PrivateAttr(default=0)
+
+    def model_post_init(self, context: Any) -> None:
+        rows = sorted((r.month, r.premium_yuan) for r in self.ledger if r.telemarketing_exclusive)
+        running, total = [Decimal(0)], Decimal(0)
+        for _, amount in rows:
+            total += amount
+            running.append(total)
+        self._months = [month for month, _ in rows]
+        self._running = running
+        self._other_rows = len(self.ledger) - len(rows)
+
+    def exclusive_between(self, first: date | None, before: date) -> tuple[Decimal, int, int]:
+        """Exclusive premium of ledger months in [first, before), and the row counts outside it
+        on each side: (total, rows before `first`, rows from `before` on)."""
+        lo = bisect_left(self._months, first) if first is not None else 0
+        hi = max(bisect_left(self._months, before), lo)
+        return self._running[hi] - self._running[lo], lo, len(self._months) - hi
+
+    @property
+    def other_product_rows(self) -> int:
+        return self._other_rows
+
+
+class ExistingSite(Strict):
+    id: ShortText
+    name: ShortText
+    city: ShortText
+    address: Text
+    approval_ref: ShortText | None = None
+    approval_date: PastDate | None = None
+    seats: Annotated[int, Field(ge=0, le=100_000)]
+
+
+class TeamMember(Strict):
+    name: ShortText
+    role: ShortText
+    employing_unit: ShortText
+
+
+class ProposedSite(Strict):
+    city: ShortText
+    address: Text
+    planned_seats: Annotated[int, Field(ge=0, le=100_000)]
+    planned_opening: date | None = None
+    inbound_numbers: list[PhoneNumber] = []
+    outbound_numbers: list[PhoneNumber] = []
+    management_team: list[TeamMember] = []
+    core_system: ShortText | None = None
+    products: list[ShortText] = []
+
+
+class ApprovedProduct(Strict):
+    code: ShortText
+    name: ShortText | None = None
+    approval_ref: ShortText | None = None
+
+
+class Company(Strict):
+    nationwide_numbers: list[PhoneNumber] = []
+    approved_products: list[ApprovedProduct] = []
+
+
+class Complaint(Strict):
+    date: PastDate
+    summary: Text
+    seriously_harmed_consumers: bool
+    major_social_impact: bool
+    status: ComplaintStatus = ComplaintStatus.OPEN
+    resolved_on: PastDate | None = None
+    source: ShortText | None = None
+
+    @model_validator(mode="after")
+    def _resolved_after_incident(self) -> Complaint:
+        if self.resolved_on is not None and self.resolved_on < self.date:
+            raise PydanticCustomError(
+                "end_before_start", "resolved_on ({end}) lies before the incident date ({start})", {"end": self.resolved_on.isoformat(), "start": self.date.isoformat()}
+            )
+        return self
+
+
+class Violation(Strict):
+    decision_date: PastDate
+    authority: ShortText
+    decision_number: ShortText | None = None
+    kind: ShortText
+    summary: Text
+
+
+class ComplaintRecord(Strict):
+    incidents: list[Complaint] = []
+    attested_complete: bool = Field(False, description="the applicant attests that the list is complete")
+
+
+class ViolationRecord(Strict):
+    records: list[Violation] = []
+    attested_complete: bool = Field(False, description="the applicant attests that the list is complete")
+
+
+class Attestation(Strict):
+    attested: bool | None = Field(None, description="true: attested; false: not in place; null: not yet answered")
+    description: str = Field("", max_length=2000)
+    evidence: list[Evidence] = []
+
+
+def _blank() -> Attestation:
+    return Attestation()
+
+
+class StaffUnification(Strict):
+    head_office_team: Attestation = Field(default_factory=_blank)
+
+
+class SystemsUnification(Strict):
+    call_access: Attestation = Field(default_factory=_blank)
+    equipment: Attestation = Field(default_factory=_blank)
+    data_storage: Attestation = Field(default_factory=_blank)
+    process_control: Attestation = Field(default_factory=_blank)
+
+
+class NumbersUnification(Strict):
+    nationwide_numbers: Attestation = Field(default_factory=_blank)
+
+
+class ProductsUnification(Strict):
+    approved_products_only: Attestation = Field(default_factory=_blank)
+
+
+class OperationsUnification(Strict):
+    process_and_customer_info: Attestation = Field(default_factory=_blank)
+    underwriting_risk_control: Attestation = Field(default_factory=_blank)
+    sales_service_scripts: Attestation = Field(default_factory=_blank)
+    quality_monitoring: Attestation = Field(default_factory=_blank)
+    accounting_finance: Attestation = Field(default_factory=_blank)
+    recruitment_training: Attestation = Field(default_factory=_blank)
+
+
+class Unifications(Strict):
+    staff: StaffUnification = Field(default_factory=StaffUnification)
+    systems: SystemsUnification = Field(default_factory=SystemsUnification)
+    numbers: NumbersUnification = Field(default_factory=NumbersUnification)
+    products: ProductsUnification = Field(default_factory=ProductsUnification)
+    operations: OperationsUnification = Field(default_factory=OperationsUnification)
+
+
+# ---------------------------------------------------------------- the application
+
+
+class Application(Strict):
+    """One application to open (or move) a telemarketing call site."""
+
+    applicant: Applicant
+    centralized_selling: CentralizedSelling | None = None
+    premiums: Premiums = Field(default_factory=Premiums)
+    existing_sites: list[ExistingSite] = []
+    proposed_site: ProposedSite
+    company: Company = Field(default_factory=Company)
+    complaints: ComplaintRecord = Field(default_factory=ComplaintRecord)
+    violations: ViolationRecord = Field(default_factory=ViolationRecord)
+    unifications: Unifications = Field(default_factory=Unifications)
+
+    @field_validator("existing_sites")
+    @classmethod
+    def _unique_site_ids(cls, sites: list[ExistingSite]) -> list[ExistingSite]:
+        seen: set[str] = set()
+        for site in sites:
+            if site.id in seen:
+                raise PydanticCustomError("duplicate_site_id", "site id {id} appears twice", {"id": site.id})
+            seen.add(site.id)
+        return sites
+
+    @model_validator(mode="after")
+    def _declared_total_after_start(self) -> Application:
+        total = self.premiums.declared_total
+        if total is not None and self.centralized_selling is not None and total.as_of < self.centralized_selling.since:
+            raise PydanticCustomError(
+                "end_before_start",
+                "premiums.declared_total.as_of ({end}) lies before centralized selling began ({start})",
+                {"end": total.as_of.isoformat(), "start": self.centralized_selling.since.isoformat()},
+            )
+        return self
+
+
+def month_end(month: date) -> date:
+    """The last day of the month that `month` falls in."""
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def first_uncounted_month(as_of: date) -> date:
+    """The first month whose premium does not count on `as_of`: a month counts once it has ended."""
+    if as_of == month_end(as_of):
+        return date(as_of.year + as_of.month // 12, as_of.month % 12 + 1, 1)
+    return as_of.replace(day=1)

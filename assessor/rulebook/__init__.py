@@ -1,0 +1,219 @@
+"""The rulebook: the notice's criteria as data, and a strict loader for it.
+
+A rulebook file is TOML. The loader refuses unknown keys (pydantic, `extra="forbid"`) and
+duplicate keys (TOML itself), and its errors name the file and the key.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+RULEBOOK_DIR = Path(__file__).parent
+DEFAULT_RULEBOOK = RULEBOOK_DIR / "notice-2010.toml"
+
+CriterionKind = Literal["min_duration", "min_sum", "min_count_per_site", "no_event_in_window", "checklist", "contained_in"]
+ApplicationKind = Literal["new_site", "relocation"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Bilingual(_Strict):
+    zh: str
+    en: str
+
+    def in_(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class ReadingDef(_Strict):
+    default: str
+    clause: str
+    zh: str
+    en: str
+    options: dict[str, Bilingual]
+
+    @model_validator(mode="after")
+    def _default_is_an_option(self) -> ReadingDef:
+        if self.default not in self.options:
+            raise ValueError(f"default {self.default!r} is not one of its options {sorted(self.options)}")
+        return self
+
+
+class Scope(_Strict):
+    clause: str
+    insurer_types: list[str]
+    requires_telemarketing_approval: bool
+    text: str
+    relocation_note_zh: str
+    relocation_note_en: str
+
+
+class MinDuration(_Strict):
+    start: str
+    years: int = Field(ge=1)
+
+
+class MinSum(_Strict):
+    measure: Literal["cumulative_premium"]
+    threshold: Decimal
+    unit: Literal["yuan"]
+
+
+class MinCountPerSite(_Strict):
+    sites: Literal["existing_sites", "proposed_site"]
+    threshold: int = Field(ge=1)
+
+
+class NoEventInWindow(_Strict):
+    events: Literal["complaints", "violations"]
+    window_years: int = Field(ge=1)
+
+
+class Checklist(_Strict):
+    group: str
+    items: list[str] = Field(min_length=1)
+    requires: list[str] = []
+
+
+class ContainedIn(_Strict):
+    items: list[str] = Field(min_length=1)
+    within: str
+    group: str
+    attested: list[str] = []
+
+
+_PARAMS: dict[str, type[_Strict]] = {
+    "min_duration": MinDuration,
+    "min_sum": MinSum,
+    "min_count_per_site": MinCountPerSite,
+    "no_event_in_window": NoEventInWindow,
+    "checklist": Checklist,
+    "contained_in": ContainedIn,
+}
+
+
+class Criterion(_Strict):
+    id: str
+    clause: str
+    title_zh: str
+    title_en: str
+    text: str
+    kind: CriterionKind
+    applies_to: list[ApplicationKind] = Field(min_length=1)
+    readings: list[str] = []
+    params: MinDuration | MinSum | MinCountPerSite | NoEventInWindow | Checklist | ContainedIn
+
+    @model_validator(mode="before")
+    @classmethod
+    def _params_of_kind(cls, data: Any) -> Any:
+        # Parse params with the model of the declared kind, so an error names the right keys.
+        if isinstance(data, dict) and isinstance(data.get("params"), dict) and data.get("kind") in _PARAMS:
+            data = dict(data, params=_PARAMS[data["kind"]].model_validate(data["params"]))
+        return data
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+
+class Rulebook(_Strict):
+    id: str
+    version: int = Field(ge=1)
+    version_date: date
+    title_zh: str
+    title_en: str
+    issuer_zh: str
+    issuer_en: str
+    issued_on: date
+    effective_from: date
+    document_number: str
+    successor_authority_zh: str
+    successor_authority_en: str
+    currency_notice_zh: str
+    currency_notice_en: str
+    scope: Scope
+    conventions: dict[str, Bilingual]
+    readings: dict[str, ReadingDef]
+    criteria: list[Criterion] = Field(min_length=1)
+    items: dict[str, dict[str, Bilingual]]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rulebook:
+        ids = [c.id for c in self.criteria]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"criterion ids appear twice: {sorted(dupes)}")
+        for criterion in self.criteria:
+            for reading in criterion.readings:
+                if reading not in self.readings:
+                    raise ValueError(f"criterion {criterion.id} names unknown reading {reading!r}")
+            params = criterion.params
+            if isinstance(params, (Checklist, ContainedIn)):
+                names = params.items if isinstance(params, Checklist) else params.attested
+                for name in names:
+                    if name not in self.items.get(params.group, {}):
+                        raise ValueError(f"criterion {criterion.id} names unknown item {params.group}.{name}")
+        return self
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+    def default_readings(self) -> dict[str, str]:
+        return {key: reading.default for key, reading in self.readings.items()}
+
+
+class RulebookError(Exception):
+    """A rulebook file that cannot be used; the message names the file and the key."""
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in _PARAMS:  # pydantic names the union branch; the file has no such key
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path or "(top level)"
+
+
+def parse_rulebook(text: str, source: str = "<rulebook>") -> Rulebook:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RulebookError(f"{source}: not valid TOML: {exc}") from None
+    try:
+        return Rulebook.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{source}: {_key_path(err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise RulebookError("\n".join(lines)) from None
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: Path, mtime: float) -> Rulebook:
+    return parse_rulebook(path.read_text(encoding="utf-8"), str(path))
+
+
+def load_rulebook(path: str | Path | None = None) -> Rulebook:
+    """Load and check a rulebook file; the 2010 notice by default."""
+    file = Path(path) if path is not None else DEFAULT_RULEBOOK
+    try:
+        mtime = file.stat().st_mtime
+    except OSError as exc:
+        raise RulebookError(f"{file}: cannot be read: {exc.strerror}") from None
+    return _load_cached(file.resolve(), mtime)

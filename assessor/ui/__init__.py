@@ -1,0 +1,1 @@
+"""Streamlit pages: each reads st.session_state, calls the core, and draws."""
