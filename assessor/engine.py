@@ -251,7 +251,7 @@ def resolve_readings(rulebook: Rulebook, readings: Mapping[str, str] | None = No
 
 def canonical_application_json(application: Application) -> str:
     """The application as canonical JSON: schema field order, no whitespace, UTF-8 text."""
-    return application.model_dump_json()
+    return application.canonical_json()
 
 
 def fingerprint(application: Application, rulebook: Rulebook, readings: Mapping[str, str], as_of: date) -> str:

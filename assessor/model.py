@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -51,13 +52,16 @@ class Unit(StrEnum):
 _UNIT_IN_YUAN = {Unit.YUAN: Decimal(1), Unit.WAN: Decimal(10_000), Unit.YI: Decimal(100_000_000)}
 
 
+_MONEY_TEXT = re.compile(r"-?\d+(\.\d+)?")
+
+
 def _no_float(value: Any) -> Any:
     # A binary float cannot hold most decimal amounts exactly; refusing it keeps money exact.
     if isinstance(value, float):
         raise PydanticCustomError("money_float", "money must be a decimal string or an integer, not a binary float")
     if isinstance(value, str):
         value = value.strip()
-        if not re.fullmatch(r"-?\d+(\.\d+)?", value):
+        if not _MONEY_TEXT.fullmatch(value):
             raise PydanticCustomError("money_format", "money must be written as digits with an optional decimal point")
     return value
 
@@ -72,8 +76,13 @@ Money = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_non_negat
 
 
 def _today(info: ValidationInfo) -> date:
-    context = info.context or {}
-    return context.get("today") or date.today()
+    context = info.context
+    if context is None:
+        return date.today()
+    today = context.get("today")
+    if today is None:
+        today = context["today"] = date.today()  # once per validation, not once per date
+    return today
 
 
 def _not_future(value: date, info: ValidationInfo) -> date:
@@ -88,15 +97,15 @@ def _not_future(value: date, info: ValidationInfo) -> date:
 PastDate = Annotated[date, AfterValidator(_not_future)]
 
 
+_MONTH_TEXT = re.compile(r"(\d{4})-(\d{2})(?:-01)?")
+
+
 def _parse_month(value: Any) -> Any:
     if isinstance(value, str):
-        match = re.fullmatch(r"(\d{4})-(\d{2})(?:-01)?", value.strip())
-        if not match:
+        match = _MONTH_TEXT.fullmatch(value.strip())
+        if not match or not 1 <= int(match[2]) <= 12:
             raise PydanticCustomError("month_format", "month must be written YYYY-MM")
-        year, month = int(match[1]), int(match[2])
-        if not 1 <= month <= 12:
-            raise PydanticCustomError("month_format", "month must be written YYYY-MM")
-        return date(year, month, 1)
+        return date(int(match[1]), int(match[2]), 1)
     if isinstance(value, date):
         if value.day != 1:
             raise PydanticCustomError("month_format", "month must be written YYYY-MM")
@@ -218,9 +227,7 @@ class Premiums(Strict):
 
     # Telemarketing-exclusive premium by month, sorted, with running sums: any window's total
     # is then two bisections, however long the ledger.
-    _months: list[date] = PrivateAttr(default_factory=list)
-    _running: list[Decimal] = PrivateAttr(default_factory=list)
-    _other_rows: int = PrivateAttr(default=0)
+    _index: LedgerIndex | None = PrivateAttr(default=None)
 
     def model_post_init(self, context: Any) -> None:
         rows = sorted((r.month, r.premium_yuan) for r in self.ledger if r.telemarketing_exclusive)
@@ -228,20 +235,27 @@ class Premiums(Strict):
         for _, amount in rows:
             total += amount
             running.append(total)
-        self._months = [month for month, _ in rows]
-        self._running = running
-        self._other_rows = len(self.ledger) - len(rows)
+        self._index = LedgerIndex([month for month, _ in rows], running, len(self.ledger) - len(rows))
 
     def exclusive_between(self, first: date | None, before: date) -> tuple[Decimal, int, int]:
         """Exclusive premium of ledger months in [first, before), and the row counts outside it
         on each side: (total, rows before `first`, rows from `before` on)."""
-        lo = bisect_left(self._months, first) if first is not None else 0
-        hi = max(bisect_left(self._months, before), lo)
-        return self._running[hi] - self._running[lo], lo, len(self._months) - hi
+        index = self.__pydantic_private__["_index"]  # direct: pydantic's private-attribute lookup is slow
+        months = index.months
+        lo = bisect_left(months, first) if first is not None else 0
+        hi = max(bisect_left(months, before), lo)
+        return index.running[hi] - index.running[lo], lo, len(months) - hi
 
     @property
     def other_product_rows(self) -> int:
-        return self._other_rows
+        return self.__pydantic_private__["_index"].other_rows
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerIndex:
+    months: list[date]
+    running: list[Decimal]
+    other_rows: int
 
 
 class ExistingSite(Strict):
@@ -380,6 +394,16 @@ class Application(Strict):
     complaints: ComplaintRecord = Field(default_factory=ComplaintRecord)
     violations: ViolationRecord = Field(default_factory=ViolationRecord)
     unifications: Unifications = Field(default_factory=Unifications)
+
+    _canonical_json: str | None = PrivateAttr(default=None)
+
+    def canonical_json(self) -> str:
+        """The application as canonical JSON (schema field order, no whitespace), made once:
+        the model is frozen, so it cannot go stale, and what-if runs re-assess the same object."""
+        private = self.__pydantic_private__  # direct: pydantic's private-attribute lookup is slow
+        if private["_canonical_json"] is None:
+            private["_canonical_json"] = self.model_dump_json()
+        return private["_canonical_json"]
 
     @field_validator("existing_sites")
     @classmethod

@@ -68,6 +68,8 @@ def problems_from(error: ValidationError) -> list[Problem]:
     problems = []
     for err in error.errors(include_url=False):
         ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+        if "expected" in ctx:  # pydantic writes "'a', 'b' or 'c'" in English; keep only the choices
+            ctx["expected"] = ctx["expected"].replace(" or ", ", ")
         raw = err.get("input")
         shown = raw if isinstance(raw, (str, int, float, bool)) or raw is None else type(raw).__name__
         values = ctx | {"input": str(shown)[:80], "detail": err["msg"]}
