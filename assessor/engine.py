@@ -459,14 +459,14 @@ def _attestation_parts(app: Application, rulebook: Rulebook, group: str, names: 
             status = Status.INSUFFICIENT_EVIDENCE
         else:
             status = Status.MET
-        label = rulebook.items[group][name]
-        parts.append(Part(f"{group}.{name}", {"zh": label.zh, "en": label.en}, status, None, tuple(a.evidence)))
+        parts.append(Part(f"{group}.{name}", rulebook.item_label(group, name), status, None, tuple(a.evidence)))
     return tuple(parts)
 
 
 def _summarize_parts(parts: tuple[Part, ...], missing_facts: list[str], key: str, values: dict[str, Any], measured: Quantity, threshold: Quantity) -> _Outcome:
     status = worst([part.status for part in parts] + [Status.INSUFFICIENT_EVIDENCE] * bool(missing_facts))
-    evidence = tuple(dict.fromkeys(e for part in parts for e in part.evidence))
+    # Keyed by plain tuples: hashing pydantic models is slow, and equal documents are one document.
+    evidence = tuple({(e.document, e.sha256): e for part in parts for e in part.evidence}.values())
     missing = tuple(part.key for part in parts if part.status is not Status.MET and part.status is not Status.NOT_MET) + tuple(missing_facts)
     failing = [part.label for part in parts if part.status is not Status.MET]
     values = values | {

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 RULEBOOK_DIR = Path(__file__).parent
 DEFAULT_RULEBOOK = RULEBOOK_DIR / "notice-2010.toml"
@@ -162,6 +162,15 @@ class Rulebook(_Strict):
                     if name not in self.items.get(params.group, {}):
                         raise ValueError(f"criterion {criterion.id} names unknown item {params.group}.{name}")
         return self
+
+    _item_labels: dict[tuple[str, str], dict[str, str]] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any) -> None:
+        self._item_labels = {(group, name): {"zh": label.zh, "en": label.en} for group, items in self.items.items() for name, label in items.items()}
+
+    def item_label(self, group: str, name: str) -> dict[str, str]:
+        """The zh/en label of an attested sub-item, such as ("systems", "call_access")."""
+        return self.__pydantic_private__["_item_labels"][(group, name)]
 
     def criterion(self, criterion_id: str) -> Criterion:
         for criterion in self.criteria:
