@@ -1,0 +1,424 @@
+"""The case register: drafts with every saved version, and the screening runs, in one database.
+
+SQLite by default (a file under `$ASSESSOR_DATA_DIR`, else `./data`); any SQLAlchemy URL in
+`$ASSESSOR_DATABASE_URL`, or passed to `CaseStore(url)`, overrides it, so PostgreSQL works too.
+
+What a draft holds is whatever the user typed, as a JSON-able dict. It may well be an invalid
+application: the register keeps it as typed and never validates it, so a mistake is never lost.
+
+Every save is one transaction. On SQLite the register runs in WAL mode with `synchronous=FULL`
+and takes the write lock at the start of a save (`BEGIN IMMEDIATE`), so two app processes on
+one file never both claim the same version number, and a process killed mid-save leaves the
+last committed version intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from .i18n import has, t
+from .model import Application
+
+DATA_DIR_ENV = "ASSESSOR_DATA_DIR"
+DATABASE_URL_ENV = "ASSESSOR_DATABASE_URL"
+DEFAULT_FILE_NAME = "cases.sqlite3"
+BUSY_TIMEOUT_MS = 10_000
+
+
+# ---------------------------------------------------------------- records handed out
+
+
+@dataclass(frozen=True, slots=True)
+class DraftVersion:
+    """One saved version of a draft: what the user had typed, when, and who saved it."""
+
+    draft_id: str
+    version: int
+    title: str
+    data: dict[str, Any]
+    saved_at: datetime
+    user: str
+
+
+@dataclass(frozen=True, slots=True)
+class DraftSummary:
+    """A draft as the list of drafts shows it: its newest version's time and author."""
+
+    id: str
+    title: str
+    updated_at: datetime
+    user: str
+    versions: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VersionInfo:
+    """One line of a draft's audit trail."""
+
+    version: int
+    saved_at: datetime
+    user: str
+    title: str
+    changed: tuple[str, ...] = field(default_factory=tuple)
+
+    def summary(self, lang: str = "zh") -> str:
+        """What this version changed, in words: the top-level sections that differ."""
+        if self.version == 1:
+            return t("store.history.created", lang)
+        if not self.changed:
+            return t("store.history.nothing", lang)
+        names = [section_label(name, lang) for name in self.changed]
+        return t("store.history.changed", lang, sections=t("store.history.separator", lang).join(names))
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningRecord:
+    """One stored screening run, as the screening helper recorded it."""
+
+    id: int
+    recorded_at: datetime
+    run: dict[str, Any]
+
+
+class DraftNotFound(KeyError):
+    """No draft (or no such version of it) in the register."""
+
+    def __init__(self, draft_id: str, version: int | None = None):
+        self.draft_id = draft_id
+        self.version = version
+        super().__init__(draft_id if version is None else f"{draft_id} v{version}")
+
+    def message(self, lang: str = "zh") -> str:
+        if self.version is None:
+            return t("store.error.no_draft", lang, id=self.draft_id)
+        return t("store.error.no_version", lang, id=self.draft_id, version=self.version)
+
+
+def section_label(name: str, lang: str = "zh") -> str:
+    """The words for a top-level section of an application (or the key itself if unknown)."""
+    key = f"store.section.{name}"
+    return t(key, lang) if has(key, lang) else name
+
+
+# ---------------------------------------------------------------- tables
+
+
+class _UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite keeps no zone of its own)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the case register")
+        value = value.astimezone(timezone.utc)
+        # SQLite would store the offset text inconsistently; store naive UTC and re-attach on read.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class _Draft(_Base):
+    __tablename__ = "drafts"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(_UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(_UTCDateTime(), index=True)
+    updated_by: Mapped[str] = mapped_column(String(200))
+    latest_version: Mapped[int] = mapped_column(Integer)
+
+
+class _Version(_Base):
+    __tablename__ = "draft_versions"
+    __table_args__ = (UniqueConstraint("draft_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500))
+    saved_at: Mapped[datetime] = mapped_column(_UTCDateTime())
+    user: Mapped[str] = mapped_column(String(200))
+    data: Mapped[str] = mapped_column(Text)
+    data_sha256: Mapped[str] = mapped_column(String(64))
+    changed: Mapped[str] = mapped_column(Text)  # JSON list of the top-level sections that differ
+
+
+class _Screening(_Base):
+    __tablename__ = "screenings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    recorded_at: Mapped[datetime] = mapped_column(_UTCDateTime(), index=True)
+    run: Mapped[str] = mapped_column(Text)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def default_url() -> str:
+    """The database the register uses when no URL is given: env URL, else a SQLite file."""
+    url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if url:
+        return url
+    folder = Path(os.environ.get(DATA_DIR_ENV, "").strip() or "data")
+    return f"sqlite:///{(folder / DEFAULT_FILE_NAME).resolve()}"
+
+
+def _json_default(value: Any) -> Any:
+    # The app may hand over exact amounts and dates; they are kept as the text they print as.
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} cannot be stored in a draft")
+
+
+def _canonical(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default)
+
+
+def _changed_sections(before: dict[str, Any] | None, after: dict[str, Any]) -> list[str]:
+    if before is None:
+        changed = set(after)
+    else:
+        changed = {key for key in after.keys() | before.keys() if before.get(key, _MISSING) != after.get(key, _MISSING)}
+    # In the order the application form presents its sections; unknown keys after, alphabetically.
+    return sorted(changed, key=lambda name: (_SECTION_ORDER.get(name, len(_SECTION_ORDER)), name))
+
+
+_SECTION_ORDER = {name: i for i, name in enumerate(Application.model_fields)}
+
+
+_MISSING = object()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _sqlite_file(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _make_engine(url: str) -> Engine:
+    sqlite_file = _sqlite_file(url)
+    if sqlite_file is not None:
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+    is_sqlite = url.startswith("sqlite")
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000} if is_sqlite else {})
+    if is_sqlite:
+        _tune_sqlite(engine)
+    return engine
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own would be deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")  # an audit trail: a committed save survives power loss too
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection) -> None:
+        # A save reads the latest version and writes the next one; taking the write lock up front
+        # makes a second writer wait (busy timeout) instead of failing on a stale snapshot.
+        if connection.get_execution_options().get("write"):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+
+# ---------------------------------------------------------------- the register
+
+
+class CaseStore:
+    """Drafts, their versions, and screening runs, in a SQL database."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url or default_url()
+        self.engine = _make_engine(self.url)
+        _Base.metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> CaseStore:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def _writing(self) -> Session:
+        return Session(self.engine.execution_options(write=True), expire_on_commit=False)
+
+    def _reading(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # -- drafts
+
+    def save_draft(self, draft_id: str | None, title: str, data: dict[str, Any], user: str) -> DraftVersion:
+        """Keep what the user typed: a new draft when `draft_id` is None, else its next version.
+
+        Saving exactly what the latest version already holds (data and title) adds no version
+        and returns that latest version."""
+        if not isinstance(data, dict):
+            raise TypeError("a draft holds a dict of what the user typed")
+        text = _canonical(data)
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        title = (title or "").strip()
+        user = (user or "").strip()
+        now = _now()
+        with self._writing() as session, session.begin():
+            if draft_id is None:
+                draft = _Draft(id=uuid.uuid4().hex, title=title, created_at=now, updated_at=now, updated_by=user, latest_version=0)
+                session.add(draft)
+                latest = None
+            else:
+                draft = session.get(_Draft, draft_id, with_for_update=True)
+                if draft is None:
+                    raise DraftNotFound(draft_id)
+                latest = session.scalars(
+                    select(_Version).where(_Version.draft_id == draft_id, _Version.version == draft.latest_version)
+                ).one()
+                if latest.data_sha256 == digest and latest.data == text and latest.title == title:
+                    return _version_record(latest)
+            before = json.loads(latest.data) if latest is not None else None
+            changed = _changed_sections(before, json.loads(text))
+            if latest is not None and latest.title != title:
+                changed.insert(0, "title")
+            row = _Version(
+                draft_id=draft.id,
+                version=draft.latest_version + 1,
+                title=title,
+                saved_at=now,
+                user=user,
+                data=text,
+                data_sha256=digest,
+                changed=json.dumps(changed, ensure_ascii=False),
+            )
+            session.add(row)
+            draft.latest_version = row.version
+            draft.title = title
+            draft.updated_at = now
+            draft.updated_by = user
+        return _version_record(row)
+
+    def list_drafts(self) -> list[DraftSummary]:
+        """Every draft, the most recently saved first."""
+        with self._reading() as session:
+            drafts = session.scalars(select(_Draft).order_by(_Draft.updated_at.desc(), _Draft.id)).all()
+        return [DraftSummary(d.id, d.title, d.updated_at, d.updated_by, d.latest_version, d.created_at) for d in drafts]
+
+    def load_draft(self, draft_id: str) -> DraftVersion:
+        """The latest version of a draft."""
+        with self._reading() as session:
+            draft = session.get(_Draft, draft_id)
+            if draft is None:
+                raise DraftNotFound(draft_id)
+            return self._version(session, draft_id, draft.latest_version)
+
+    def load_version(self, draft_id: str, version: int) -> DraftVersion:
+        """One earlier (or the latest) version of a draft."""
+        with self._reading() as session:
+            return self._version(session, draft_id, version)
+
+    def history(self, draft_id: str) -> list[VersionInfo]:
+        """The audit trail of a draft, oldest version first."""
+        with self._reading() as session:
+            rows = session.execute(
+                select(_Version.version, _Version.saved_at, _Version.user, _Version.title, _Version.changed)
+                .where(_Version.draft_id == draft_id)
+                .order_by(_Version.version)
+            ).all()
+        if not rows:
+            raise DraftNotFound(draft_id)
+        return [VersionInfo(r.version, r.saved_at, r.user, r.title, tuple(json.loads(r.changed))) for r in rows]
+
+    def delete_draft(self, draft_id: str) -> None:
+        """Remove a draft and all its versions."""
+        with self._writing() as session, session.begin():
+            draft = session.get(_Draft, draft_id)
+            if draft is None:
+                raise DraftNotFound(draft_id)
+            session.query(_Version).filter(_Version.draft_id == draft_id).delete()
+            session.delete(draft)
+
+    @staticmethod
+    def _version(session: Session, draft_id: str, version: int) -> DraftVersion:
+        row = session.scalars(select(_Version).where(_Version.draft_id == draft_id, _Version.version == version)).one_or_none()
+        if row is None:
+            raise DraftNotFound(draft_id, version)
+        return _version_record(row)
+
+    # -- screening runs
+
+    def record_screening(self, run: dict[str, Any]) -> int:
+        """Store one screening run (with the fingerprints of what it read); returns its id."""
+        if not isinstance(run, dict):
+            raise TypeError("a screening run is a dict")
+        with self._writing() as session, session.begin():
+            row = _Screening(recorded_at=_now(), run=_canonical(run))
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def list_screenings(self) -> list[ScreeningRecord]:
+        """Every stored screening run, the newest first."""
+        with self._reading() as session:
+            rows = session.scalars(select(_Screening).order_by(_Screening.recorded_at.desc(), _Screening.id.desc())).all()
+        return [ScreeningRecord(r.id, r.recorded_at, json.loads(r.run)) for r in rows]
+
+    def count_versions(self) -> int:
+        with self._reading() as session:
+            return session.scalar(select(func.count()).select_from(_Version)) or 0
+
+
+def _version_record(row: _Version) -> DraftVersion:
+    return DraftVersion(row.draft_id, row.version, row.title, json.loads(row.data), row.saved_at, row.user)
