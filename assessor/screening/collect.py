@@ -1,0 +1,192 @@
+"""Turning the paths and uploads a user gives into sources to screen, one per file.
+
+Folders are walked recursively; zips are opened in memory and never extracted to disk. A zip
+that could exhaust memory (too many members, too large in total, a member that expands far
+beyond its compressed size) or that names a member outside itself (`../`, an absolute path)
+is refused whole: its row says why, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .reasons import Reason
+
+# Suffixes screened; anything else in a folder is skipped silently (a README next to the files
+# is not a submission), but a file named explicitly is screened and, if unknown, reported.
+SCREENED_SUFFIXES = frozenset({".json", ".xlsx", ".xlsm", ".pdf", ".zip"})
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ZipLimits:
+    """What one archive may hold; a larger or denser one is refused as a possible zip bomb."""
+
+    max_members: int = 20_000
+    max_total_bytes: int = 1024 * 1024 * 1024
+    max_member_bytes: int = MAX_FILE_BYTES
+    # A JSON ledger compresses well (about 30:1); a bomb compresses by 1000:1 and more.
+    max_ratio: int = 200
+    # Tiny members may show large ratios harmlessly; the ratio is checked above this size.
+    ratio_floor_bytes: int = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One file to screen: on disk (`path`) or already in memory (`data`)."""
+
+    label: str
+    path: str | None = None
+    data: bytes | None = field(default=None, repr=False)
+
+    @property
+    def suffix(self) -> str:
+        return PurePosixPath(self.label.rsplit("!", 1)[-1]).suffix.lower()
+
+    def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        size = os.stat(self.path).st_size
+        if size > MAX_FILE_BYTES:
+            raise FileTooLarge(size)
+        with open(self.path, "rb") as handle:
+            return handle.read()
+
+
+class FileTooLarge(Exception):
+    def __init__(self, size: int):
+        self.size = size
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A path or archive that yields no source, and why."""
+
+    label: str
+    reason: Reason
+
+
+def unsafe_member_name(name: str) -> bool:
+    """True for a member that would land outside the archive's folder if extracted."""
+    normalized = name.replace("\\", "/")
+    if normalized.startswith("/") or (len(normalized) > 1 and normalized[1] == ":"):
+        return True
+    return ".." in PurePosixPath(normalized).parts
+
+
+def open_zip(label: str, data: bytes, limits: ZipLimits = ZipLimits()) -> tuple[list[Source], list[Refused]]:
+    """The screened members of an archive, or a refusal of the whole archive."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        return [], [Refused(label, Reason("screening.error.zip_corrupt", {"detail": type(exc).__name__}))]
+    with archive:
+        if len(members) > limits.max_members:
+            return [], [Refused(label, Reason("screening.error.zip_members", {"n": len(members), "limit": limits.max_members}))]
+        for member in members:
+            if unsafe_member_name(member.filename):
+                return [], [Refused(label, Reason("screening.error.zip_traversal", {"member": member.filename}))]
+        total = sum(m.file_size for m in members)
+        if total > limits.max_total_bytes:
+            return [], [Refused(label, Reason("screening.error.zip_total", {"mb": total // 2**20, "limit": limits.max_total_bytes // 2**20}))]
+        for member in members:
+            if member.file_size > limits.max_member_bytes:
+                return [], [Refused(label, Reason("screening.error.zip_member_size", {"member": member.filename, "limit": limits.max_member_bytes // 2**20}))]
+            if member.file_size > limits.ratio_floor_bytes and member.file_size > limits.max_ratio * max(member.compress_size, 1):
+                ratio = member.file_size // max(member.compress_size, 1)
+                return [], [Refused(label, Reason("screening.error.zip_ratio", {"member": member.filename, "ratio": ratio, "limit": limits.max_ratio}))]
+        sources, refused = [], []
+        budget = limits.max_total_bytes
+        for member in members:
+            name = member.filename
+            if PurePosixPath(name).suffix.lower() not in SCREENED_SUFFIXES or _hidden(name):
+                continue
+            inner = f"{label}!{name}"
+            if name.lower().endswith(".zip"):
+                refused.append(Refused(inner, Reason("screening.error.zip_nested", {})))
+                continue
+            try:
+                # The header's size may lie: never read more than it declared, plus one byte to notice.
+                with archive.open(member) as handle:
+                    content = handle.read(member.file_size + 1)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as exc:
+                refused.append(Refused(inner, Reason("screening.error.zip_member_corrupt", {"detail": type(exc).__name__})))
+                continue
+            if len(content) > member.file_size:
+                return [], [Refused(label, Reason("screening.error.zip_ratio", {"member": name, "ratio": "?", "limit": limits.max_ratio}))]
+            budget -= len(content)
+            if budget < 0:
+                return [], [Refused(label, Reason("screening.error.zip_total", {"mb": limits.max_total_bytes // 2**20, "limit": limits.max_total_bytes // 2**20}))]
+            sources.append(Source(inner, data=content))
+        return sources, refused
+
+
+def _hidden(name: str) -> bool:
+    # macOS archives carry __MACOSX/._name resource forks that are not submissions.
+    parts = PurePosixPath(name.replace("\\", "/")).parts
+    return any(part.startswith(".") or part == "__MACOSX" for part in parts)
+
+
+def collect_paths(paths: Iterable[str | Path], limits: ZipLimits = ZipLimits()) -> tuple[list[Source], list[Refused]]:
+    """Every file under the given paths, in a stable order; zips opened, folders walked."""
+    sources: list[Source] = []
+    refused: list[Refused] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            files = sorted(p for p in _walk(path) if p.suffix.lower() in SCREENED_SUFFIXES)
+        elif path.exists():
+            files = [path]
+        else:
+            refused.append(Refused(str(path), Reason("screening.error.missing", {"file": str(path)})))
+            continue
+        for file in files:
+            _add_file(file, sources, refused, limits)
+    return sources, refused
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith("."):
+                yield Path(root, name)
+
+
+def _add_file(file: Path, sources: list[Source], refused: list[Refused], limits: ZipLimits) -> None:
+    if file.suffix.lower() != ".zip":
+        sources.append(Source(str(file), path=str(file)))
+        return
+    try:
+        size = file.stat().st_size
+        if size > limits.max_total_bytes:
+            refused.append(Refused(str(file), Reason("screening.error.too_large", {"mb": MAX_FILE_BYTES // 2**20})))
+            return
+        data = file.read_bytes()
+    except OSError as exc:
+        refused.append(Refused(str(file), Reason("screening.error.unreadable", {"detail": exc.strerror or type(exc).__name__})))
+        return
+    inner, bad = open_zip(str(file), data, limits)
+    sources.extend(inner)
+    refused.extend(bad)
+
+
+def collect_uploads(uploads: Iterable[tuple[str, bytes]], limits: ZipLimits = ZipLimits()) -> tuple[list[Source], list[Refused]]:
+    """Uploaded files (name, bytes), zips opened; used by the screening page."""
+    sources: list[Source] = []
+    refused: list[Refused] = []
+    for name, data in uploads:
+        if name.lower().endswith(".zip"):
+            inner, bad = open_zip(name, data, limits)
+            sources.extend(inner)
+            refused.extend(bad)
+        else:
+            sources.append(Source(name, data=data))
+    return sources, refused

@@ -1,0 +1,97 @@
+"""Red flags that only show when applications are read side by side.
+
+Each is indexed by a key (a site, an address, a number, a name, a fingerprint) in one pass, so
+comparing thousands of applications costs a dictionary per flag, never a pair loop.
+Addresses, numbers and names are compared normalized (see `worker.address_key` and friends).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from .record import Flag, Record
+
+# Stable codes, in the order a screening officer reads them.
+FLAG_CODES = (
+    "dossier_verdict_differs",
+    "duplicate_submission",
+    "site_seats_conflict",
+    "shared_proposed_address",
+    "shared_phone",
+    "shared_manager",
+    "declared_total_mismatch",
+    "ledger_before_start",
+    "ledger_after_as_of",
+    "evidence_without_hash",
+)
+
+
+def add_cross_flags(records: list[Record]) -> None:
+    """Add to each screened record the flags that involve another record."""
+    screened = [r for r in records if r.screened and r.facts is not None]
+    _duplicates(screened)
+    _site_seats(screened)
+    _shared(screened, "shared_proposed_address", lambda r: [(r.facts.proposed_address_key, r.facts.proposed_address)])
+    _shared(screened, "shared_phone", lambda r: list(r.facts.phones))
+    _shared(screened, "shared_manager", lambda r: list(r.facts.managers))
+
+
+def _duplicates(records: list[Record]) -> None:
+    by_print: dict[str, list[Record]] = defaultdict(list)
+    for record in records:
+        # The fingerprint hashes the canonical application JSON with the (shared) as-of date,
+        # readings and rulebook, so equal fingerprints mean identical applications.
+        by_print[record.fingerprint].append(record)
+    for group in by_print.values():
+        if len(group) > 1:
+            for record in group:
+                others = _others(group, record)
+                record.flags.append(Flag("duplicate_submission", {"n": len(group) - 1}, others))
+
+
+def _site_seats(records: list[Record]) -> None:
+    """The same existing site, told with different seat counts by two applications."""
+    groups: dict[tuple[str, ...], list[tuple[Record, int, str]]] = defaultdict(list)
+    for record in records:
+        for site in record.facts.existing_sites:
+            groups[("id", record.facts.credit_code, site.site_id)].append((record, site.seats, site.name))
+            if site.address_key:
+                groups[("address", site.address_key)].append((record, site.seats, site.address))
+    flagged: set[tuple[int, str]] = set()
+    for key, entries in groups.items():
+        if len({seats for _, seats, _ in entries}) < 2 or len({id(r) for r, _, _ in entries}) < 2:
+            continue
+        counts = "/".join(str(s) for s in sorted({seats for _, seats, _ in entries}))
+        for record, seats, name in entries:
+            mark = (id(record), name)
+            if mark in flagged:
+                continue
+            flagged.add(mark)
+            others = tuple(dict.fromkeys(r.label for r, s, _ in entries if r is not record and s != seats))[:MAX_RELATED]
+            if others:
+                record.flags.append(Flag("site_seats_conflict", {"site": name, "seats": seats, "counts": counts}, others))
+
+
+def _shared(records: list[Record], code: str, keys_of: Callable[[Record], Iterable[tuple[str, str]]]) -> None:
+    """A key held by applications of two or more different insurers (credit codes): one insurer
+    reusing its own address, numbers and managers across its applications is expected."""
+    holders: dict[str, list[tuple[Record, str]]] = defaultdict(list)
+    for record in records:
+        for key, shown in keys_of(record):
+            if key:
+                holders[key].append((record, shown))
+    for entries in holders.values():
+        if len({r.facts.credit_code for r, _ in entries}) < 2:
+            continue
+        for record, shown in entries:
+            others = tuple(dict.fromkeys(r.label for r, _ in entries if r.facts.credit_code != record.facts.credit_code))
+            record.flags.append(Flag(code, {"value": shown, "n": len(others)}, others[:MAX_RELATED]))
+
+
+# A flag names at most this many other files; its count says how many there are in all.
+MAX_RELATED = 20
+
+
+def _others(group: list[Record], record: Record) -> tuple[str, ...]:
+    return tuple(r.label for r in group if r is not record)[:MAX_RELATED]

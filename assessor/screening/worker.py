@@ -1,0 +1,233 @@
+"""The work done for one file: read it, validate it, assess it, note what other files are
+compared on. Runs in a worker process for large batches, so it takes and returns plain data.
+
+Nothing here may raise: every failure becomes a record with status `error` and its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from ..engine import Assessment, Status, add_years, assess
+from ..intake import ApplicationError, parse_application
+from ..model import Application, Evidence
+from ..rulebook import Rulebook, load_rulebook
+from .collect import FileTooLarge, Source
+from .reasons import Reason
+from .record import SCREENED, Facts, Flag, Record, SiteFact
+
+PDF_MAGIC = b"%PDF"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What every file of one run is assessed with."""
+
+    as_of: date
+    readings: dict[str, str] = field(default_factory=dict)
+    rulebook_path: str | None = None
+    # Dates of past events are checked against this day; it is at least `as_of`, so a ledger
+    # month after `as_of` is read (and flagged) rather than refused.
+    today: date | None = None
+
+    @property
+    def validation_day(self) -> date:
+        return max(self.today or date.today(), self.as_of)
+
+
+def kind_of(source: Source, data: bytes) -> str:
+    """json, excel or pdf: by content first, the name only where content cannot tell."""
+    if data.startswith(PDF_MAGIC):
+        return "pdf"
+    if source.suffix in (".xlsx", ".xlsm"):
+        return "excel"
+    if data.startswith(ZIP_MAGIC):
+        return "excel"
+    if source.suffix == ".pdf":
+        return "pdf"
+    return "json"
+
+
+def screen_source(source: Source, settings: Settings, rulebook: Rulebook | None = None) -> Record:
+    record = Record(source.label, kind="")
+    try:
+        data = source.read()
+    except FileTooLarge as exc:
+        record.reasons = (Reason("screening.error.too_large", {"mb": exc.size // 2**20}),)
+        return record
+    except OSError as exc:
+        record.reasons = (Reason("screening.error.unreadable", {"detail": exc.strerror or type(exc).__name__}),)
+        return record
+    record.sha256 = hashlib.sha256(data).hexdigest()
+    record.kind = kind_of(source, data)
+    try:
+        application = _application(record, data, settings)
+        if application is None:
+            return record
+        rulebook = rulebook or load_rulebook(settings.rulebook_path)
+        assessment = assess(application, rulebook, settings.as_of, settings.readings)
+    except ApplicationError as exc:
+        record.reasons = tuple(Reason.from_problem(p) for p in exc.problems) or (Reason("screening.error.invalid", {}),)
+        return record
+    except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch
+        record.reasons = (Reason("screening.error.unexpected", {"detail": f"{type(exc).__name__}: {str(exc)[:200]}"}),)
+        return record
+    _fill(record, application, assessment)
+    return record
+
+
+def screen_chunk(sources: list[Source], settings: Settings) -> list[Record]:
+    rulebook = load_rulebook(settings.rulebook_path)
+    return [screen_source(source, settings, rulebook) for source in sources]
+
+
+def _application(record: Record, data: bytes, settings: Settings) -> Application | None:
+    today = settings.validation_day
+    if record.kind == "json":
+        return parse_application(data, today=today, source=record.label)
+    if record.kind == "excel":
+        if not data.startswith(ZIP_MAGIC):
+            record.reasons = (Reason("screening.error.not_workbook", {}),)
+            return None
+        from ..intake.excel import application_from_workbook
+
+        return application_from_workbook(data, today=today)
+    return _from_dossier(record, data)
+
+
+def _from_dossier(record: Record, data: bytes) -> Application | None:
+    from ..dossier import verify_dossier
+
+    result = verify_dossier(data)
+    status = str(getattr(result.status, "value", result.status))
+    record.verify = status
+    record.verify_differences = tuple(_difference_text(d) for d in (result.differences or ()))
+    stated = result.stated or {}
+    verdict = stated.get("verdict") if isinstance(stated, dict) else getattr(stated, "verdict", None)
+    record.stated_verdict = str(getattr(verdict, "value", verdict) or "")
+    if status == "not_dossier" or result.application is None:
+        record.reasons = (Reason("screening.error.not_dossier", {}),)
+        return None
+    return result.application
+
+
+def _difference_text(difference: Any) -> str:
+    return str(difference)
+
+
+# ---------------------------------------------------------------- what a record keeps
+
+
+def _fill(record: Record, app: Application, assessment: Assessment) -> None:
+    record.status = SCREENED
+    record.applicant = app.applicant.name
+    record.credit_code = app.applicant.credit_code
+    record.verdict = assessment.verdict.value
+    record.as_of = assessment.as_of
+    record.fingerprint = assessment.fingerprint
+    record.not_met = tuple(f.criterion for f in assessment.findings if f.status is Status.NOT_MET)
+    record.insufficient = tuple(f.criterion for f in assessment.findings if f.status is Status.INSUFFICIENT_EVIDENCE)
+    _margins(record, app, assessment)
+    record.facts = facts_of(app)
+    record.flags = own_flags(app, assessment, record)
+
+
+def _finding(assessment: Assessment, criterion: str):
+    try:
+        return assessment.finding(criterion)
+    except KeyError:
+        return None
+
+
+def _margins(record: Record, app: Application, assessment: Assessment) -> None:
+    """How far each figure lies above (positive) or below (negative) its threshold."""
+    premium = _finding(assessment, "4.1.premium")
+    if premium and premium.measured is not None and premium.threshold is not None:
+        record.premium_margin = premium.measured.value - premium.threshold.value
+    seats = _finding(assessment, "4.2.original_seats")
+    if seats and seats.threshold is not None:
+        record.site_surplus = tuple((site.id, site.seats - int(seats.threshold.value)) for site in app.existing_sites)
+    new = _finding(assessment, "4.2.new_seats")
+    if new and new.threshold is not None:
+        record.proposed_surplus = app.proposed_site.planned_seats - int(new.threshold.value)
+    tenure = _finding(assessment, "4.1.tenure")
+    if tenure and tenure.threshold is not None and app.centralized_selling is not None:
+        met_on = add_years(app.centralized_selling.since, int(tenure.threshold.value))
+        record.tenure_days = (assessment.as_of - met_on).days
+
+
+_ADDRESS_NOISE = re.compile(r"[\s,，.。、;；:：()（）\[\]【】\-—_/#·'\"“”‘’]+")
+
+
+def address_key(address: str) -> str:
+    """An address as compared: full-width folded, spaces and punctuation dropped, case folded."""
+    return _ADDRESS_NOISE.sub("", unicodedata.normalize("NFKC", address)).casefold()
+
+
+def phone_key(number: str) -> str:
+    """A telephone number as compared: digits only, without +86/0086, with the trunk 0."""
+    digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", number))
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) >= 12:
+            rest = digits[len(prefix) :]
+            digits = rest if (len(rest) == 11 and rest.startswith("1")) else "0" + rest.lstrip("0")
+            break
+    return digits
+
+
+def name_key(name: str) -> str:
+    return re.sub(r"[\s·•.]+", "", unicodedata.normalize("NFKC", name)).casefold()
+
+
+def facts_of(app: Application) -> Facts:
+    site = app.proposed_site
+    numbers = [*site.inbound_numbers, *site.outbound_numbers, *app.company.nationwide_numbers]
+    if app.applicant.contact_phone:
+        numbers.append(app.applicant.contact_phone)
+    phones = tuple(dict.fromkeys((phone_key(n), n) for n in numbers if phone_key(n)))
+    managers = tuple(dict.fromkeys((name_key(m.name), m.name) for m in site.management_team if name_key(m.name)))
+    existing = tuple(SiteFact(s.id, s.name, s.address, address_key(s.address), s.seats) for s in app.existing_sites)
+    return Facts(app.applicant.credit_code, existing, site.address, address_key(site.address), phones, managers)
+
+
+# ---------------------------------------------------------------- flags one file shows alone
+
+
+def own_flags(app: Application, assessment: Assessment, record: Record) -> list[Flag]:
+    flags: list[Flag] = []
+    premium = _finding(assessment, "4.1.premium")
+    # The engine already compares the declared total with the ledger and counts ledger months
+    # outside the window; its notes are the one place those rules live.
+    for note in premium.notes if premium else ():
+        if note.key.endswith("note_mismatch"):
+            flags.append(Flag("declared_total_mismatch", {k: str(v) for k, v in note.values.items()}))
+        elif note.key.endswith("note_before_start"):
+            since = app.centralized_selling.since.isoformat() if app.centralized_selling else ""
+            flags.append(Flag("ledger_before_start", {"n": note.values.get("n", 0), "since": since}))
+        elif note.key.endswith("note_after_as_of"):
+            flags.append(Flag("ledger_after_as_of", {"n": note.values.get("n", 0), "as_of": assessment.as_of.isoformat()}))
+    unhashed = sorted({e.document for e in _all_evidence(app) if not e.sha256})
+    if unhashed:
+        flags.append(Flag("evidence_without_hash", {"n": len(unhashed), "documents": "、".join(unhashed[:5]) + ("…" if len(unhashed) > 5 else "")}))
+    if record.kind == "pdf" and record.stated_verdict and record.stated_verdict != assessment.verdict.value:
+        flags.append(Flag("dossier_verdict_differs", {"stated_verdict": record.stated_verdict, "recomputed_verdict": assessment.verdict.value}))
+    return flags
+
+
+def _all_evidence(app: Application) -> list[Evidence]:
+    evidence: list[Evidence] = []
+    if app.centralized_selling:
+        evidence += app.centralized_selling.evidence
+    if app.premiums.declared_total:
+        evidence += app.premiums.declared_total.evidence
+    unifications = app.unifications
+    for group in (unifications.staff, unifications.systems, unifications.numbers, unifications.products, unifications.operations):
+        for name in type(group).model_fields:
+            evidence += getattr(group, name).evidence
+    return evidence
