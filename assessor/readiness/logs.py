@@ -1,0 +1,312 @@
+"""The insurer's logs: which columns each kind holds, and how DuckDB reads them in place.
+
+Logs are CSV or Parquet files, read by DuckDB where they lie: nothing is loaded into Python
+rows, so millions of rows cost disk reads, not memory. Each file becomes a view with canonical
+column names and, for every time column, its value as wall-clock time in the report's zone
+(a naive TIMESTAMP) plus a flag for a value that was there but could not be read.
+
+Times are Asia/Shanghai unless the value carries an offset (`+00:00`, `Z`) or the file was
+given a zone (`policies@UTC=path.csv`). The report zone must keep one UTC offset, so durations
+measured on its wall clock are true durations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import duckdb
+
+from ..i18n import t
+from .rules import LogKind
+
+LOG_KINDS: tuple[str, ...] = get_args(LogKind)
+ColumnType = Literal["id", "time", "date", "text", "phone"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: ColumnType
+    required: bool = False
+
+
+# The documented columns of each log kind (examples/logs/README.md says what each one means).
+LOG_COLUMNS: dict[str, tuple[Column, ...]] = {
+    "policies": (
+        Column("policy_id", "id", True),
+        Column("sale_time", "time", True),
+        Column("delivery_time", "time"),
+        Column("receipt_time", "time"),
+        Column("callback_time", "time"),
+        Column("recording_deleted_time", "time"),
+        Column("delivery_address", "text"),
+        Column("recipient", "text"),
+        Column("recipient_phone", "phone"),
+    ),
+    "calls": (
+        Column("call_time", "time", True),
+        Column("phone", "phone", True),
+        Column("agent_id", "id"),
+        Column("direction", "text"),
+    ),
+    "refusals": (
+        Column("refused_time", "time", True),
+        Column("phone", "phone", True),
+    ),
+    "roster": (
+        Column("agent_id", "id", True),
+        Column("certified_date", "date", True),
+        Column("last_retrained_date", "date"),
+        Column("left_date", "date"),
+        Column("first_call_time", "time"),
+    ),
+    "complaints": (
+        Column("received_time", "time", True),
+        Column("complaint_id", "id"),
+        Column("policy_id", "id"),
+    ),
+}
+
+# Values of `direction` that mean an outbound call; other rows of a calls log are not counted.
+OUTBOUND = ("outbound", "out", "呼出", "外呼")
+
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+
+# A time value that ends in an explicit offset: "…10:00:00+08:00", "…10:00Z", "…10:00 +0800".
+_OFFSET_RE = r"\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|z|UTC|[+-]\d{2}(:?\d{2})?)$"
+
+
+class LogError(Exception):
+    """A log file or argument that cannot be used; `message(lang)` says why."""
+
+    def __init__(self, key: str, **values: object):
+        self.key = key
+        self.values = values
+        super().__init__(f"{key}: {values}")
+
+    def message(self, lang: str = "zh") -> str:
+        return t(f"readiness.errors.{self.key}", lang, **self.values)
+
+
+@dataclass(frozen=True)
+class LogSpec:
+    """One log file to read: its path, and optionally its kind and the zone of its naive times."""
+
+    path: Path
+    kind: str | None = None
+    timezone: str | None = None
+    name: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.path.name
+
+
+def parse_log_spec(text: str) -> LogSpec:
+    """`path`, `kind=path` or `kind@Zone=path` (kind one of policies, calls, refusals, roster, complaints)."""
+    head, sep, rest = text.partition("=")
+    if sep:
+        kind, _, zone = head.partition("@")
+        if kind in LOG_KINDS:
+            if zone:
+                check_zone(zone)
+            return LogSpec(Path(rest), kind, zone or None)
+        if "@" in head and kind not in LOG_KINDS and "/" not in head:
+            raise LogError("unknown_kind", kind=kind, kinds=", ".join(LOG_KINDS))
+    return LogSpec(Path(text))
+
+
+def check_zone(zone: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise LogError("unknown_zone", zone=zone) from None
+
+
+def fixed_offset(zone: str) -> timedelta | None:
+    """The zone's UTC offset if it kept one from 1992 to 2100 (Asia/Shanghai does); else None."""
+    info = check_zone(zone)
+    offsets = {datetime(year, month, 15, 12, tzinfo=info).utcoffset() for year in range(1992, 2101) for month in (1, 4, 7, 10)}
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def cutoff_of(as_of: date) -> datetime:
+    """End of the assessment day, as naive wall-clock time of the report zone (views use that clock)."""
+    return datetime.combine(as_of + timedelta(days=1), datetime.min.time())
+
+
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _quote_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def relation_sql(path: Path) -> str:
+    """The DuckDB table function that reads `path` in place."""
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return f"read_parquet({_quote_text(str(path))})"
+    if suffix in CSV_SUFFIXES:
+        # Every CSV value is read as text and parsed here, so that one odd value late in a file
+        # is reported as a bad row instead of failing the whole file on a sniffed type.
+        return f"read_csv({_quote_text(str(path))}, header = true, all_varchar = true)"
+    raise LogError("unknown_format", file=path.name)
+
+
+@dataclass
+class OpenedLog:
+    """A log file opened as a DuckDB view with canonical columns."""
+
+    spec: LogSpec
+    kind: str
+    format: str
+    timezone: str
+    rows: int
+    columns: list[str]
+    view: str
+    bad_flags: dict[str, str] = field(default_factory=dict)  # column -> name of its "could not read" flag
+
+
+def _describe(con: duckdb.DuckDBPyConnection, relation: str) -> dict[str, str]:
+    return {name: str(type_) for name, type_, *_ in con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()}
+
+
+def detect_kind(columns: list[str]) -> str | None:
+    """The one kind whose required columns the header holds; None if none or several fit."""
+    present = set(columns)
+    fits = [kind for kind, cols in LOG_COLUMNS.items() if all(c.name in present for c in cols if c.required)]
+    # A roster with first_call_time also fits nothing else; calls and refusals differ by their time column.
+    return fits[0] if len(fits) == 1 else None
+
+
+def _time_sql(source: str, type_: str, file_zone: str, report_zone: str) -> tuple[str, str]:
+    """(value as report-zone wall time, flag for an unreadable value) for one time column."""
+    report_off = fixed_offset(report_zone)
+    assert report_off is not None  # the rulebook loader refuses a report zone without a fixed offset
+    report_us = int(report_off / timedelta(microseconds=1))
+    file_off = fixed_offset(file_zone)
+
+    def naive_to_report(expr: str) -> str:
+        if file_off is not None:
+            shift = int((report_off - file_off) / timedelta(microseconds=1))
+            return expr if shift == 0 else f"({expr} + to_microseconds({shift}))"
+        return f"(timezone({_quote_text(report_zone)}, timezone({_quote_text(file_zone)}, {expr})))"
+
+    def aware_to_report(expr: str) -> str:
+        return f"make_timestamp(epoch_us({expr}) + {report_us})"
+
+    upper = type_.upper()
+    if upper.startswith("TIMESTAMP WITH TIME ZONE"):
+        return aware_to_report(source), "false"
+    if upper.startswith("TIMESTAMP") or upper == "DATE":
+        return naive_to_report(f"CAST({source} AS TIMESTAMP)"), "false"
+    text = f"NULLIF(trim(CAST({source} AS VARCHAR)), '')"
+    value = (
+        f"(CASE WHEN regexp_matches({text}, {_quote_text(_OFFSET_RE)}) "
+        f"THEN {aware_to_report(f'TRY_CAST({text} AS TIMESTAMPTZ)')} "
+        f"ELSE {naive_to_report(f'TRY_CAST({text} AS TIMESTAMP)')} END)"
+    )
+    return value, f"({text} IS NOT NULL AND {value} IS NULL)"
+
+
+def _date_sql(source: str, type_: str) -> tuple[str, str]:
+    upper = type_.upper()
+    if upper == "DATE" or upper.startswith("TIMESTAMP"):
+        return f"CAST({source} AS DATE)", "false"
+    text = f"NULLIF(trim(CAST({source} AS VARCHAR)), '')"
+    value = f"TRY_CAST({text} AS DATE)"
+    return value, f"({text} IS NOT NULL AND {value} IS NULL)"
+
+
+def _text_sql(source: str, column: Column) -> str:
+    text = f"NULLIF(trim(CAST({source} AS VARCHAR)), '')"
+    if column.type == "phone":
+        digits = f"NULLIF(regexp_replace(CAST({source} AS VARCHAR), '[^0-9]', '', 'g'), '')"
+        # +86 / 0086 country prefixes are dropped, so one customer's number matches itself.
+        return f"(CASE WHEN length({digits}) = 13 AND starts_with({digits}, '86') THEN {digits}[3:] ELSE {digits} END)"
+    if column.name in ("delivery_address", "recipient"):
+        return f"NULLIF(regexp_replace(CAST({source} AS VARCHAR), '\\s+', '', 'g'), '')"
+    return text
+
+
+def open_log(con: duckdb.DuckDBPyConnection, spec: LogSpec, index: int, report_zone: str) -> OpenedLog:
+    """Open one file as a view; raises LogError for a file that cannot be used at all."""
+    if not spec.path.is_file():
+        raise LogError("not_found", file=spec.label)
+    relation = relation_sql(spec.path)
+    try:
+        described = _describe(con, relation)
+    except duckdb.Error as exc:
+        raise LogError("unreadable", file=spec.label, detail=str(exc).splitlines()[0][:200]) from None
+    # Header names are matched case-insensitively and without surrounding spaces or a BOM.
+    by_name = {name.strip().lstrip("\ufeff").lower(): name for name in described}
+    kind = spec.kind or detect_kind(list(by_name))
+    if kind is None:
+        raise LogError(
+            "unknown_columns",
+            file=spec.label,
+            columns=", ".join(list(by_name)[:20]) or "—",
+            kinds="; ".join(f"{k}: {', '.join(c.name for c in cols if c.required)}" for k, cols in LOG_COLUMNS.items()),
+        )
+    missing = [c.name for c in LOG_COLUMNS[kind] if c.required and c.name not in by_name]
+    if missing:
+        raise LogError("missing_columns", file=spec.label, kind=kind, columns=", ".join(missing))
+    zone = spec.timezone or report_zone
+    selects, bad_flags, present = [], {}, []
+    for column in LOG_COLUMNS[kind]:
+        if column.name not in by_name:
+            continue
+        source = _quote_ident(by_name[column.name])
+        type_ = described[by_name[column.name]]
+        present.append(column.name)
+        if column.type == "time":
+            value, bad = _time_sql(source, type_, zone, report_zone)
+        elif column.type == "date":
+            value, bad = _date_sql(source, type_)
+        elif column.type == "id" and type_.upper() != "VARCHAR":
+            value, bad = f"CAST({source} AS VARCHAR)", "false"
+        else:
+            value, bad = _text_sql(source, column), "false"
+        selects.append(f"{value} AS {column.name}")
+        if bad != "false":
+            selects.append(f"{bad} AS {column.name}__bad")
+            bad_flags[column.name] = f"{column.name}__bad"
+    view = f"log_{index}_{kind}"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {', '.join(selects)} FROM {relation}")
+    try:
+        rows = con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
+    except duckdb.Error as exc:
+        raise LogError("unreadable", file=spec.label, detail=str(exc).splitlines()[0][:200]) from None
+    fmt = "parquet" if spec.path.suffix.lower() in PARQUET_SUFFIXES else "csv"
+    return OpenedLog(spec, kind, fmt, zone, rows, present, view, bad_flags)
+
+
+def combined_view(con: duckdb.DuckDBPyConnection, kind: str, logs: list[OpenedLog]) -> tuple[str, set[str], set[str]]:
+    """One view over every file of a kind, with the columns all of them hold."""
+    columns = [c for c in LOG_COLUMNS[kind] if all(c.name in log.columns for log in logs)]
+    names = []
+    for column in columns:
+        names.append(column.name)
+        if any(column.name in log.bad_flags for log in logs):
+            names.append(f"{column.name}__bad")
+
+    def select(log: OpenedLog) -> str:
+        parts = []
+        for name in names:
+            if name.endswith("__bad") and name.removesuffix("__bad") not in log.bad_flags:
+                parts.append(f"false AS {name}")
+            else:
+                parts.append(name)
+        return f"SELECT {', '.join(parts)} FROM {log.view}"
+
+    view = f"all_{kind}"
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {' UNION ALL '.join(select(log) for log in logs)}")
+    bad = {name.removesuffix("__bad") for name in names if name.endswith("__bad")}
+    return view, {c.name for c in columns}, bad

@@ -1,0 +1,476 @@
+"""The measured duties: each KPI as DuckDB SQL over the log views, thresholds from the rulebook.
+
+A handful of passes per kind of log, each an aggregate DuckDB streams through: duplicated ids,
+the per-month figures of every policy KPI at once, and the bulk groups. Only aggregates and
+short samples come back into Python.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import duckdb
+
+from .logs import OUTBOUND, LOG_COLUMNS
+from .report import BulkGroup, LogIssue, MonthRow, RefusalHit
+from .rules import (
+    BulkSharedFields,
+    CertifiedBeforeFirstCall,
+    KeptAtLeast,
+    NoCallAfterRefusal,
+    RatePerPolicies,
+    ReadinessRulebook,
+    RetrainedWithin,
+    ShareWithinHours,
+)
+
+SAMPLE = 5  # example values quoted with a problem
+BULK_GROUPS_LISTED = 100
+BULK_IDS_LISTED = 50
+REFUSAL_HITS_LISTED = 50
+
+
+def add_months(day: date, months: int) -> date:
+    """The corresponding day `months` later (earlier if negative); the month's last day where there is none."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _lit(value: datetime | date) -> str:
+    if isinstance(value, datetime):
+        return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
+    return f"DATE '{value.isoformat()}'"
+
+
+def _fmt_time(value: Any) -> str:
+    return value.isoformat(sep=" ", timespec="seconds") if isinstance(value, datetime) else str(value)
+
+
+@dataclass
+class KindView:
+    """The combined view of one kind of log, with the columns every file of it holds."""
+
+    view: str
+    columns: set[str]
+    bad: set[str]
+
+    def has(self, *names: str) -> bool:
+        return all(n in self.columns for n in names)
+
+    def bad_of(self, column: str) -> str:
+        return f"{column}__bad" if column in self.bad else "false"
+
+
+@dataclass
+class Figures:
+    """Everything measured, before it is judged against the rulebook."""
+
+    issues: list[LogIssue] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # duty id -> named counts
+    unmeasured: dict[str, tuple[str, dict[str, str]]] = field(default_factory=dict)  # duty id -> reason, values
+    months: dict[str, dict[str, int]] = field(default_factory=dict)
+    bulk_groups: list[BulkGroup] = field(default_factory=list)
+    bulk_groups_total: int = 0
+    bulk_policies_total: int = 0
+    refusal_hits: list[RefusalHit] = field(default_factory=list)
+
+
+def _one(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, Any]:
+    cur = con.execute(sql)
+    names = [d[0] for d in cur.description]
+    row = cur.fetchone()
+    return dict(zip(names, row, strict=True)) if row else {}
+
+
+def _all(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
+    cur = con.execute(sql)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _samples(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[str, ...]:
+    return tuple(str(r[0]) for r in con.execute(sql + f" LIMIT {SAMPLE}").fetchall())
+
+
+class Measurer:
+    def __init__(self, con: duckdb.DuckDBPyConnection, rulebook: ReadinessRulebook, kinds: dict[str, KindView], as_of: date, cutoff: datetime, bulk_min: int | None):
+        self.con = con
+        self.rulebook = rulebook
+        self.kinds = kinds
+        self.as_of = as_of
+        self.cutoff = _lit(cutoff)
+        self.bulk_min = bulk_min
+        self.figures = Figures()
+
+    def issue(self, kind: str, code: str, count: int, column: str | None = None, affects: tuple[str, ...] = (), examples: tuple[str, ...] = ()) -> None:
+        if count:
+            self.figures.issues.append(LogIssue(kind=kind, code=code, column=column, count=int(count), affects=affects, examples=examples))
+
+    def unmeasured(self, duty_id: str, reason: str, **values: str) -> None:
+        self.figures.unmeasured[duty_id] = (reason, values)
+
+    # ------------------------------------------------------------------ run every measure
+
+    def run(self) -> Figures:
+        measured = self.rulebook.measured()
+        by_metric: dict[type, list] = {}
+        for duty in measured:
+            by_metric.setdefault(type(duty.measure), []).append(duty)
+        if "policies" in self.kinds:
+            self._policies(by_metric.get(ShareWithinHours, []), by_metric.get(KeptAtLeast, []), by_metric.get(BulkSharedFields, []))
+        else:
+            for cls in (ShareWithinHours, KeptAtLeast, BulkSharedFields):
+                for duty in by_metric.get(cls, []):
+                    self.unmeasured(duty.id, "no_log", kind="policies")
+        for duty in by_metric.get(NoCallAfterRefusal, []):
+            self._refusals(duty)
+        roster_duties = by_metric.get(CertifiedBeforeFirstCall, []) + by_metric.get(RetrainedWithin, [])
+        if roster_duties:
+            self._roster(roster_duties)
+        for duty in by_metric.get(RatePerPolicies, []):
+            self._complaints(duty)
+        return self.figures
+
+    # ------------------------------------------------------------------ policies
+
+    def _policies(self, windows: list, retentions: list, bulks: list) -> None:
+        kv = self.kinds["policies"]
+        con, cut = self.con, self.cutoff
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE dup_ids AS SELECT policy_id, count(*) AS n FROM {kv.view} "
+            "WHERE policy_id IS NOT NULL GROUP BY policy_id HAVING count(*) > 1"
+        )
+        dup = _one(con, "SELECT count(*) AS ids, coalesce(sum(n), 0) AS rows FROM dup_ids")
+        self.issue("policies", "duplicate_ids", dup["rows"], "policy_id", examples=_samples(con, "SELECT policy_id FROM dup_ids ORDER BY policy_id"))
+        usable = f"policy_id IS NOT NULL AND sale_time IS NOT NULL AND NOT dup"
+        base = f"{usable} AND sale_time <= {cut}"
+        aggs = [
+            "count(*) AS rows",
+            "count(*) FILTER (WHERE policy_id IS NULL) AS no_id",
+            f"count(*) FILTER (WHERE policy_id IS NOT NULL AND sale_time IS NULL AND NOT {kv.bad_of('sale_time')}) AS no_sale",
+            f"count(*) FILTER (WHERE policy_id IS NOT NULL AND {kv.bad_of('sale_time')}) AS bad_sale",
+            f"count(*) FILTER (WHERE {usable} AND sale_time > {cut}) AS after_cutoff",
+            f"count(*) FILTER (WHERE {base}) AS policies",
+        ]
+        measurable_windows = []
+        for duty in windows:
+            m: ShareWithinHours = duty.measure
+            f, to = m.from_column, m.to_column
+            if not kv.has(f, to):
+                missing = ", ".join(c for c in (f, to) if c not in kv.columns)
+                self.unmeasured(duty.id, "missing_columns", kind="policies", columns=missing)
+                continue
+            measurable_windows.append(duty)
+            p = _alias(duty.id)
+            limit = f"{f} + to_hours({m.within_hours})"
+            ok_from = f"{base} AND NOT {kv.bad_of(f)} AND {f} IS NOT NULL AND {f} <= {cut}"
+            considered = f"{ok_from} AND NOT {kv.bad_of(to)} AND NOT coalesce({to} < {f}, false)"
+            aggs += [
+                f"count(*) FILTER (WHERE {base} AND {kv.bad_of(f)}) AS {p}_bad_from" if f != "sale_time" else f"0 AS {p}_bad_from",
+                f"count(*) FILTER (WHERE {ok_from} AND {kv.bad_of(to)}) AS {p}_bad_to",
+                f"count(*) FILTER (WHERE {ok_from} AND {to} < {f}) AS {p}_before",
+                f"count(*) FILTER (WHERE {base} AND {f} IS NULL AND NOT {kv.bad_of(f)}) AS {p}_no_start",
+                f"count(*) FILTER (WHERE {base} AND {f} > {cut}) AS {p}_start_after_cutoff",
+                f"count(*) FILTER (WHERE {considered} AND {to} IS NOT NULL AND {to} <= {limit}) AS {p}_within",
+                f"count(*) FILTER (WHERE {considered} AND (({to} IS NOT NULL AND {to} > {limit}) OR ({to} IS NULL AND {limit} < {cut}))) AS {p}_late",
+                f"count(*) FILTER (WHERE {considered} AND {to} IS NULL AND {limit} >= {cut}) AS {p}_pending",
+            ]
+        measurable_retention = []
+        for duty in retentions:
+            m: KeptAtLeast = duty.measure
+            if not kv.has("callback_time", "recording_deleted_time"):
+                missing = ", ".join(c for c in ("callback_time", "recording_deleted_time") if c not in kv.columns)
+                self.unmeasured(duty.id, "missing_columns", kind="policies", columns=missing)
+                continue
+            measurable_retention.append(duty)
+            p = _alias(duty.id)
+            called = f"{base} AND callback_time IS NOT NULL AND callback_time <= {cut}"
+            keep_until = f"callback_time + to_years({m.kept_years})"
+            aggs += [
+                f"count(*) FILTER (WHERE {called} AND {kv.bad_of('recording_deleted_time')}) AS {p}_bad",
+                f"count(*) FILTER (WHERE {called} AND NOT {kv.bad_of('recording_deleted_time')} AND (recording_deleted_time IS NULL OR recording_deleted_time >= {keep_until})) AS {p}_kept",
+                f"count(*) FILTER (WHERE {called} AND recording_deleted_time < {keep_until}) AS {p}_not_kept",
+            ]
+        rows = _all(
+            con,
+            f"SELECT strftime(date_trunc('month', sale_time), '%Y-%m') AS month, {', '.join(aggs)} "
+            f"FROM (SELECT *, policy_id IN (SELECT policy_id FROM dup_ids) AS dup FROM {kv.view}) GROUP BY ALL",
+        )
+        total = {k: sum(int(r[k] or 0) for r in rows) for k in (rows[0] if rows else {}) if k != "month"}
+        self.issue("policies", "missing_value", total.get("no_id", 0), "policy_id")
+        self.issue("policies", "missing_value", total.get("no_sale", 0), "sale_time")
+        self.issue(
+            "policies", "bad_time", total.get("bad_sale", 0), "sale_time",
+            examples=self._bad_examples(kv, "sale_time") if total.get("bad_sale") else (),
+        )
+        self.issue("policies", "after_cutoff", total.get("after_cutoff", 0), "sale_time")
+        for duty in measurable_windows:
+            m = duty.measure
+            p = _alias(duty.id)
+            self.issue("policies", "bad_time", total[f"{p}_bad_from"], m.from_column, (duty.id,), self._bad_examples(kv, m.from_column) if total[f"{p}_bad_from"] else ())
+            self.issue("policies", "bad_time", total[f"{p}_bad_to"], m.to_column, (duty.id,), self._bad_examples(kv, m.to_column) if total[f"{p}_bad_to"] else ())
+            self.issue("policies", "end_before_start", total[f"{p}_before"], m.to_column, (duty.id,), self._before_examples(kv, m.from_column, m.to_column))
+            self.issue("policies", "after_cutoff", total[f"{p}_start_after_cutoff"], m.from_column, (duty.id,))
+            self.figures.counts[duty.id] = {
+                "within": total[f"{p}_within"],
+                "late": total[f"{p}_late"],
+                "pending": total[f"{p}_pending"],
+                "no_start": total[f"{p}_no_start"],
+            }
+        for duty in measurable_retention:
+            p = _alias(duty.id)
+            self.issue("policies", "bad_time", total[f"{p}_bad"], "recording_deleted_time", (duty.id,), self._bad_examples(kv, "recording_deleted_time") if total[f"{p}_bad"] else ())
+            self.figures.counts[duty.id] = {"kept": total[f"{p}_kept"], "not_kept": total[f"{p}_not_kept"]}
+        for r in rows:
+            if r["month"] is None:
+                continue
+            month = self.figures.months.setdefault(r["month"], {})
+            month["policies"] = int(r["policies"])
+            for duty, prefix in ((d, "delivered") for d in measurable_windows if d.measure.to_column == "delivery_time"):
+                month[f"{prefix}_within"] = int(r[f"{_alias(duty.id)}_within"])
+                month[f"{prefix}_late"] = int(r[f"{_alias(duty.id)}_late"])
+            for duty, prefix in ((d, "called") for d in measurable_windows if d.measure.to_column == "callback_time"):
+                month[f"{prefix}_within"] = int(r[f"{_alias(duty.id)}_within"])
+                month[f"{prefix}_late"] = int(r[f"{_alias(duty.id)}_late"])
+        for duty in bulks:
+            self._bulk(duty, kv, base)
+
+    def _bad_examples(self, kv: KindView, column: str) -> tuple[str, ...]:
+        # The raw text is not in the view (it holds parsed values); re-read it for a few examples.
+        if column not in kv.bad:
+            return ()
+        return _samples(self.con, f"SELECT coalesce(policy_id, '?') FROM {kv.view} WHERE {column}__bad")
+
+    def _before_examples(self, kv: KindView, start: str, end: str) -> tuple[str, ...]:
+        return _samples(self.con, f"SELECT policy_id FROM {kv.view} WHERE {end} < {start} ORDER BY policy_id")
+
+    def _bulk(self, duty, kv: KindView, base: str) -> None:
+        m: BulkSharedFields = duty.measure
+        fields = [f for f in m.fields if f in kv.columns]
+        if not fields:
+            self.unmeasured(duty.id, "missing_columns", kind="policies", columns=", ".join(m.fields))
+            return
+        n = self.bulk_min or m.min_policies
+        con = self.con
+        sets = ", ".join(f"({f})" for f in fields)
+        which = "CASE " + " ".join(f"WHEN GROUPING({f}) = 0 THEN '{f}'" for f in fields) + " END"
+        value = f"coalesce({', '.join(fields)})"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE bulk_groups AS SELECT {which} AS field, {value} AS value, count(*) AS n, "
+            f"min(sale_time) AS first_sale, max(sale_time) AS last_sale "
+            f"FROM (SELECT * FROM {kv.view} WHERE policy_id IS NOT NULL AND sale_time IS NOT NULL "
+            f"AND sale_time <= {self.cutoff} AND policy_id NOT IN (SELECT policy_id FROM dup_ids)) "
+            f"GROUP BY GROUPING SETS ({sets}) HAVING {value} IS NOT NULL AND count(*) >= {n}"
+        )
+        totals = _one(con, "SELECT count(*) AS groups FROM bulk_groups")
+        groups = _all(con, f"SELECT * FROM bulk_groups ORDER BY n DESC, field, value LIMIT {BULK_GROUPS_LISTED}")
+        flagged = 0
+        ids: dict[tuple[str, str], list[str]] = {}
+        if totals["groups"]:
+            in_any = " OR ".join(f"{f} IN (SELECT value FROM bulk_groups WHERE field = '{f}')" for f in fields)
+            scope = f"FROM {kv.view} WHERE policy_id IS NOT NULL AND sale_time IS NOT NULL AND sale_time <= {self.cutoff} AND policy_id NOT IN (SELECT policy_id FROM dup_ids)"
+            flagged = con.execute(f"SELECT count(DISTINCT policy_id) {scope} AND ({in_any})").fetchone()[0]
+            con.execute(f"CREATE OR REPLACE TEMP TABLE bulk_top AS SELECT field, value FROM bulk_groups ORDER BY n DESC, field, value LIMIT {BULK_GROUPS_LISTED}")
+            parts = [
+                f"SELECT '{f}' AS field, {f} AS value, list(policy_id ORDER BY policy_id)[1:{BULK_IDS_LISTED}] AS ids {scope} "
+                f"AND {f} IN (SELECT value FROM bulk_top WHERE field = '{f}') GROUP BY {f}"
+                for f in fields
+            ]
+            for row in con.execute(" UNION ALL ".join(parts)).fetchall():
+                ids[(row[0], row[1])] = list(row[2])
+        self.figures.bulk_groups = [
+            BulkGroup(
+                field=g["field"], value=g["value"], policies=int(g["n"]),
+                first_sale=_fmt_time(g["first_sale"]), last_sale=_fmt_time(g["last_sale"]),
+                policy_ids=tuple(ids.get((g["field"], g["value"]), ())),
+            )
+            for g in groups
+        ]
+        self.figures.bulk_groups_total = int(totals["groups"])
+        self.figures.bulk_policies_total = int(flagged)
+        self.figures.counts[duty.id] = {"groups": int(totals["groups"]), "policies": int(flagged), "min_policies": n}
+
+    # ------------------------------------------------------------------ calls and refusals
+
+    def _calls_usable(self, kv: KindView) -> str:
+        where = f"call_time IS NOT NULL AND phone IS NOT NULL AND call_time <= {self.cutoff}"
+        if kv.has("direction"):
+            where += " AND lower(direction) IN (" + ", ".join(f"'{d}'" for d in OUTBOUND) + ")"
+        return where
+
+    def _refusals(self, duty) -> None:
+        m: NoCallAfterRefusal = duty.measure
+        missing = [k for k in ("calls", "refusals") if k not in self.kinds]
+        if missing:
+            self.unmeasured(duty.id, "no_log", kind=", ".join(missing))
+            return
+        calls, refusals = self.kinds["calls"], self.kinds["refusals"]
+        con, cut = self.con, self.cutoff
+        c = _one(
+            con,
+            f"SELECT count(*) AS rows, count(*) FILTER (WHERE {calls.bad_of('call_time')}) AS bad_time, "
+            f"count(*) FILTER (WHERE phone IS NULL) AS no_phone, "
+            f"count(*) FILTER (WHERE call_time IS NULL AND NOT {calls.bad_of('call_time')}) AS no_time, "
+            f"count(*) FILTER (WHERE call_time > {cut}) AS after_cutoff, "
+            f"count(*) FILTER (WHERE {self._calls_usable(calls)}) AS outbound FROM {calls.view}",
+        )
+        r = _one(
+            con,
+            f"SELECT count(*) AS rows, count(*) FILTER (WHERE {refusals.bad_of('refused_time')}) AS bad_time, "
+            f"count(*) FILTER (WHERE phone IS NULL) AS no_phone, "
+            f"count(*) FILTER (WHERE refused_time IS NULL AND NOT {refusals.bad_of('refused_time')}) AS no_time, "
+            f"count(*) FILTER (WHERE refused_time > {cut}) AS after_cutoff, "
+            f"count(DISTINCT phone) FILTER (WHERE refused_time IS NOT NULL AND phone IS NOT NULL AND refused_time <= {cut}) AS phones "
+            f"FROM {refusals.view}",
+        )
+        for kind, fig, col in (("calls", c, "call_time"), ("refusals", r, "refused_time")):
+            self.issue(kind, "bad_time", fig["bad_time"], col, (duty.id,))
+            self.issue(kind, "missing_value", fig["no_phone"], "phone", (duty.id,))
+            self.issue(kind, "missing_value", fig["no_time"], col, (duty.id,))
+            self.issue(kind, "after_cutoff", fig["after_cutoff"], col, (duty.id,))
+        window = f"c.call_time > r.refused_time AND c.call_time <= r.refused_time + to_years({m.within_years})"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE refusal_hits AS SELECT c.phone, c.call_time, "
+            f"(SELECT max(r.refused_time) FROM {refusals.view} r WHERE r.phone = c.phone AND {window}) AS refused_time "
+            f"FROM (SELECT * FROM {calls.view} WHERE {self._calls_usable(calls)}) c "
+            f"WHERE EXISTS (SELECT 1 FROM {refusals.view} r WHERE r.phone = c.phone AND r.refused_time <= {cut} AND {window})"
+        )
+        hits = _one(con, "SELECT count(*) AS calls, count(DISTINCT phone) AS phones FROM refusal_hits")
+        self.figures.refusal_hits = [
+            RefusalHit(phone=row[0], call_time=_fmt_time(row[1]), refused_time=_fmt_time(row[2]))
+            for row in con.execute(f"SELECT phone, call_time, refused_time FROM refusal_hits ORDER BY call_time, phone LIMIT {REFUSAL_HITS_LISTED}").fetchall()
+        ]
+        self.figures.counts[duty.id] = {
+            "calls": int(hits["calls"]), "phones": int(hits["phones"]),
+            "outbound": int(c["outbound"]), "refused_phones": int(r["phones"]),
+        }
+
+    # ------------------------------------------------------------------ staff roster
+
+    def _roster(self, duties: list) -> None:
+        if "roster" not in self.kinds:
+            for duty in duties:
+                self.unmeasured(duty.id, "no_log", kind="roster")
+            return
+        kv, con = self.kinds["roster"], self.con
+        calls = self.kinds.get("calls")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE dup_agents AS SELECT agent_id, count(*) AS n FROM {kv.view} "
+            "WHERE agent_id IS NOT NULL GROUP BY agent_id HAVING count(*) > 1"
+        )
+        dup = _one(con, "SELECT coalesce(sum(n), 0) AS rows FROM dup_agents")
+        self.issue("roster", "duplicate_ids", dup["rows"], "agent_id", examples=_samples(con, "SELECT agent_id FROM dup_agents ORDER BY agent_id"))
+        stats = _one(
+            con,
+            f"SELECT count(*) FILTER (WHERE agent_id IS NULL) AS no_id, "
+            f"count(*) FILTER (WHERE {kv.bad_of('certified_date')}) AS bad_cert, "
+            + (f"count(*) FILTER (WHERE {kv.bad_of('last_retrained_date')}) AS bad_retrain, " if kv.has("last_retrained_date") else "0 AS bad_retrain, ")
+            + (f"count(*) FILTER (WHERE {kv.bad_of('left_date')}) AS bad_left, " if kv.has("left_date") else "0 AS bad_left, ")
+            + (f"count(*) FILTER (WHERE {kv.bad_of('first_call_time')}) AS bad_first " if kv.has("first_call_time") else "0 AS bad_first ")
+            + f"FROM {kv.view}",
+        )
+        self.issue("roster", "missing_value", stats["no_id"], "agent_id")
+        ids = tuple(d.id for d in duties)
+        self.issue("roster", "bad_date", stats["bad_cert"], "certified_date", ids)
+        self.issue("roster", "bad_date", stats["bad_retrain"], "last_retrained_date", ids)
+        self.issue("roster", "bad_date", stats["bad_left"], "left_date", ids)
+        self.issue("roster", "bad_time", stats["bad_first"], "first_call_time", ids)
+        roster = f"(SELECT * FROM {kv.view} WHERE agent_id IS NOT NULL AND agent_id NOT IN (SELECT agent_id FROM dup_agents))"
+        # The first sales call: the earlier of the roster's own column and the calls log, up to the cut-off.
+        sources = []
+        if kv.has("first_call_time"):
+            sources.append(f"SELECT agent_id, first_call_time AS t FROM {roster} WHERE first_call_time <= {self.cutoff}")
+        if calls is not None and calls.has("agent_id"):
+            sources.append(f"SELECT agent_id, call_time AS t FROM {calls.view} WHERE agent_id IS NOT NULL AND {self._calls_usable(calls)}")
+        for duty in duties:
+            if isinstance(duty.measure, CertifiedBeforeFirstCall):
+                if not sources:
+                    self.unmeasured(duty.id, "no_first_calls")
+                    continue
+                row = _one(
+                    con,
+                    f"WITH first AS (SELECT agent_id, min(t) AS first_call FROM ({' UNION ALL '.join(sources)}) GROUP BY agent_id) "
+                    f"SELECT count(*) AS callers, "
+                    f"count(*) FILTER (WHERE r.certified_date IS NOT NULL AND CAST(f.first_call AS DATE) >= r.certified_date) AS certified_first, "
+                    f"count(*) FILTER (WHERE r.agent_id IS NULL) AS not_on_roster, "
+                    f"count(*) FILTER (WHERE r.agent_id IS NOT NULL AND r.certified_date IS NULL) AS no_certificate "
+                    f"FROM first f LEFT JOIN {roster} r USING (agent_id) "
+                    f"WHERE f.agent_id NOT IN (SELECT agent_id FROM dup_agents)",
+                )
+                self.figures.counts[duty.id] = {k: int(v) for k, v in row.items()}
+                self.figures.counts[duty.id]["not_certified_first"] = int(row["callers"] - row["certified_first"])
+            elif isinstance(duty.measure, RetrainedWithin):
+                if not kv.has("last_retrained_date"):
+                    self.unmeasured(duty.id, "missing_columns", kind="roster", columns="last_retrained_date")
+                    continue
+                since = _lit(add_months(self.as_of, -duty.measure.within_months))
+                as_of = _lit(self.as_of)
+                active = f"(left_date IS NULL OR left_date > {as_of})" if kv.has("left_date") else "true"
+                row = _one(
+                    con,
+                    f"SELECT count(*) FILTER (WHERE {active} AND certified_date <= {since}) AS due, "
+                    f"count(*) FILTER (WHERE {active} AND certified_date <= {since} AND last_retrained_date >= {since} AND last_retrained_date <= {as_of}) AS retrained, "
+                    f"count(*) FILTER (WHERE {active} AND certified_date > {since}) AS not_yet_due, "
+                    f"count(*) FILTER (WHERE NOT {active}) AS left_staff, "
+                    f"count(*) FILTER (WHERE {active} AND certified_date IS NULL) AS no_certificate "
+                    f"FROM {roster}",
+                )
+                self.figures.counts[duty.id] = {k: int(v) for k, v in row.items()}
+                self.figures.counts[duty.id]["not_retrained"] = int(row["due"] - row["retrained"])
+
+    # ------------------------------------------------------------------ complaints
+
+    def _complaints(self, duty) -> None:
+        if "complaints" not in self.kinds:
+            self.unmeasured(duty.id, "no_log", kind="complaints")
+            return
+        kv, con = self.kinds["complaints"], self.con
+        stats = _one(
+            con,
+            f"SELECT count(*) FILTER (WHERE {kv.bad_of('received_time')}) AS bad_time, "
+            f"count(*) FILTER (WHERE received_time IS NULL AND NOT {kv.bad_of('received_time')}) AS no_time, "
+            f"count(*) FILTER (WHERE received_time > {self.cutoff}) AS after_cutoff FROM {kv.view}",
+        )
+        self.issue("complaints", "bad_time", stats["bad_time"], "received_time", (duty.id,))
+        self.issue("complaints", "missing_value", stats["no_time"], "received_time", (duty.id,))
+        self.issue("complaints", "after_cutoff", stats["after_cutoff"], "received_time", (duty.id,))
+        if kv.has("complaint_id"):
+            dup = _one(con, f"SELECT coalesce(sum(n), 0) AS rows FROM (SELECT count(*) AS n FROM {kv.view} WHERE complaint_id IS NOT NULL GROUP BY complaint_id HAVING count(*) > 1)")
+            # A complaint listed twice is still counted twice: say so rather than guess which row is right.
+            self.issue("complaints", "duplicate_complaints", dup["rows"], "complaint_id", (duty.id,))
+        for month, n in con.execute(
+            f"SELECT strftime(date_trunc('month', received_time), '%Y-%m'), count(*) FROM {kv.view} "
+            f"WHERE received_time IS NOT NULL AND received_time <= {self.cutoff} GROUP BY 1"
+        ).fetchall():
+            self.figures.months.setdefault(month, {})["complaints"] = int(n)
+        if "policies" not in self.kinds:
+            self.unmeasured(duty.id, "no_log", kind="policies")
+            return
+        # The rate compares like with like: only months in which policies were sold.
+        sold = [m for m in self.figures.months.values() if m.get("policies")]
+        complaints = sum(m.get("complaints", 0) for m in sold)
+        policies = sum(m["policies"] for m in sold)
+        self.figures.counts[duty.id] = {"complaints": complaints, "policies": policies, "per": duty.measure.per_policies}
+
+
+def _alias(duty_id: str) -> str:
+    return "d_" + duty_id.replace(".", "_")
+
+
+def month_rows(figures: Figures, per: int | None) -> list[MonthRow]:
+    rows = []
+    for month in sorted(figures.months):
+        m = figures.months[month]
+        rate = None
+        if per and m.get("policies"):
+            rate = (Decimal(m.get("complaints", 0)) * per / Decimal(m["policies"])).quantize(Decimal("0.01"))
+        rows.append(MonthRow(month=month, complaints_per_10k=rate, **{k: v for k, v in m.items() if k in MonthRow.model_fields}))
+    return rows
+
+
+__all__ = ["Measurer", "Figures", "KindView", "add_months", "month_rows", "LOG_COLUMNS"]
