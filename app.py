@@ -1,8 +1,15 @@
-"""Streamlit entry: page setup and navigation only."""
+"""Streamlit entry: page setup and navigation only. Add a page with one line in PAGES."""
 
 import streamlit as st
 
-from assessor.ui import first_page
+from assessor.ui import assessment_page, dossier_page, intake_page, shell
 
-st.set_page_config(page_title="电销职场增设评估", layout="wide")
-st.navigation([st.Page(first_page.render, title="评估", url_path="assess")]).run()
+st.set_page_config(page_title=shell.title(), page_icon=":material/support_agent:", layout="wide")
+
+PAGES = [
+    shell.page(intake_page, default=True),
+    shell.page(assessment_page),
+    shell.page(dossier_page),
+]
+
+shell.navigation(PAGES)

@@ -1,0 +1,327 @@
+"""Widgets bound to a path in the draft, with a place beside each for its validation messages.
+
+Each helper seeds its widget from the draft the first time it draws, and writes the widget's
+value back into the draft after drawing, so the draft always holds what the user typed.
+Messages are filled in at the end of the run (`Board.fill`), once the whole draft is checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ..intake import Problem
+from .draft import problems_under
+from . import state
+from .state import FIELD_PREFIX, draft, lang, tr
+
+TABLE_GEN_PREFIX = "tgen."
+
+Path = tuple[str | int, ...]
+
+EARLIEST = date(1980, 1, 1)
+LATEST = date(2100, 12, 31)
+
+
+def path_text(path: Path) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def get(path: Path, default: Any = None) -> Any:
+    node: Any = draft()
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return default
+    return default if node is None else node
+
+
+def put(path: Path, value: Any) -> None:
+    node: Any = draft()
+    for part in path[:-1]:
+        if not isinstance(node.get(part), dict):
+            node[part] = {}
+        node = node[part]
+    node[path[-1]] = value
+
+
+def _key(path: Path) -> str:
+    return FIELD_PREFIX + path_text(path)
+
+
+def _seed(key: str, value: Any) -> None:
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+# ---------------------------------------------------------------- messages beside fields
+
+
+@dataclass
+class Board:
+    """Placeholders for validation messages, claimed by path; what no field claims goes on top."""
+
+    slots: list[tuple[str, bool, Any, dict[str, str]]] = field(default_factory=list)
+
+    def slot(self, path: Path | str, *, exact: bool = False, columns: dict[str, str] | None = None) -> None:
+        self.slots.append((path if isinstance(path, str) else path_text(path), exact, st.empty(), columns or {}))
+
+    def fill(self, problems: Sequence[Problem], summary: Any | None = None) -> None:
+        claimed: set[int] = set()
+        for path, exact, place, columns in self.slots:
+            mine = [p for p in problems if (p.path == path if exact else p in problems_under(problems, path)) and id(p) not in claimed]
+            claimed |= {id(p) for p in mine}
+            if mine:
+                place.error("\n\n".join(_located(p, path, columns) for p in mine), icon=":material/error:")
+        rest = [p for p in problems if id(p) not in claimed]
+        if summary is not None and rest:
+            summary.error("\n\n".join(p.line(lang()) for p in rest), icon=":material/error:")
+
+
+def _located(problem: Problem, base: str, columns: dict[str, str]) -> str:
+    """`existing_sites[1].seats` under `existing_sites` reads as "row 2, seats: ..."."""
+    rest = problem.path[len(base) :]
+    message = problem.message(lang())
+    if rest.startswith("["):
+        index, _, tail = rest[1:].partition("]")
+        column = tail.lstrip(".")
+        head = column.split(".")[0].split("[")[0]
+        where = tr("fields.row", row=int(index) + 1) if index.isdigit() else rest
+        if column:
+            where += " · " + columns.get(head, column)
+        return f"{where}: {message}"
+    if rest.startswith("."):
+        return f"{rest[1:]}: {message}"
+    return message
+
+
+# ---------------------------------------------------------------- scalar fields
+
+
+def text(path: Path, label: str, board: Board, *, area: bool = False, help: str | None = None, placeholder: str | None = None) -> str:
+    key = _key(path)
+    _seed(key, str(get(path, "")))
+    widget = st.text_area if area else st.text_input
+    value = widget(label, key=key, help=help, placeholder=placeholder)
+    put(path, value)
+    board.slot(path)
+    return value
+
+
+def lines(path: Path, label: str, board: Board, *, help: str | None = None) -> list[str]:
+    """A list of short texts, one per line (phone numbers, product codes)."""
+    key = _key(path)
+    current = get(path, [])
+    _seed(key, "\n".join(str(v) for v in current) if isinstance(current, list) else str(current))
+    value = st.text_area(label, key=key, help=help, height=90)
+    items = [line.strip() for line in value.splitlines() if line.strip()]
+    put(path, items)
+    board.slot(path)
+    return items
+
+
+def day(path: Path, label: str, board: Board, *, help: str | None = None, latest: date = LATEST) -> date | None:
+    key = _key(path)
+    _seed(key, _as_date(get(path)))
+    value = st.date_input(label, key=key, min_value=EARLIEST, max_value=latest, format="YYYY-MM-DD", help=help)
+    put(path, value.isoformat() if isinstance(value, date) else None)
+    board.slot(path)
+    return value if isinstance(value, date) else None
+
+
+def choice(path: Path, label: str, options: Sequence[str], board: Board, *, labels: Callable[[str], str], help: str | None = None) -> str:
+    key = _key(path)
+    current = get(path)
+    _seed(key, current if current in options else options[0])
+    value = st.selectbox(label, options, key=key, format_func=labels, help=help)
+    put(path, value)
+    board.slot(path)
+    return value
+
+
+def flag(path: Path, label: str, board: Board, *, help: str | None = None) -> bool:
+    key = _key(path)
+    _seed(key, bool(get(path, False)))
+    value = st.checkbox(label, key=key, help=help)
+    put(path, value)
+    board.slot(path)
+    return value
+
+
+def count(path: Path, label: str, board: Board, *, help: str | None = None) -> int | None:
+    key = _key(path)
+    current = get(path)
+    _seed(key, current if isinstance(current, int) and not isinstance(current, bool) else None)
+    value = st.number_input(label, key=key, min_value=0, step=1, format="%d", help=help, placeholder="—")
+    put(path, int(value) if value is not None else None)
+    board.slot(path)
+    return value
+
+
+def answer(path: Path, label: str, board: Board) -> bool | None:
+    """Attested: yes, no, or not yet answered (a claim the engine must not assume)."""
+    key = _key(path)
+    current = get(path)
+    states = ("unanswered", "yes", "no")
+    _seed(key, {True: "yes", False: "no"}.get(current, "unanswered"))
+    value = st.radio(label, states, key=key, horizontal=True, format_func=lambda s: tr(f"fields.answer.{s}"))
+    result = {"yes": True, "no": False}.get(value)
+    put(path, result)
+    board.slot(path, exact=True)
+    return result
+
+
+# ---------------------------------------------------------------- tables
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    kind: str  # text, money, int, date, bool, select
+    label: str
+    options: tuple[str, ...] = ()
+    default: Any = None
+    required: bool = False
+    help: str | None = None
+    labels: Callable[[str], str] | None = None
+
+    def config(self) -> Any:
+        cc = st.column_config
+        common = {"label": self.label, "help": self.help, "required": self.required, "default": self.default}
+        if self.kind == "int":
+            return cc.NumberColumn(**common, min_value=0, step=1, format="%d")
+        if self.kind == "date":
+            return cc.DateColumn(**common, format="YYYY-MM-DD", min_value=EARLIEST, max_value=LATEST)
+        if self.kind == "bool":
+            return cc.CheckboxColumn(**common)
+        if self.kind == "select":
+            return cc.SelectboxColumn(**common, options=list(self.options), format_func=self.labels)
+        return cc.TextColumn(**common)
+
+    def signature(self) -> str:
+        shown = tuple(self.labels(o) for o in self.options) if self.labels else ()
+        return repr((self.name, self.kind, self.label, self.options, self.default, self.help, shown))
+
+
+def _cell_in(col: Col, value: Any) -> Any:
+    if col.kind == "date":
+        return _as_date(value)
+    if col.kind == "int":
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if col.kind == "bool":
+        return value if isinstance(value, bool) else None
+    if value is None:
+        return None
+    return str(value)
+
+
+def _missing(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _cell_out(col: Col, value: Any) -> Any:
+    if _missing(value):
+        return None
+    if col.kind == "date":
+        found = _as_date(value.to_pydatetime() if isinstance(value, pd.Timestamp) else value)
+        return found.isoformat() if found else None
+    if col.kind == "int":
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    if col.kind == "bool":
+        return bool(value)
+    text = str(value).strip()
+    return text or None
+
+
+def frame(rows: list[dict[str, Any]], columns: Sequence[Col]) -> pd.DataFrame:
+    data = {c.name: [_cell_in(c, row.get(c.name)) if isinstance(row, dict) else None for row in rows] for c in columns}
+    df = pd.DataFrame(data, columns=[c.name for c in columns])
+    for c in columns:
+        if c.kind == "int":
+            df[c.name] = df[c.name].astype("Int64")
+        elif c.kind == "bool":
+            df[c.name] = df[c.name].astype("boolean")
+        elif c.kind == "date":
+            df[c.name] = pd.to_datetime(df[c.name], errors="coerce")
+        else:
+            df[c.name] = df[c.name].astype("object")
+    return df
+
+
+def rows_of(df: pd.DataFrame, columns: Sequence[Col]) -> list[dict[str, Any]]:
+    """Rows back as dicts, dropping rows left entirely blank."""
+    out = []
+    for record in df.to_dict("records"):
+        row = {c.name: _cell_out(c, record.get(c.name)) for c in columns}
+        if all(v is None or v is False for v in row.values()):
+            continue
+        out.append(row)
+    return out
+
+
+def table(path: Path, columns: Sequence[Col], board: Board, *, fixed: bool = False, height: int | None = None) -> list[dict[str, Any]]:
+    """An editable table over a list of rows in the draft.
+
+    The editor's edits are deltas against the frame it was first given, so that frame is kept
+    in the session and rebuilt from the draft only when the editor itself is new (first draw,
+    page left and re-entered) or when its columns change (language, default unit).
+    """
+    signature = hashlib.sha1("|".join(c.signature() for c in columns).encode()).hexdigest()[:10]
+    # A fresh key whenever the rows were replaced from outside (load, upload), so that no
+    # edit made against the old rows is replayed onto the new ones.
+    generation = f"{st.session_state.get(state.TABLE_GEN, 0)}.{st.session_state.get(TABLE_GEN_PREFIX + path_text(path), 0)}"
+    key = _key(path) + f"#{signature}.{generation}"
+    base_key = FIELD_PREFIX + "base." + path_text(path)
+    rows = get(path, [])
+    rows = rows if isinstance(rows, list) else []
+    base = st.session_state.get(base_key)
+    if key not in st.session_state or base is None or base[0] != key:
+        base = (key, frame(rows, columns))
+        st.session_state[base_key] = base
+    edited = st.data_editor(
+        base[1],
+        key=key,
+        column_config={c.name: c.config() for c in columns},
+        column_order=[c.name for c in columns],
+        num_rows="fixed" if fixed else "dynamic",
+        hide_index=True,
+        width="stretch",
+        height=height or "auto",
+    )
+    result = rows_of(edited, columns)
+    put(path, result)
+    board.slot(path, columns={c.name: c.label for c in columns})
+    return result
+
+
+def refresh_table(path: Path) -> None:
+    """The rows of this table changed outside its editor: draw it afresh from the draft."""
+    name = TABLE_GEN_PREFIX + path_text(path)
+    st.session_state[name] = st.session_state.get(name, 0) + 1

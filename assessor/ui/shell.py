@@ -1,0 +1,97 @@
+"""What every page shares: the navigation, the sidebar, and the guard that keeps tracebacks off the page.
+
+A page is a module with `URL`, `TITLE` (a key under `app.nav.`), `ICON` and `render()`.
+`app.py` lists the pages; adding one is one line there.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from types import ModuleType
+
+import streamlit as st
+
+from ..i18n import LANGS, t
+from . import cases, state
+from .state import tr
+
+log = logging.getLogger(__name__)
+
+
+def title() -> str:
+    state.init()
+    return tr("title")
+
+
+def page(module: ModuleType, *, default: bool = False) -> st.Page:
+    """A navigation entry for a page module, its title in the session's language."""
+    state.init()
+    return st.Page(
+        guarded(module.render, module.URL),
+        title=tr(f"nav.{module.TITLE}"),
+        icon=module.ICON,
+        url_path=module.URL,
+        default=default,
+    )
+
+
+def navigation(pages: list[st.Page]) -> None:
+    st.navigation(pages, position="sidebar").run()
+
+
+def guarded(render: Callable[[], None], name: str) -> Callable[[], None]:
+    """Run a page: sidebar first, the page body, then autosave; any failure becomes a message."""
+
+    @functools.wraps(render)
+    def run() -> None:
+        state.init()
+        try:
+            cases.resume_from_url()
+            sidebar()
+            render()
+        except Exception:  # st.rerun/st.stop are BaseExceptions and pass through untouched
+            log.exception("page %s failed", name)
+            st.error(tr("error.unexpected"), icon=":material/error:")
+        try:
+            cases.autosave()
+        except Exception:
+            log.exception("autosave failed")
+            st.warning(tr("error.autosave"), icon=":material/cloud_off:")
+
+    run.__name__ = f"page_{name}"
+    return run
+
+
+def _language_changed() -> None:
+    # Labels change with the language; the draft already holds every value, so widgets re-seed.
+    state.reset_fields()
+
+
+def sidebar() -> None:
+    with st.sidebar:
+        st.radio(
+            tr("sidebar.language"),
+            LANGS,
+            key=state.LANG,
+            horizontal=True,
+            format_func=lambda code: t(f"app.sidebar.language_name.{code}", code),
+            on_change=_language_changed,
+        )
+        st.text_input(tr("sidebar.user"), key=state.USER, help=tr("sidebar.user_help"), placeholder=tr("sidebar.user_placeholder"))
+        saved = st.session_state.get("saved_version")
+        if st.session_state.get(state.DRAFT_ID) and saved:
+            version, saved_at = saved
+            st.caption(tr("sidebar.saved", version=version, time=saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")))
+        elif cases.store() is None:
+            st.caption(tr("sidebar.no_register"))
+
+
+def _nowhere() -> None:  # stands in for a page's body where only its address matters
+    return None
+
+
+def link(url: str, label: str, icon: str | None = None) -> None:
+    """A link to another page of the app by its URL path (pages are callables, so by address)."""
+    st.page_link(st.Page(_nowhere, url_path=url, title=label), label=label, icon=icon)

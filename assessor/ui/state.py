@@ -1,0 +1,72 @@
+"""The session: the only place the app keeps anything between reruns is st.session_state.
+
+Field widgets carry keys that start with `f.`; they are seeded from the draft and copied back
+into it after they draw. Loading another application (or switching language) drops those keys
+so every widget seeds itself again from the new draft.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from ..i18n import DEFAULT_LANG, LANGS, t
+from .draft import blank_draft
+
+FIELD_PREFIX = "f."
+LANG = "lang"
+USER = "user"
+DRAFT = "draft"
+DRAFT_ID = "draft_id"
+SAVED = "saved_canonical"
+SETTINGS = "settings"
+TABLE_GEN = "table_gen"
+
+
+def init() -> None:
+    state = st.session_state
+    state.setdefault(LANG, DEFAULT_LANG)
+    state.setdefault(USER, "")
+    state.setdefault(DRAFT, blank_draft())
+    state.setdefault(DRAFT_ID, None)
+    state.setdefault(SAVED, None)
+    state.setdefault(SETTINGS, {"as_of": None, "readings": {}, "addressee": ""})
+
+
+def lang() -> str:
+    value = st.session_state.get(LANG, DEFAULT_LANG)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def tr(key: str, /, **values: Any) -> str:
+    """The text for `app.<key>` in the session's language."""
+    return t(f"app.{key}", lang(), **values)
+
+
+def draft() -> dict[str, Any]:
+    return st.session_state[DRAFT]
+
+
+def settings() -> dict[str, Any]:
+    return st.session_state[SETTINGS]
+
+
+def as_of() -> date:
+    return settings().get("as_of") or date.today()
+
+
+def reset_fields() -> None:
+    """Forget every field widget so each seeds itself from the draft on the next draw."""
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(FIELD_PREFIX)]:
+        del st.session_state[key]
+    st.session_state[TABLE_GEN] = st.session_state.get(TABLE_GEN, 0) + 1
+
+
+def replace_draft(data: dict[str, Any], draft_id: str | None = None, saved: str | None = None) -> None:
+    st.session_state[DRAFT] = data
+    st.session_state[DRAFT_ID] = draft_id
+    st.session_state[SAVED] = saved
+    st.session_state.pop("dossier", None)
+    reset_fields()
