@@ -494,9 +494,9 @@ def _contained_in(app: Application, c: Criterion, p: ContainedIn, as_of: date, r
     within = {norm(v if isinstance(v, str) else v.code) for v in within_raw}
     outside = sorted({v for v in items if norm(v) not in within})
     attested = _attestation_parts(app, rulebook, p.group, p.attested)
-    listed = tuple(
-        Part(f"{p.group}:{v}", {"zh": v, "en": v}, Status.NOT_MET if v in outside else Status.MET) for v in dict.fromkeys(items)
-    )
+    # Against an empty reference list nothing can be shown to be outside it: that is missing data.
+    outside_status = Status.NOT_MET if within_raw else Status.INSUFFICIENT_EVIDENCE
+    listed = tuple(Part(f"{p.group}:{v}", {"zh": v, "en": v}, outside_status if v in outside else Status.MET) for v in dict.fromkeys(items))
     missing_facts = [path for path in p.items if not _resolve(app, path)]
     if not within_raw:
         missing_facts.append(p.within)

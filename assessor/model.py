@@ -69,6 +69,8 @@ def _no_float(value: Any) -> Any:
 def _non_negative(value: Decimal) -> Decimal:
     if value < 0:
         raise PydanticCustomError("money_negative", "amount must not be negative")
+    if value.as_tuple().exponent > 0:  # 1.2E+9 from a JSON number: hold it as plain digits
+        value = value.quantize(Decimal(1))
     return value
 
 

@@ -6,6 +6,7 @@ duplicate keys (TOML itself), and its errors name the file and the key.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from decimal import Decimal
@@ -205,7 +206,10 @@ def parse_rulebook(text: str, source: str = "<rulebook>") -> Rulebook:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulebookError(f"{source}: not valid TOML: {exc}") from None
+        # tomllib names the line, not the key: quote the line so the key is visible (a duplicate, say).
+        where = re.search(r"at line (\d+)", str(exc))
+        line = text.splitlines()[int(where[1]) - 1].strip() if where and int(where[1]) <= len(text.splitlines()) else ""
+        raise RulebookError(f"{source}: not valid TOML: {exc}" + (f": {line}" if line else "")) from None
     try:
         return Rulebook.model_validate(data)
     except ValidationError as exc:
