@@ -7,10 +7,10 @@ Addresses, numbers and names are compared normalized (see `worker.address_key` a
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
-from .record import Flag, Record
+from .record import Flag, Record, SiteFact
 
 # Stable codes, in the order a screening officer reads them.
 FLAG_CODES = (
@@ -45,32 +45,33 @@ def _duplicates(records: list[Record]) -> None:
         by_print[record.fingerprint].append(record)
     for group in by_print.values():
         if len(group) > 1:
+            head = group[: MAX_RELATED + 1]
             for record in group:
-                others = _others(group, record)
+                others = tuple(r.label for r in head if r is not record)[:MAX_RELATED]
                 record.flags.append(Flag("duplicate_submission", {"n": len(group) - 1}, others))
 
 
 def _site_seats(records: list[Record]) -> None:
-    """The same existing site, told with different seat counts by two applications."""
-    groups: dict[tuple[str, ...], list[tuple[Record, int, str]]] = defaultdict(list)
+    """The same existing site, told with different seat counts by two applications. A site is
+    the same when the insurer and site id match, or when the (normalized) address does."""
+    groups: dict[tuple[str, ...], list[tuple[Record, SiteFact]]] = defaultdict(list)
     for record in records:
         for site in record.facts.existing_sites:
-            groups[("id", record.facts.credit_code, site.site_id)].append((record, site.seats, site.name))
+            groups[("id", record.facts.credit_code, site.site_id)].append((record, site))
             if site.address_key:
-                groups[("address", site.address_key)].append((record, site.seats, site.address))
+                groups[("address", site.address_key)].append((record, site))
     flagged: set[tuple[int, str]] = set()
-    for key, entries in groups.items():
-        if len({seats for _, seats, _ in entries}) < 2 or len({id(r) for r, _, _ in entries}) < 2:
+    for entries in groups.values():
+        if len({site.seats for _, site in entries}) < 2:
             continue
-        counts = "/".join(str(s) for s in sorted({seats for _, seats, _ in entries}))
-        for record, seats, name in entries:
-            mark = (id(record), name)
-            if mark in flagged:
+        counts = "/".join(str(n) for n in sorted({site.seats for _, site in entries}))
+        for record, site in entries:
+            mark = (id(record), site.site_id)
+            others = _first(r.label for r, s in entries if r is not record and s.seats != site.seats)
+            if mark in flagged or not others:
                 continue
             flagged.add(mark)
-            others = tuple(dict.fromkeys(r.label for r, s, _ in entries if r is not record and s != seats))[:MAX_RELATED]
-            if others:
-                record.flags.append(Flag("site_seats_conflict", {"site": name, "seats": seats, "counts": counts}, others))
+            record.flags.append(Flag("site_seats_conflict", {"site": site.name, "seats": site.seats, "counts": counts}, others))
 
 
 def _shared(records: list[Record], code: str, keys_of: Callable[[Record], Iterable[tuple[str, str]]]) -> None:
@@ -84,14 +85,25 @@ def _shared(records: list[Record], code: str, keys_of: Callable[[Record], Iterab
     for entries in holders.values():
         if len({r.facts.credit_code for r, _ in entries}) < 2:
             continue
+        by_insurer = Counter(r.facts.credit_code for r, _ in entries)
+        named: dict[str, tuple[str, ...]] = {}
         for record, shown in entries:
-            others = tuple(dict.fromkeys(r.label for r, _ in entries if r.facts.credit_code != record.facts.credit_code))
-            record.flags.append(Flag(code, {"value": shown, "n": len(others)}, others[:MAX_RELATED]))
+            code_ = record.facts.credit_code
+            if code_ not in named:
+                named[code_] = _first(r.label for r, _ in entries if r.facts.credit_code != code_)
+            n = len(entries) - by_insurer[code_]
+            record.flags.append(Flag(code, {"value": shown, "n": n}, named[code_]))
 
 
 # A flag names at most this many other files; its count says how many there are in all.
 MAX_RELATED = 20
 
 
-def _others(group: list[Record], record: Record) -> tuple[str, ...]:
-    return tuple(r.label for r in group if r is not record)[:MAX_RELATED]
+def _first(labels: Iterable[str]) -> tuple[str, ...]:
+    """The first MAX_RELATED distinct labels, without walking a long group to its end."""
+    seen: dict[str, None] = {}
+    for label in labels:
+        seen[label] = None
+        if len(seen) == MAX_RELATED:
+            break
+    return tuple(seen)

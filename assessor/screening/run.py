@@ -4,6 +4,7 @@ compared side by side, then ranked."""
 from __future__ import annotations
 
 import os
+import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -119,8 +120,13 @@ def _in_pool(sources: list[Source], settings: Settings, workers: int, progress: 
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
     results: list[list[Record] | None] = [None] * len(chunks)
     done = 0
-    context = get_context("forkserver")
-    context.set_forkserver_preload(["assessor.screening.worker"])
+    # fork starts workers at once with everything already imported; it is only safe in a
+    # single-threaded process (the CLI). Under Streamlit's threads a fork server is used.
+    if threading.active_count() == 1:
+        context = get_context("fork")
+    else:
+        context = get_context("forkserver")
+        context.set_forkserver_preload(["assessor.screening.worker"])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         futures = {pool.submit(screen_chunk, chunk, settings): i for i, chunk in enumerate(chunks)}
         for future in as_completed(futures):
