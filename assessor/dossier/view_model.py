@@ -1,0 +1,677 @@
+"""The dossier's view model: every figure and sentence the templates print, built in Python.
+
+Templates only lay out what this module hands them, so what the dossier says can be tested
+without rendering a PDF. Fixed labels come from the locale files through `tr` in the
+templates; everything that depends on the facts is composed here, in the chosen language.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from .. import __version__
+from ..engine import Assessment, Finding, Status, Verdict, add_years, window_start
+from ..i18n import format_decimal, format_yuan, has, t
+from ..model import Application, ApplicationType, Attestation
+from ..report import format_gap, format_quantity
+from ..rulebook import NoEventInWindow, Rulebook
+
+ATTACHMENT_NAMES = ("application.json", "assessment.json")
+HEADINGS_ZH = "一二三四五六七八九十"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 12 → 十二: the numerals of 一、/（一） headings (up to 99)."""
+    if n <= 10:
+        return HEADINGS_ZH[n - 1]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else HEADINGS_ZH[tens - 1]) + "十" + (HEADINGS_ZH[ones - 1] if ones else "")
+
+
+def heading_number(level: int, n: int, lang: str) -> str:
+    """GB/T 9704-2012 heading numbers: 一、 / （一） / 1. / （1）; plain numbers in English."""
+    if lang != "zh":
+        return {1: f"{n}. ", 2: f"({chr(96 + n)}) ", 3: f"{n}. ", 4: f"({n}) "}[level]
+    return {1: f"{cn_number(n)}、", 2: f"（{cn_number(n)}）", 3: f"{n}.", 4: f"（{n}）"}[level]
+
+
+def letter_date(day: date, lang: str) -> str:
+    """成文日期 in Arabic numerals, year in full, month and day without a leading zero."""
+    return t("dossier.letter.date", lang, year=day.year, month=day.month, day=day.day)
+
+
+def _d(value: date | None, lang: str) -> str:
+    if value is None:
+        return "—"
+    return letter_date(value, lang) if lang == "zh" else value.isoformat()
+
+
+def _join(items: list[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
+def _sentence_join(items: list[str], lang: str) -> str:
+    return ("；" if lang == "zh" else "; ").join(items)
+
+
+# ---------------------------------------------------------------- view types
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    cells: tuple[str, ...]
+    css: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+    numeric: tuple[int, ...] = ()  # columns to right-align
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    text: str
+    heading: str = ""  # a run-in heading such as （一）人员统一。
+
+
+@dataclass(frozen=True, slots=True)
+class LetterSection:
+    number: str
+    heading: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Letter:
+    title: str
+    addressee: str
+    draft_banner: str
+    opening: str
+    sections: tuple[LetterSection, ...]
+    request: str
+    closing: str
+    attachments: tuple[str, ...]
+    signer: str
+    date: str
+    contact: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cover:
+    title: str
+    subtitle: str
+    fields: tuple[tuple[str, str], ...]
+    verdict: str
+    verdict_css: str
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionSection:
+    number: str
+    criterion: str
+    clause: str
+    title: str
+    status: str
+    status_css: str
+    clause_text: str
+    explanation: str
+    figures: tuple[tuple[str, str], ...]
+    parts: Table | None
+    evidence: tuple[str, ...]
+    missing: tuple[str, ...]
+    readings: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChartView:
+    number: int
+    id: str
+    caption: str
+    svg: str  # filled in by the renderer; the view model stays free of drawing
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentEntry:
+    criterion: str
+    title: str
+    documents: tuple[tuple[str, str], ...]  # (name, sha256 or "")
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    fields: tuple[tuple[str, str], ...]
+    readings: Table
+    conventions: tuple[str, ...]
+    notes: tuple[str, ...]
+    currency_notice: str
+    fingerprint: str
+    fingerprint_note: str
+
+
+@dataclass(frozen=True, slots=True)
+class DossierView:
+    lang: str
+    html_lang: str
+    document_title: str
+    running_header: str
+    applicant: str
+    generated_at: str
+    generated_w3c: str
+    fingerprint: str
+    verdict: str
+    verdict_css: str
+    cover: Cover
+    letter: Letter
+    section_numbers: dict[str, str]
+    summary: Table
+    summary_notes: tuple[str, ...]
+    criteria: tuple[CriterionSection, ...]
+    charts: tuple[ChartView, ...]
+    tables: tuple[Table, ...]
+    attachments: tuple[AttachmentEntry, ...]
+    method: Method
+    readiness: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+STATUS_CSS = {
+    Status.MET: "met",
+    Status.NOT_MET: "not-met",
+    Status.INSUFFICIENT_EVIDENCE: "insufficient",
+    Status.NOT_APPLICABLE: "na",
+}
+VERDICT_CSS = {
+    Verdict.ELIGIBLE: "met",
+    Verdict.NOT_ELIGIBLE: "not-met",
+    Verdict.INCOMPLETE: "insufficient",
+    Verdict.OUT_OF_SCOPE: "na",
+}
+
+
+# ---------------------------------------------------------------- pieces
+
+
+def missing_label(key: str, rulebook: Rulebook, lang: str) -> str:
+    """A human name for an entry of Finding.missing_evidence (a fact path or a sub-item key)."""
+    group, _, name = key.partition(".")
+    if name and group in rulebook.items and name in rulebook.items[group]:
+        return rulebook.items[group][name].in_(lang)
+    if has(f"dossier.missing.{key}", lang):
+        return t(f"dossier.missing.{key}", lang)
+    return key
+
+
+def _reading_lines(finding: Finding, rulebook: Rulebook, lang: str) -> tuple[str, ...]:
+    lines = []
+    for key, value in finding.readings.items():
+        reading = rulebook.readings[key]
+        label = reading.en if lang == "en" else reading.zh
+        lines.append(f"{label}：{reading.options[value].in_(lang)}" if lang == "zh" else f"{label}: {reading.options[value].in_(lang)}")
+    return tuple(lines)
+
+
+def _evidence_names(evidence) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(e.document for e in evidence))
+
+
+def _criterion_section(n: int, finding: Finding, rulebook: Rulebook, lang: str) -> CriterionSection:
+    figures = (
+        (t("dossier.summary.measured", lang), format_quantity(finding.measured, lang)),
+        (t("dossier.summary.threshold", lang), format_quantity(finding.threshold, lang)),
+        (t("dossier.summary.gap", lang), format_gap(finding, lang)),
+    )
+    parts = None
+    if finding.parts:
+        rows = tuple(
+            Row(
+                (
+                    part.label[lang],
+                    t(f"status.{part.status.value}", lang),
+                    format_quantity(part.measured, lang) if part.measured else "—",
+                    _join(list(_evidence_names(part.evidence)), lang) or "—",
+                ),
+                STATUS_CSS[part.status],
+            )
+            for part in finding.parts
+        )
+        parts = Table(
+            t("dossier.criterion.parts", lang),
+            (t("dossier.criterion.part", lang), t("dossier.summary.status", lang), t("dossier.summary.measured", lang), t("dossier.criterion.evidence", lang)),
+            rows,
+            (2,),
+        )
+    return CriterionSection(
+        number=heading_number(2, n, lang),
+        criterion=finding.criterion,
+        clause=finding.clause,
+        title=finding.title[lang],
+        status=t(f"status.{finding.status.value}", lang),
+        status_css=STATUS_CSS[finding.status],
+        clause_text=finding.clause_text,
+        explanation=finding.explanation.text(lang),
+        figures=figures,
+        parts=parts,
+        evidence=_evidence_names(finding.evidence),
+        missing=tuple(missing_label(k, rulebook, lang) for k in finding.missing_evidence),
+        readings=_reading_lines(finding, rulebook, lang),
+        notes=tuple(note.text(lang) for note in finding.notes),
+    )
+
+
+def _summary(assessment: Assessment, lang: str) -> Table:
+    rows = tuple(
+        Row(
+            (
+                f"{f.criterion} {f.title[lang]}",
+                f.clause,
+                t(f"status.{f.status.value}", lang),
+                format_quantity(f.measured, lang),
+                format_quantity(f.threshold, lang),
+                format_gap(f, lang),
+            ),
+            STATUS_CSS[f.status],
+        )
+        for f in assessment.findings
+    )
+    header = tuple(t(f"dossier.summary.{k}", lang) for k in ("criterion", "clause", "status", "measured", "threshold", "gap"))
+    return Table(t("dossier.summary.table_heading", lang), header, rows, (3, 4, 5))
+
+
+# ---------------------------------------------------------------- the letter
+
+
+def _attested_labels(app: Application, rulebook: Rulebook, group: str, lang: str) -> tuple[list[str], list[str]]:
+    """Labels of a unification's sub-items that are attested with evidence, and the rest."""
+    done, pending = [], []
+    attestations = getattr(app.unifications, group)
+    for name, label in rulebook.items.get(group, {}).items():
+        a: Attestation = getattr(attestations, name)
+        (done if a.attested is True and a.evidence else pending).append(label.in_(lang))
+    return done, pending
+
+
+def _unification_paragraphs(app: Application, assessment: Assessment, rulebook: Rulebook, lang: str) -> tuple[Paragraph, ...]:
+    site = app.proposed_site
+    paragraphs = []
+    by_group = {c.params.group: c for c in rulebook.criteria if hasattr(c.params, "group")}
+    for n, (group, criterion) in enumerate(by_group.items(), start=1):
+        finding = assessment.finding(criterion.id)
+        done, pending = _attested_labels(app, rulebook, group, lang)
+        if group == "staff":
+            members = _join([t("dossier.letter.unif_member", lang, name=m.name, role=m.role, unit=m.employing_unit) for m in site.management_team], lang)
+            team = t("dossier.letter.unif_team", lang, members=members) if members else ""
+            text = t("dossier.letter.unif_staff", lang, team=team)
+        elif group == "systems":
+            system = t("dossier.letter.unif_system_name", lang, name=site.core_system) if site.core_system else ""
+            text = t("dossier.letter.unif_systems", lang, system=system, items=_join(done, lang) or t("dossier.letter.none_listed", lang))
+        elif group == "numbers":
+            numbers = ""
+            if site.inbound_numbers or site.outbound_numbers:
+                none = t("dossier.letter.none_listed", lang)
+                numbers = t(
+                    "dossier.letter.unif_numbers_list",
+                    lang,
+                    inbound=_join(site.inbound_numbers, lang) or none,
+                    outbound=_join(site.outbound_numbers, lang) or none,
+                )
+            text = t("dossier.letter.unif_numbers", lang, numbers=numbers)
+        elif group == "products":
+            names = {p.code: p.name for p in app.company.approved_products}
+            listed = _join([f"{code} {names[code]}" if names.get(code) else code for code in site.products], lang)
+            products = t("dossier.letter.unif_products_list", lang, list=listed) if listed else ""
+            text = t("dossier.letter.unif_products", lang, products=products)
+        else:
+            text = t("dossier.letter.unif_operations", lang, items=_join(done, lang) or t("dossier.letter.none_listed", lang))
+        if finding.status is not Status.MET:
+            problems = [part.label[lang] for part in finding.parts if part.status is not Status.MET]
+            problems += [missing_label(k, rulebook, lang) for k in finding.missing_evidence if "." in k and k.split(".")[0] not in rulebook.items]
+            text += t("dossier.letter.unif_pending", lang, items=_join(list(dict.fromkeys(problems)), lang) or finding.explanation.text(lang))
+        heading = f"{heading_number(2, n, lang)}{finding.title[lang]}{'。' if lang == 'zh' else '. '}"
+        paragraphs.append(Paragraph(text, heading))
+    return tuple(paragraphs)
+
+
+def _letter(app: Application, assessment: Assessment, rulebook: Rulebook, lang: str, addressee: str, day: date) -> Letter:
+    applicant = app.applicant
+    relocation = applicant.application_type is ApplicationType.RELOCATION
+    kind = "relocation" if relocation else "new_site"
+    site = app.proposed_site
+    notice = rulebook.title(lang)
+    as_of = _d(assessment.as_of, lang)
+    since = _d(app.centralized_selling.since, lang) if app.centralized_selling else t("dossier.letter.since_unknown", lang)
+    approved = (
+        t("dossier.letter.approved_ref", lang, ref=applicant.telemarketing_approval_ref)
+        if applicant.telemarketing_approval_ref
+        else t("dossier.letter.approved_no_ref", lang)
+    )
+    opening_date = t("dossier.letter.opening_date", lang, date=_d(site.planned_opening, lang)) if site.planned_opening else ""
+    opening = t(f"dossier.letter.opening_{kind}", lang, approved=approved, since=since, notice=notice, city=site.city, address=site.address, seats=f"{site.planned_seats:,}", opening=opening_date)
+
+    findings = {f.criterion: f for f in assessment.findings}
+    kinds = {c.id: c.kind for c in rulebook.criteria}
+
+    def of_kind(kind_name: str) -> list[Finding]:
+        return [findings[cid] for cid, k in kinds.items() if k == kind_name]
+
+    sections: list[LetterSection] = []
+
+    # 一、 centralized selling and premium
+    selling: list[Paragraph] = []
+    for f in of_kind("min_duration"):
+        if f.status is Status.NOT_APPLICABLE:
+            continue
+        if app.centralized_selling is None:
+            selling.append(Paragraph(t("dossier.letter.tenure_unknown", lang)))
+            continue
+        years = rulebook.criterion(f.criterion).params.years
+        met_on = add_years(app.centralized_selling.since, years)
+        key = "tenure_met" if assessment.as_of >= met_on else "tenure_not_met"
+        selling.append(Paragraph(t(f"dossier.letter.{key}", lang, as_of=as_of, since=since, years=years, days=f.measured.value if f.measured else 0, met_on=_d(met_on, lang))))
+    for f in of_kind("min_sum"):
+        if f.status is Status.NOT_APPLICABLE:
+            continue
+        if f.measured is None:
+            selling.append(Paragraph(t("dossier.letter.premium_unknown", lang)))
+        else:
+            basis = t("engine.premium.basis_ledger" if app.premiums.ledger else "engine.premium.basis_declared", lang)
+            selling.append(Paragraph(t("dossier.letter.premium", lang, as_of=as_of, amount=format_yuan(f.measured.value, lang), basis=basis)))
+    # 二、 seats
+    seats: list[Paragraph] = []
+    if app.existing_sites:
+        items = [
+            t("dossier.letter.site_item" if s.approval_ref else "dossier.letter.site_item_no_ref", lang, name=s.name, city=s.city, ref=s.approval_ref or "", seats=f"{s.seats:,}")
+            for s in app.existing_sites
+        ]
+        seats.append(Paragraph(t("dossier.letter.sites", lang, n=len(app.existing_sites), list=_sentence_join(items, lang))))
+    else:
+        seats.append(Paragraph(t("dossier.letter.no_sites", lang)))
+    seats.append(Paragraph(t("dossier.letter.new_site", lang, seats=f"{site.planned_seats:,}")))
+    # 三、 complaints and violations
+    record: list[Paragraph] = []
+    for f in of_kind("no_event_in_window"):
+        if f.status is Status.NOT_APPLICABLE:
+            continue
+        params: NoEventInWindow = rulebook.criterion(f.criterion).params
+        start = _d(window_start(assessment.as_of, params.window_years), lang)
+        if f.status is Status.MET:
+            if params.events == "complaints":
+                record.append(Paragraph(t("dossier.letter.complaints_met", lang, start=start, end=as_of)))
+            else:
+                bounded = f.readings.get("violations_window", "item") == "item"
+                key = "violations_met" if bounded else "violations_met_unbounded"
+                record.append(Paragraph(t(f"dossier.letter.{key}", lang, start=start, end=as_of)))
+        else:
+            record.append(Paragraph(f.explanation.text(lang)))
+
+    if relocation:
+        note = rulebook.scope.relocation_note_en if lang == "en" else rulebook.scope.relocation_note_zh
+        seats.insert(0, Paragraph(t("dossier.letter.relocation_note", lang, note=note)))
+    n = 0
+    for heading, paragraphs in (("h_selling", selling), ("h_seats", seats), ("h_record", record)):
+        if paragraphs:
+            n += 1
+            sections.append(LetterSection(heading_number(1, n, lang), t(f"dossier.letter.{heading}", lang), tuple(paragraphs)))
+    n += 1
+    sections.append(LetterSection(heading_number(1, n, lang), t("dossier.letter.h_unifications", lang), _unification_paragraphs(app, assessment, rulebook, lang)))
+
+    verdict_text = t(f"verdict.{assessment.verdict.value}", lang)
+    if assessment.verdict is Verdict.ELIGIBLE:
+        banner = ""
+        if relocation:
+            request = t("dossier.letter.request_relocation", lang, city=site.city, address=site.address)
+        else:
+            request = t("dossier.letter.request_eligible", lang, notice=notice, city=site.city)
+    else:
+        banner = t("dossier.letter.draft_banner", lang, verdict=verdict_text)
+        open_items = [f"{f.criterion} {f.title[lang]}" for f in assessment.findings if f.status in (Status.NOT_MET, Status.INSUFFICIENT_EVIDENCE)]
+        open_items += [note.text(lang) for note in assessment.notes if note.key.startswith("engine.scope")]
+        request = t("dossier.letter.request_not_ready", lang, items=_join(open_items, lang) or verdict_text)
+    if applicant.contact_person and applicant.contact_phone:
+        contact = t("dossier.letter.contact", lang, person=applicant.contact_person, phone=applicant.contact_phone)
+    else:
+        contact = t("dossier.letter.contact_missing", lang)
+    attachments = tuple(
+        f"{i}. {t(key, lang)}"
+        for i, key in enumerate(("dossier.summary.heading", "dossier.charts.heading", "dossier.tables.heading", "dossier.attachments.heading", "dossier.method.heading"), start=1)
+    )
+    return Letter(
+        title=t(f"dossier.letter.title_{kind}", lang),
+        addressee=addressee,
+        draft_banner=banner,
+        opening=opening,
+        sections=tuple(sections),
+        request=request,
+        closing=t("dossier.letter.closing", lang),
+        attachments=attachments,
+        signer=applicant.name,
+        date=letter_date(day, lang),
+        contact=contact,
+    )
+
+
+# ---------------------------------------------------------------- data tables
+
+
+def _tables(app: Application, assessment: Assessment, lang: str) -> tuple[Table, ...]:
+    yes, no = t("dossier.tables.yes", lang), t("dossier.tables.no", lang)
+    site_rows = [
+        Row((s.id, s.name, s.city, s.address, s.approval_ref or "—", s.approval_date.isoformat() if s.approval_date else "—", f"{s.seats:,}"))
+        for s in app.existing_sites
+    ]
+    p = app.proposed_site
+    site_rows.append(Row((t("dossier.tables.proposed", lang), "—", p.city, p.address, "—", p.planned_opening.isoformat() if p.planned_opening else "—", f"{p.planned_seats:,}"), "proposed"))
+    sites = Table(
+        t("dossier.tables.sites", lang),
+        tuple(t(f"dossier.tables.{k}", lang) for k in ("site_id", "site_name", "city", "address", "approval", "approval_date", "seats")),
+        tuple(site_rows),
+        (6,),
+    )
+
+    exclusive: dict[int, Decimal] = defaultdict(Decimal)
+    other: dict[int, Decimal] = defaultdict(Decimal)
+    months: dict[int, set] = defaultdict(set)
+    for row in app.premiums.ledger:
+        (exclusive if row.telemarketing_exclusive else other)[row.month.year] += row.premium_yuan
+        months[row.month.year].add(row.month)
+    years = sorted(months)
+    premium_rows = tuple(
+        Row((str(y), format_yuan(exclusive[y], lang), format_yuan(other[y], lang) if other[y] else "—", str(len(months[y])))) for y in years
+    )
+    notes = []
+    if not app.premiums.ledger:
+        notes.append(t("dossier.tables.no_ledger", lang))
+    if app.premiums.declared_total is not None:
+        d = app.premiums.declared_total
+        notes.append(t("dossier.tables.declared", lang, amount=format_yuan(d.amount_yuan, lang), as_of=d.as_of.isoformat()))
+    premium = Table(
+        t("dossier.tables.premium_by_year", lang),
+        tuple(t(f"dossier.tables.{k}", lang) for k in ("year", "exclusive", "other_products", "months")),
+        premium_rows,
+        (1, 2, 3),
+        " ".join(notes),
+    )
+
+    # The parts of a no-event finding are the events it counted, keyed "<date>#<n>".
+    def counted_dates(unit: str) -> set[str]:
+        return {
+            part.key.split("#")[0]
+            for f in assessment.findings
+            if f.threshold is not None and f.threshold.unit == unit
+            for part in f.parts
+        }
+
+    serious, penalised = counted_dates("incidents"), counted_dates("violations")
+
+    def was_counted(day: date, dates: set[str]) -> bool:
+        return day.isoformat() in dates
+
+    complaints = Table(
+        t("dossier.tables.complaints", lang),
+        tuple(t(f"dossier.tables.{k}", lang) for k in ("date", "summary", "serious", "social", "complaint_status", "source", "in_window")),
+        tuple(
+            Row(
+                (
+                    c.date.isoformat(),
+                    c.summary,
+                    yes if c.seriously_harmed_consumers else no,
+                    yes if c.major_social_impact else no,
+                    t(f"dossier.tables.{c.status.value}", lang) + (f" {c.resolved_on.isoformat()}" if c.resolved_on else ""),
+                    c.source or "—",
+                    yes if was_counted(c.date, serious) else no,
+                ),
+                "not-met" if was_counted(c.date, serious) else "",
+            )
+            for c in sorted(app.complaints.incidents, key=lambda c: c.date)
+        ),
+        note=(t("dossier.tables.none", lang) + " " if not app.complaints.incidents else "")
+        + t("dossier.tables.attested" if app.complaints.attested_complete else "dossier.tables.not_attested", lang),
+    )
+    violations = Table(
+        t("dossier.tables.violations", lang),
+        tuple(t(f"dossier.tables.{k}", lang) for k in ("date", "authority", "decision_number", "kind", "summary", "in_window")),
+        tuple(
+            Row(
+                (v.decision_date.isoformat(), v.authority, v.decision_number or "—", v.kind, v.summary, yes if was_counted(v.decision_date, penalised) else no),
+                "not-met" if was_counted(v.decision_date, penalised) else "",
+            )
+            for v in sorted(app.violations.records, key=lambda v: v.decision_date)
+        ),
+        note=(t("dossier.tables.none", lang) + " " if not app.violations.records else "")
+        + t("dossier.tables.attested" if app.violations.attested_complete else "dossier.tables.not_attested", lang),
+    )
+    return sites, premium, complaints, violations
+
+
+# ---------------------------------------------------------------- attachments and method
+
+
+def _attachments(assessment: Assessment, rulebook: Rulebook, lang: str) -> tuple[AttachmentEntry, ...]:
+    entries = []
+    for f in assessment.findings:
+        evidence = list(f.evidence) + [e for part in f.parts for e in part.evidence]
+        documents = tuple(dict.fromkeys((e.document, e.sha256 or "") for e in evidence))
+        entries.append(AttachmentEntry(f.criterion, f.title[lang], documents, tuple(missing_label(k, rulebook, lang) for k in f.missing_evidence)))
+    return tuple(entries)
+
+
+def _method(assessment: Assessment, rulebook: Rulebook, lang: str, generated: str) -> Method:
+    fields = (
+        (t("dossier.method.rulebook", lang), rulebook.title(lang)),
+        (t("dossier.method.issuer", lang), rulebook.issuer_en if lang == "en" else rulebook.issuer_zh),
+        (t("dossier.method.issued", lang), rulebook.issued_on.isoformat()),
+        (t("dossier.method.document_number", lang), rulebook.document_number or t("dossier.method.document_number_unknown", lang)),
+        (t("dossier.method.successor", lang), rulebook.successor_authority_en if lang == "en" else rulebook.successor_authority_zh),
+        (t("dossier.method.rulebook_id", lang), assessment.rulebook_id),
+        (t("dossier.method.rulebook_version", lang), str(assessment.rulebook_version)),
+        (t("dossier.method.rulebook_date", lang), rulebook.version_date.isoformat()),
+        (t("dossier.method.as_of", lang), assessment.as_of.isoformat()),
+        (t("dossier.method.generated", lang), generated),
+        (t("dossier.method.software", lang), f"assessor {__version__}"),
+        (t("dossier.method.embedded", lang), ", ".join(ATTACHMENT_NAMES)),
+    )
+    rows = []
+    for key, value in assessment.readings.items():
+        reading = rulebook.readings[key]
+        rows.append(Row((f"{reading.en if lang == 'en' else reading.zh}", reading.clause, f"{key}={value}", reading.options[value].in_(lang))))
+    readings = Table(
+        t("dossier.method.readings", lang),
+        (t("dossier.method.readings", lang), t("dossier.method.reading_clause", lang), "key=value", t("dossier.method.reading_choice", lang)),
+        tuple(rows),
+    )
+    conventions = tuple(c["en" if lang == "en" else "zh"] for c in assessment.conventions.values())
+    notes = tuple(note.text(lang) for note in assessment.notes)
+    return Method(
+        fields=fields,
+        readings=readings,
+        conventions=conventions,
+        notes=notes,
+        currency_notice=rulebook.currency_notice_en if lang == "en" else rulebook.currency_notice_zh,
+        fingerprint=assessment.fingerprint,
+        fingerprint_note=t("dossier.method.fingerprint_note", lang),
+    )
+
+
+# ---------------------------------------------------------------- the whole
+
+
+def build_view(
+    application: Application,
+    assessment: Assessment,
+    rulebook: Rulebook,
+    lang: str = "zh",
+    addressee: str | None = None,
+    generated_at: datetime | None = None,
+    readiness: Any = None,
+    chart_ids: tuple[str, ...] = ("premium", "seats", "incidents"),
+    chart_titles: dict[str, str] | None = None,
+) -> DossierView:
+    """Everything the dossier prints, in `lang`. Pure: the clock is passed in."""
+    generated_at = generated_at or datetime.now().astimezone()
+    generated = generated_at.isoformat(timespec="seconds")
+    applicant = application.applicant
+    relocation = applicant.application_type is ApplicationType.RELOCATION
+    kind = "relocation" if relocation else "new_site"
+    addressee = addressee or (rulebook.successor_authority_en if lang == "en" else rulebook.successor_authority_zh)
+    verdict = t(f"verdict.{assessment.verdict.value}", lang)
+    verdict_css = VERDICT_CSS[assessment.verdict]
+    site = application.proposed_site
+
+    cover = Cover(
+        title=t("dossier.cover.title", lang),
+        subtitle=t(f"dossier.cover.subtitle_{kind}", lang),
+        fields=(
+            (t("dossier.cover.applicant", lang), applicant.name),
+            (t("dossier.cover.credit_code", lang), applicant.credit_code),
+            (t("dossier.cover.proposed_site_relocation" if relocation else "dossier.cover.proposed_site", lang), f"{site.city} {site.address}"),
+            (t("dossier.cover.planned_seats", lang), f"{site.planned_seats:,}"),
+            (t("dossier.cover.as_of", lang), assessment.as_of.isoformat()),
+            (
+                t("dossier.cover.rulebook", lang),
+                t("dossier.cover.rulebook_value", lang, title=rulebook.title(lang), id=assessment.rulebook_id, version=assessment.rulebook_version),
+            ),
+            (t("dossier.cover.generated", lang), generated),
+        ),
+        verdict=verdict,
+        verdict_css=verdict_css,
+    )
+    # The dossier's own parts are numbered 一、二、…; the letter's attachments list names them.
+    parts = ("summary", "charts", "tables", "attachments", "method") + (("readiness",) if readiness is not None else ())
+    section_numbers = {name: heading_number(1, i, lang) for i, name in enumerate(parts, start=1)}
+    titles = chart_titles or {}
+    charts = tuple(
+        ChartView(i, cid, t("dossier.charts.caption", lang, n=i, title=titles.get(cid, t(f"charts.{cid}.title", lang))), "")
+        for i, cid in enumerate(chart_ids, start=1)
+    )
+    return DossierView(
+        lang=lang,
+        html_lang="zh-CN" if lang == "zh" else "en",
+        document_title=t(f"dossier.letter.title_{kind}", lang),
+        running_header=t("dossier.running_header", lang, applicant=applicant.name),
+        applicant=applicant.name,
+        generated_at=generated,
+        generated_w3c=generated_at.isoformat(timespec="seconds"),
+        fingerprint=assessment.fingerprint,
+        verdict=verdict,
+        verdict_css=verdict_css,
+        cover=cover,
+        letter=_letter(application, assessment, rulebook, lang, addressee, generated_at.date()),
+        section_numbers=section_numbers,
+        summary=_summary(assessment, lang),
+        summary_notes=tuple(note.text(lang) for note in assessment.notes),
+        criteria=tuple(_criterion_section(i, f, rulebook, lang) for i, f in enumerate(assessment.findings, start=1)),
+        charts=charts,
+        tables=_tables(application, assessment, lang),
+        attachments=_attachments(assessment, rulebook, lang),
+        method=_method(assessment, rulebook, lang, generated),
+        readiness=readiness,
+    )
