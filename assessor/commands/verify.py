@@ -1,0 +1,51 @@
+"""`assessor verify FILE.pdf`: recompute a dossier from what it embeds and compare.
+
+Exit 0 when the recomputed verdict, findings and fingerprint match what the PDF states,
+1 on any mismatch (each difference named), 2 when the file is not a dossier.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..cli import EXIT_INVALID, EXIT_MISMATCH, EXIT_OK, add_lang
+from ..i18n import t
+from ..rulebook import load_rulebook
+
+MAX_PDF_BYTES = 200 * 1024 * 1024
+
+
+def register(subparsers, lang: str) -> None:
+    help_text = t("dossier.cli.verify", lang)
+    parser = subparsers.add_parser("verify", help=help_text, description=help_text)
+    parser.add_argument("pdf", help=t("dossier.cli.pdf", lang))
+    parser.add_argument("--rulebook", help=t("cli.help.rulebook", lang))
+    add_lang(parser, lang)
+    parser.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from ..dossier import verify_dossier
+
+    lang = args.lang
+    file = Path(args.pdf)
+    try:
+        if file.stat().st_size > MAX_PDF_BYTES:
+            raise OSError(0, t("dossier.verify.not_pdf", lang))
+        data = file.read_bytes()
+    except OSError as exc:
+        print(t("dossier.errors.not_readable", lang, file=str(file), detail=exc.strerror or str(exc)), file=sys.stderr)
+        return EXIT_INVALID
+    result = verify_dossier(data, lang=lang, rulebook=load_rulebook(args.rulebook))
+    if result.status == "ok":
+        print(result.summary(lang))
+        return EXIT_OK
+    if result.status == "mismatch":
+        print(result.summary(lang), file=sys.stderr)
+        for line in result.differences:
+            print(f"  - {line}", file=sys.stderr)
+        return EXIT_MISMATCH
+    for line in result.differences:
+        print(line, file=sys.stderr)
+    return EXIT_INVALID
