@@ -47,7 +47,7 @@ def run(args) -> int:
         raise UsageError(t("screening.cli.bad_output", lang, file=args.output))
     as_of = parse_as_of(args.as_of, lang)
     readings = resolve_readings(load_rulebook(args.rulebook), parse_readings(args.reading, lang))
-    settings = Settings(as_of=as_of, readings=readings, rulebook_path=args.rulebook)
+    settings = Settings(as_of=as_of, readings=readings, rulebook_path=args.rulebook, lang=lang)
     sources, refused = collect_paths(args.paths)
     screening = screen(sources, settings, refused, workers=args.workers)
     for record in screening.errors:

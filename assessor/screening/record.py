@@ -76,6 +76,7 @@ class Record:
     verify: str = ""
     verify_differences: tuple[str, ...] = ()
     stated_verdict: str = ""
+    dossier_verdict: str = ""  # recomputed at the dossier's own as-of date and readings
     flags: list[Flag] = field(default_factory=list)
     facts: Facts | None = None
 

@@ -11,7 +11,6 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
 from ..engine import Assessment, Status, add_years, assess
 from ..intake import ApplicationError, parse_application
@@ -35,6 +34,8 @@ class Settings:
     # Dates of past events are checked against this day; it is at least `as_of`, so a ledger
     # month after `as_of` is read (and flagged) rather than refused.
     today: date | None = None
+    # The language a dossier's differences are written in.
+    lang: str = "zh"
 
     @property
     def validation_day(self) -> date:
@@ -98,27 +99,26 @@ def _application(record: Record, data: bytes, settings: Settings) -> Application
         from ..intake.excel import application_from_workbook
 
         return application_from_workbook(data, today=today)
-    return _from_dossier(record, data)
+    return _from_dossier(record, data, settings)
 
 
-def _from_dossier(record: Record, data: bytes) -> Application | None:
+def _from_dossier(record: Record, data: bytes, settings: Settings) -> Application | None:
+    """The application a dossier embeds, with the dossier's own check: the stated assessment
+    recomputed at the dossier's as-of date and readings, every difference named."""
     from ..dossier import verify_dossier
 
-    result = verify_dossier(data)
-    status = str(getattr(result.status, "value", result.status))
-    record.verify = status
-    record.verify_differences = tuple(_difference_text(d) for d in (result.differences or ()))
-    stated = result.stated or {}
-    verdict = stated.get("verdict") if isinstance(stated, dict) else getattr(stated, "verdict", None)
-    record.stated_verdict = str(getattr(verdict, "value", verdict) or "")
-    if status == "not_dossier" or result.application is None:
-        record.reasons = (Reason("screening.error.not_dossier", {}),)
+    result = verify_dossier(data, lang=settings.lang)
+    record.verify = result.status
+    record.verify_differences = tuple(result.differences)
+    stated = result.stated if isinstance(result.stated, dict) else {}
+    record.stated_verdict = str(stated.get("verdict") or "")
+    if result.recomputed is not None:
+        record.dossier_verdict = result.recomputed.verdict.value
+    if result.application is None:
+        key = "screening.error.not_dossier" if result.status == "not_dossier" else "screening.error.dossier_invalid"
+        record.reasons = (Reason(key, {"detail": "; ".join(result.differences)[:500]}),)
         return None
     return result.application
-
-
-def _difference_text(difference: Any) -> str:
-    return str(difference)
 
 
 # ---------------------------------------------------------------- what a record keeps
@@ -215,8 +215,10 @@ def own_flags(app: Application, assessment: Assessment, record: Record) -> list[
     unhashed = sorted({e.document for e in _all_evidence(app) if not e.sha256})
     if unhashed:
         flags.append(Flag("evidence_without_hash", {"n": len(unhashed), "documents": "、".join(unhashed[:5]) + ("…" if len(unhashed) > 5 else "")}))
-    if record.kind == "pdf" and record.stated_verdict and record.stated_verdict != assessment.verdict.value:
-        flags.append(Flag("dossier_verdict_differs", {"stated_verdict": record.stated_verdict, "recomputed_verdict": assessment.verdict.value}))
+    # Compared at the dossier's own as-of date: a verdict that changed only because time passed
+    # is not a red flag.
+    if record.kind == "pdf" and record.dossier_verdict and record.stated_verdict != record.dossier_verdict:
+        flags.append(Flag("dossier_verdict_differs", {"stated_verdict": record.stated_verdict, "recomputed_verdict": record.dossier_verdict}))
     return flags
 
 

@@ -78,3 +78,34 @@ def with_hashes(app: dict) -> dict:
 @pytest.fixture
 def base() -> dict:
     return with_hashes(example())
+
+
+def tamper(pdf: bytes, change) -> bytes:
+    """A dossier whose embedded application was edited after it was made: the same pages and
+    the same stated assessment, with `change(application_dict)` applied to the data."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(pdf))
+    files = {name: contents[0] for name, contents in reader.attachments.items()}
+    data = json.loads(files["application.json"])
+    change(data)
+    writer = PdfWriter()
+    for page in reader.pages:
+        writer.add_page(page)
+    writer.add_attachment("application.json", json.dumps(data, ensure_ascii=False).encode("utf-8"))
+    writer.add_attachment("assessment.json", files["assessment.json"])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def dossier_pdf() -> bytes:
+    """One real dossier of example 01 (hashed evidence), made once: building takes seconds."""
+    from assessor.dossier import build_dossier
+    from assessor.intake import parse_application
+
+    application = parse_application(with_hashes(example()), today=AS_OF)
+    return build_dossier(application, as_of=AS_OF, lang="en")
