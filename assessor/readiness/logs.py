@@ -210,10 +210,16 @@ def _time_sql(source: str, type_: str, file_zone: str, report_zone: str) -> tupl
     text = f"NULLIF(trim(CAST({source} AS VARCHAR)), '')"
     value = (
         f"(CASE WHEN regexp_matches({text}, {_quote_text(_OFFSET_RE)}) "
-        f"THEN {aware_to_report(f'TRY_CAST({text} AS TIMESTAMPTZ)')} "
+        f"THEN {aware_to_report(f'TRY_CAST({_offset_normalized(text)} AS TIMESTAMPTZ)')} "
         f"ELSE {naive_to_report(f'TRY_CAST({text} AS TIMESTAMP)')} END)"
     )
     return value, f"({text} IS NOT NULL AND {value} IS NULL)"
+
+
+def _offset_normalized(text: str) -> str:
+    # DuckDB reads "+01:00" and "Z" but not "UTC", "z" or a space before the offset.
+    utc = f"regexp_replace({text}, '\\s*(Z|z|UTC)$', '+00:00')"
+    return f"regexp_replace({utc}, '\\s+([+-]\\d{{2}}(:?\\d{{2}})?)$', '\\1')"
 
 
 def _date_sql(source: str, type_: str) -> tuple[str, str]:

@@ -148,13 +148,13 @@ class Measurer:
         dup = _one(con, "SELECT count(*) AS ids, coalesce(sum(n), 0) AS rows FROM dup_ids")
         self.issue("policies", "duplicate_ids", dup["rows"], "policy_id", examples=_samples(con, "SELECT policy_id FROM dup_ids ORDER BY policy_id"))
         usable = f"policy_id IS NOT NULL AND sale_time IS NOT NULL AND NOT dup"
-        base = f"{usable} AND sale_time <= {cut}"
+        base = f"{usable} AND sale_time < {cut}"
         aggs = [
             "count(*) AS rows",
             "count(*) FILTER (WHERE policy_id IS NULL) AS no_id",
             f"count(*) FILTER (WHERE policy_id IS NOT NULL AND sale_time IS NULL AND NOT {kv.bad_of('sale_time')}) AS no_sale",
             f"count(*) FILTER (WHERE policy_id IS NOT NULL AND {kv.bad_of('sale_time')}) AS bad_sale",
-            f"count(*) FILTER (WHERE {usable} AND sale_time > {cut}) AS after_cutoff",
+            f"count(*) FILTER (WHERE {usable} AND sale_time >= {cut}) AS after_cutoff",
             f"count(*) FILTER (WHERE {base}) AS policies",
         ]
         measurable_windows = []
@@ -168,14 +168,14 @@ class Measurer:
             measurable_windows.append(duty)
             p = _alias(duty.id)
             limit = f"{f} + to_hours({m.within_hours})"
-            ok_from = f"{base} AND NOT {kv.bad_of(f)} AND {f} IS NOT NULL AND {f} <= {cut}"
+            ok_from = f"{base} AND NOT {kv.bad_of(f)} AND {f} IS NOT NULL AND {f} < {cut}"
             considered = f"{ok_from} AND NOT {kv.bad_of(to)} AND NOT coalesce({to} < {f}, false)"
             aggs += [
                 f"count(*) FILTER (WHERE {base} AND {kv.bad_of(f)}) AS {p}_bad_from" if f != "sale_time" else f"0 AS {p}_bad_from",
                 f"count(*) FILTER (WHERE {ok_from} AND {kv.bad_of(to)}) AS {p}_bad_to",
                 f"count(*) FILTER (WHERE {ok_from} AND {to} < {f}) AS {p}_before",
                 f"count(*) FILTER (WHERE {base} AND {f} IS NULL AND NOT {kv.bad_of(f)}) AS {p}_no_start",
-                f"count(*) FILTER (WHERE {base} AND {f} > {cut}) AS {p}_start_after_cutoff",
+                f"count(*) FILTER (WHERE {base} AND {f} >= {cut}) AS {p}_start_after_cutoff",
                 f"count(*) FILTER (WHERE {considered} AND {to} IS NOT NULL AND {to} <= {limit}) AS {p}_within",
                 f"count(*) FILTER (WHERE {considered} AND (({to} IS NOT NULL AND {to} > {limit}) OR ({to} IS NULL AND {limit} < {cut}))) AS {p}_late",
                 f"count(*) FILTER (WHERE {considered} AND {to} IS NULL AND {limit} >= {cut}) AS {p}_pending",
@@ -189,7 +189,7 @@ class Measurer:
                 continue
             measurable_retention.append(duty)
             p = _alias(duty.id)
-            called = f"{base} AND callback_time IS NOT NULL AND callback_time <= {cut}"
+            called = f"{base} AND callback_time IS NOT NULL AND callback_time < {cut}"
             keep_until = f"callback_time + to_years({m.kept_years})"
             aggs += [
                 f"count(*) FILTER (WHERE {called} AND {kv.bad_of('recording_deleted_time')}) AS {p}_bad",
@@ -264,7 +264,7 @@ class Measurer:
             f"CREATE OR REPLACE TEMP TABLE bulk_groups AS SELECT {which} AS field, {value} AS value, count(*) AS n, "
             f"min(sale_time) AS first_sale, max(sale_time) AS last_sale "
             f"FROM (SELECT * FROM {kv.view} WHERE policy_id IS NOT NULL AND sale_time IS NOT NULL "
-            f"AND sale_time <= {self.cutoff} AND policy_id NOT IN (SELECT policy_id FROM dup_ids)) "
+            f"AND sale_time < {self.cutoff} AND policy_id NOT IN (SELECT policy_id FROM dup_ids)) "
             f"GROUP BY GROUPING SETS ({sets}) HAVING {value} IS NOT NULL AND count(*) >= {n}"
         )
         totals = _one(con, "SELECT count(*) AS groups FROM bulk_groups")
@@ -273,7 +273,7 @@ class Measurer:
         ids: dict[tuple[str, str], list[str]] = {}
         if totals["groups"]:
             in_any = " OR ".join(f"{f} IN (SELECT value FROM bulk_groups WHERE field = '{f}')" for f in fields)
-            scope = f"FROM {kv.view} WHERE policy_id IS NOT NULL AND sale_time IS NOT NULL AND sale_time <= {self.cutoff} AND policy_id NOT IN (SELECT policy_id FROM dup_ids)"
+            scope = f"FROM {kv.view} WHERE policy_id IS NOT NULL AND sale_time IS NOT NULL AND sale_time < {self.cutoff} AND policy_id NOT IN (SELECT policy_id FROM dup_ids)"
             flagged = con.execute(f"SELECT count(DISTINCT policy_id) {scope} AND ({in_any})").fetchone()[0]
             con.execute(f"CREATE OR REPLACE TEMP TABLE bulk_top AS SELECT field, value FROM bulk_groups ORDER BY n DESC, field, value LIMIT {BULK_GROUPS_LISTED}")
             parts = [
@@ -298,7 +298,7 @@ class Measurer:
     # ------------------------------------------------------------------ calls and refusals
 
     def _calls_usable(self, kv: KindView) -> str:
-        where = f"call_time IS NOT NULL AND phone IS NOT NULL AND call_time <= {self.cutoff}"
+        where = f"call_time IS NOT NULL AND phone IS NOT NULL AND call_time < {self.cutoff}"
         if kv.has("direction"):
             where += " AND lower(direction) IN (" + ", ".join(f"'{d}'" for d in OUTBOUND) + ")"
         return where
@@ -316,7 +316,7 @@ class Measurer:
             f"SELECT count(*) AS rows, count(*) FILTER (WHERE {calls.bad_of('call_time')}) AS bad_time, "
             f"count(*) FILTER (WHERE phone IS NULL) AS no_phone, "
             f"count(*) FILTER (WHERE call_time IS NULL AND NOT {calls.bad_of('call_time')}) AS no_time, "
-            f"count(*) FILTER (WHERE call_time > {cut}) AS after_cutoff, "
+            f"count(*) FILTER (WHERE call_time >= {cut}) AS after_cutoff, "
             f"count(*) FILTER (WHERE {self._calls_usable(calls)}) AS outbound FROM {calls.view}",
         )
         r = _one(
@@ -324,8 +324,8 @@ class Measurer:
             f"SELECT count(*) AS rows, count(*) FILTER (WHERE {refusals.bad_of('refused_time')}) AS bad_time, "
             f"count(*) FILTER (WHERE phone IS NULL) AS no_phone, "
             f"count(*) FILTER (WHERE refused_time IS NULL AND NOT {refusals.bad_of('refused_time')}) AS no_time, "
-            f"count(*) FILTER (WHERE refused_time > {cut}) AS after_cutoff, "
-            f"count(DISTINCT phone) FILTER (WHERE refused_time IS NOT NULL AND phone IS NOT NULL AND refused_time <= {cut}) AS phones "
+            f"count(*) FILTER (WHERE refused_time >= {cut}) AS after_cutoff, "
+            f"count(DISTINCT phone) FILTER (WHERE refused_time IS NOT NULL AND phone IS NOT NULL AND refused_time < {cut}) AS phones "
             f"FROM {refusals.view}",
         )
         for kind, fig, col in (("calls", c, "call_time"), ("refusals", r, "refused_time")):
@@ -338,7 +338,7 @@ class Measurer:
             f"CREATE OR REPLACE TEMP TABLE refusal_hits AS SELECT c.phone, c.call_time, "
             f"(SELECT max(r.refused_time) FROM {refusals.view} r WHERE r.phone = c.phone AND {window}) AS refused_time "
             f"FROM (SELECT * FROM {calls.view} WHERE {self._calls_usable(calls)}) c "
-            f"WHERE EXISTS (SELECT 1 FROM {refusals.view} r WHERE r.phone = c.phone AND r.refused_time <= {cut} AND {window})"
+            f"WHERE EXISTS (SELECT 1 FROM {refusals.view} r WHERE r.phone = c.phone AND r.refused_time < {cut} AND {window})"
         )
         hits = _one(con, "SELECT count(*) AS calls, count(DISTINCT phone) AS phones FROM refusal_hits")
         self.figures.refusal_hits = [
@@ -384,7 +384,7 @@ class Measurer:
         # The first sales call: the earlier of the roster's own column and the calls log, up to the cut-off.
         sources = []
         if kv.has("first_call_time"):
-            sources.append(f"SELECT agent_id, first_call_time AS t FROM {roster} WHERE first_call_time <= {self.cutoff}")
+            sources.append(f"SELECT agent_id, first_call_time AS t FROM {roster} WHERE first_call_time < {self.cutoff}")
         if calls is not None and calls.has("agent_id"):
             sources.append(f"SELECT agent_id, call_time AS t FROM {calls.view} WHERE agent_id IS NOT NULL AND {self._calls_usable(calls)}")
         for duty in duties:
@@ -434,7 +434,7 @@ class Measurer:
             con,
             f"SELECT count(*) FILTER (WHERE {kv.bad_of('received_time')}) AS bad_time, "
             f"count(*) FILTER (WHERE received_time IS NULL AND NOT {kv.bad_of('received_time')}) AS no_time, "
-            f"count(*) FILTER (WHERE received_time > {self.cutoff}) AS after_cutoff FROM {kv.view}",
+            f"count(*) FILTER (WHERE received_time >= {self.cutoff}) AS after_cutoff FROM {kv.view}",
         )
         self.issue("complaints", "bad_time", stats["bad_time"], "received_time", (duty.id,))
         self.issue("complaints", "missing_value", stats["no_time"], "received_time", (duty.id,))
@@ -445,7 +445,7 @@ class Measurer:
             self.issue("complaints", "duplicate_complaints", dup["rows"], "complaint_id", (duty.id,))
         for month, n in con.execute(
             f"SELECT strftime(date_trunc('month', received_time), '%Y-%m'), count(*) FROM {kv.view} "
-            f"WHERE received_time IS NOT NULL AND received_time <= {self.cutoff} GROUP BY 1"
+            f"WHERE received_time IS NOT NULL AND received_time < {self.cutoff} GROUP BY 1"
         ).fetchall():
             self.figures.months.setdefault(month, {})["complaints"] = int(n)
         if "policies" not in self.kinds:

@@ -105,7 +105,10 @@ class DutyResult(_Frozen):
         return self.title_en if lang == "en" else self.title_zh
 
     def explanation(self, lang: str = "zh") -> str:
-        values = {k: v for k, v in self.reason_values.items()}
+        values = dict(self.reason_values)
+        if "kind" in values:  # log kinds are stored by name and shown in words
+            sep = "、" if lang == "zh" else ", "
+            values["kind"] = sep.join(t(f"readiness.log_kinds.{k.strip()}", lang) for k in values["kind"].split(","))
         values.update({k: f"{v:,}" for k, v in self.counts.items()})
         for name in ("measured", "threshold", "gap"):
             q = getattr(self, name)

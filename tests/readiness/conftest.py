@@ -1,0 +1,6 @@
+"""Makes `readiness_support` importable from the readiness tests (pytest runs with --import-mode=importlib)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
