@@ -614,3 +614,19 @@ def compare(
     paths = tuple(dict.fromkeys(c.path for r in results for c in r.changes))
     criteria = tuple((c.id, c.clause, {"zh": c.title_zh, "en": c.title_en}) for c in rulebook.criteria)
     return Comparison(as_of, basis, chosen, rulebook.id, rulebook.version, criteria, results, paths)
+
+
+def extra_premium_edits(application: Application, as_of: date, amount_yuan: Decimal) -> tuple[Edit, ...]:
+    """Edits that add `amount_yuan` of telemarketing-exclusive premium counted by `as_of`: a
+    ledger row in the last complete month, or a higher declared total where there is no ledger."""
+    if amount_yuan <= 0:
+        return ()
+    premiums = application.premiums
+    if not premiums.ledger and premiums.declared_total is not None:
+        total = premiums.declared_total.amount_yuan + amount_yuan
+        return (Edit("/premiums/declared_total/amount", format(total, "f")), Edit("/premiums/declared_total/unit", "元"))
+    month = add_months(first_uncounted_month(as_of), -1)
+    exclusive = [r for r in premiums.ledger if r.telemarketing_exclusive]
+    product = exclusive[-1].product_code if exclusive else "-"
+    row = {"month": month.isoformat(), "product_code": product, "telemarketing_exclusive": True, "premium": format(amount_yuan, "f"), "unit": "元"}
+    return (Edit("/premiums/ledger/-", row),)

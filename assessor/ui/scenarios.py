@@ -1,0 +1,525 @@
+"""情景推演 / Scenarios: when the insurer becomes eligible, what flips the verdict, and
+scenarios side by side, with a presenter mode for workshops.
+
+The application comes from the intake page's draft (session key `draft`) or from a sample
+insurer in examples/workshop; everything this page keeps lives under `scenarios.` in
+st.session_state. The forecast, what-if and comparison are the pure core's
+(`assessor.forecast`, `assessor.scenarios`); this module only asks and draws.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from ..engine import Status, canonical_application_json
+from ..forecast import BASES, DEFAULT_BASIS, Forecast, Outcome, Outlook, forecast
+from ..i18n import DEFAULT_LANG, LANGS, format_yuan, t
+from ..intake import load_application
+from ..model import Application
+from ..rulebook import load_rulebook
+from ..scenarios import Change, Comparison, Edit, Scenario, ScenarioError, compare, extra_premium_edits, format_edits, minimal_changes, parse_edits
+
+URL = "scenarios"
+TITLE = "scenarios"
+ICON = ":material/insights:"
+
+WORKSHOP = Path(__file__).resolve().parents[2] / "examples" / "workshop"
+_ANY_DAY = {"today": date.max}
+_YI = Decimal(100_000_000)
+_EXTRA_SCENARIOS = 3
+
+# Session keys this page owns.
+K = "scenarios."
+SOURCE, AS_OF, BASIS, PRESENTER, DEFS, READINGS, RESULT = (K + n for n in ("source", "as_of", "basis", "presenter", "defs", "readings", "result"))
+DRAFT_SOURCE = "draft"
+
+_STATUS_MARK = {Status.MET: "✅", Status.NOT_MET: "❌", Status.INSUFFICIENT_EVIDENCE: "❔", Status.NOT_APPLICABLE: "➖"}
+_OUTLOOK_MARK = {Outlook.MET_NOW: "✅", Outlook.ON_DATE: "⏳", Outlook.NEVER: "⛔", Outlook.BLOCKED: "⛔", Outlook.NOT_APPLICABLE: "➖"}
+
+_PRESENTER_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], footer { display: none !important; }
+.block-container { padding-top: 1.2rem !important; max-width: 100% !important; }
+[data-testid="stMarkdownContainer"] p, [data-testid="stMarkdownContainer"] li,
+[data-testid="stTable"] td, [data-testid="stTable"] th, [data-testid="stAlert"] p { font-size: 1.45rem !important; line-height: 1.5 !important; }
+h1 { font-size: 3.2rem !important; } h2, h3 { font-size: 2.2rem !important; }
+[data-testid="stCaptionContainer"], [data-testid="stExpander"] { display: none !important; }
+</style>
+"""
+
+
+# ---------------------------------------------------------------- session and wording
+
+
+def _lang() -> str:
+    value = st.session_state.get("lang", DEFAULT_LANG)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def _t(key: str, /, **values: Any) -> str:
+    return t(f"forecast.page.{key}", _lang(), **values)
+
+
+def _init() -> None:
+    state = st.session_state
+    state.setdefault(PRESENTER, False)
+    state.setdefault(BASIS, DEFAULT_BASIS)
+    state.setdefault(DEFS, [])
+
+
+@cache
+def samples() -> tuple[dict[str, Any], ...]:
+    """The workshop's sample insurers, as listed in examples/workshop/index.toml."""
+    index = tomllib.loads((WORKSHOP / "index.toml").read_text(encoding="utf-8"))
+    return tuple(index["insurers"])
+
+
+def _sample(file: str) -> dict[str, Any] | None:
+    return next((s for s in samples() if s["file"] == file), None)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _sample_json(file: str, as_of: date) -> str:
+    return canonical_application_json(load_application(WORKSHOP / file, today=max(as_of, date.today())))
+
+
+def _draft_application() -> Application | None:
+    """The intake page's application, when it has one that validates."""
+    draft = st.session_state.get("draft")
+    if not isinstance(draft, dict) or not (draft.get("applicant") or {}).get("name"):
+        return None
+    from .draft import check  # the intake's own reading of its draft
+
+    return check(draft).application
+
+
+def _application() -> tuple[Application | None, str]:
+    source = st.session_state.get(SOURCE)
+    if source == DRAFT_SOURCE:
+        application = _draft_application()
+        return application, application.applicant.name if application else ""
+    sample = _sample(source) if source else None
+    if sample is None:
+        return None, ""
+    as_of = st.session_state.get(AS_OF) or sample["as_of"]
+    return Application.model_validate_json(_sample_json(sample["file"], as_of), context=_ANY_DAY), sample[f"name_{_lang()}"]
+
+
+def _load_sample(file: str) -> None:
+    sample = _sample(file)
+    st.session_state[SOURCE] = file
+    st.session_state[AS_OF] = sample["as_of"]
+    st.session_state[DEFS] = []
+    st.session_state.pop(RESULT, None)
+
+
+def _use_draft() -> None:
+    st.session_state[SOURCE] = DRAFT_SOURCE
+    st.session_state[DEFS] = []
+    st.session_state.pop(RESULT, None)
+    settings = st.session_state.get("settings") or {}
+    st.session_state[AS_OF] = settings.get("as_of") or date.today()
+
+
+# ---------------------------------------------------------------- cached core calls
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _forecast(application_json: str, as_of: date, readings: tuple[tuple[str, str], ...], basis: int) -> tuple[Forecast, tuple[Change, ...]]:
+    application = Application.model_validate_json(application_json, context=_ANY_DAY)
+    rulebook = load_rulebook()
+    fc = forecast(application, rulebook, as_of, dict(readings), basis)
+    return fc, minimal_changes(application, rulebook, as_of, dict(readings), basis, forecast_result=fc)
+
+
+def _scenarios_json(scenarios: list[Scenario]) -> str:
+    return json.dumps([{"name": s.name, "edits": [e.to_json() for e in s.edits]} for s in scenarios], ensure_ascii=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _compare(application_json: str, scenarios_json: str, as_of: date, readings: tuple[tuple[str, str], ...], basis: int) -> Comparison:
+    application = Application.model_validate_json(application_json, context=_ANY_DAY)
+    specs = json.loads(scenarios_json, parse_float=Decimal)
+    scenarios = [Scenario(s["name"], tuple(Edit(e["path"], e["value"]) for e in s["edits"])) for s in specs]
+    return compare(application, scenarios, load_rulebook(), as_of, dict(readings), basis)
+
+
+# ---------------------------------------------------------------- the page
+
+
+def render() -> None:
+    _init()
+    lang = _lang()
+    head, toggle = st.columns([5, 1], vertical_alignment="bottom")
+    with head:
+        st.title(_t("title"))
+    with toggle:
+        presenter = st.toggle(_t("presenter"), key=PRESENTER, help=_t("presenter_help"))
+    if presenter:
+        st.markdown(_PRESENTER_CSS, unsafe_allow_html=True)  # fixed CSS, no user text
+    else:
+        st.caption(_t("caption"))
+
+    _source_picker()
+    application, name = _application()
+    if application is None:
+        st.info(_t("none_loaded"), icon=":material/info:")
+        return
+    as_of, basis, readings = _controls()
+    fc, changes = _forecast(canonical_application_json(application), as_of, tuple(sorted(readings.items())), basis)
+
+    _overall(fc, name, lang)
+    st.subheader(_t("criteria"))
+    st.table(_criteria_table(fc, lang))
+    for note in fc.notes:
+        st.caption(note.text(lang))
+    st.subheader(_t("chart_premium"))
+    figure = premium_figure(fc, lang)
+    if figure is None:
+        st.caption(_t("no_premium_chart"))
+    else:
+        st.plotly_chart(figure, key="scenarios.chart.premium")
+    _whatif(changes, lang)
+    _scenarios(application, as_of, basis, readings, lang)
+    rulebook_line = _t("rulebook", id=fc.rulebook_id, version=fc.rulebook_version, readings=", ".join(f"{k}={v}" for k, v in fc.readings.items()))
+    st.caption(rulebook_line)
+    st.caption(t("report.confirm_current", lang))
+
+
+def _source_picker() -> None:
+    lang = _lang()
+    draft_ready = _draft_application() is not None
+    st.markdown(f"**{_t('samples')}**")
+    columns = st.columns(len(samples()) + (1 if draft_ready else 0))
+    for column, sample in zip(columns, samples(), strict=False):
+        with column:
+            st.button(
+                sample[f"name_{lang}"],
+                key=f"{K}sample.{sample['file']}",
+                on_click=_load_sample,
+                args=(sample["file"],),
+                type="primary" if st.session_state.get(SOURCE) == sample["file"] else "secondary",
+                width="stretch",
+            )
+    if draft_ready:
+        with columns[-1]:
+            st.button(_t("source_current"), key=f"{K}use_draft", on_click=_use_draft, width="stretch",
+                      type="primary" if st.session_state.get(SOURCE) == DRAFT_SOURCE else "secondary")
+    sample = _sample(st.session_state.get(SOURCE) or "")
+    if sample is not None:
+        st.info(f"**{sample[f'name_{lang}']}** — {sample[f'story_{lang}']}", icon=":material/record_voice_over:")
+
+
+def _controls() -> tuple[date, int, dict[str, str]]:
+    lang = _lang()
+    rulebook = load_rulebook()
+    state = st.session_state
+    if not isinstance(state.get(AS_OF), date):
+        state[AS_OF] = date.today()
+    settings_readings = (state.get("settings") or {}).get("readings") or {}
+    chosen: dict[str, str] = {}
+    date_col, basis_col, readings_col = st.columns([1, 1, 3])
+    with date_col:
+        as_of = st.date_input(_t("as_of"), key=AS_OF, format="YYYY-MM-DD", min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+    with basis_col:
+        basis = st.radio(_t("basis"), BASES, key=BASIS, horizontal=True, format_func=lambda n: t("forecast.page.basis_option", lang, n=n))
+    with readings_col:
+        columns = st.columns(len(rulebook.readings))
+        for column, (key, reading) in zip(columns, rulebook.readings.items(), strict=True):
+            widget = f"{READINGS}.{key}"
+            if widget not in state:
+                saved = settings_readings.get(key)
+                state[widget] = saved if saved in reading.options else reading.default
+            with column:
+                chosen[key] = st.selectbox(
+                    reading.en if lang == "en" else reading.zh,
+                    list(reading.options),
+                    key=widget,
+                    format_func=lambda option, r=reading: r.options[option].in_(lang),
+                )
+    return as_of, int(basis), chosen
+
+
+def check_text(fc: Forecast, lang: str) -> str:
+    check = fc.check
+    if check is None:
+        return ""
+    before = ""
+    if check.day_before is not None:
+        before = t("forecast.check.before", lang, day=check.day_before.isoformat(), verdict=t(f"verdict.{check.verdict_day_before.value}", lang))
+    key = "forecast.check.holds" if check.holds else "forecast.check.fails"
+    return t(key, lang, on=check.on.isoformat(), verdict_on=t(f"verdict.{check.verdict_on.value}", lang), before=before)
+
+
+def _overall(fc: Forecast, name: str, lang: str) -> None:
+    st.subheader(_t("overall"))
+    body = f"### {fc.summary().text(lang)}\n\n{name} · {t('verdict.' + fc.verdict_now.value, lang)} ({fc.as_of.isoformat()})"
+    if fc.check is not None:
+        body += f"\n\n{check_text(fc, lang)}"
+    if fc.outcome is Outcome.ELIGIBLE_NOW:
+        st.success(body, icon=":material/verified:")
+    elif fc.outcome is Outcome.ELIGIBLE_ON:
+        st.info(body, icon=":material/event_available:")
+    elif fc.outcome is Outcome.BLOCKED:
+        st.error(body, icon=":material/block:")
+    else:
+        st.warning(body, icon=":material/info:")
+
+
+def _criteria_table(fc: Forecast, lang: str) -> pd.DataFrame:
+    rows = []
+    for item in fc.criteria:
+        shown = item.met_on.isoformat() if item.met_on and item.outlook in (Outlook.ON_DATE, Outlook.MET_NOW) else "—"
+        reason = item.reason.text(lang)
+        if item.notes:
+            reason += " " + " ".join(note.text(lang) for note in item.notes)
+        rows.append(
+            {
+                _t("col_criterion"): f"{item.criterion} {item.title[lang]}",
+                _t("col_clause"): item.clause,
+                _t("col_now"): f"{_STATUS_MARK[item.status_now]} {t('status.' + item.status_now.value, lang)}",
+                _t("col_outlook"): f"{_OUTLOOK_MARK[item.outlook]} {t('forecast.outlook.' + item.outlook.value, lang)}",
+                _t("col_date"): shown,
+                _t("col_reason"): reason,
+            }
+        )
+    return pd.DataFrame(rows).set_index(_t("col_criterion"))
+
+
+def premium_figure(fc: Forecast, lang: str) -> go.Figure | None:
+    """Cumulative premium in 亿元: the ledger as recorded, the projection dashed, the threshold."""
+    points = fc.premium_path
+    if not points or fc.threshold is None:
+        return None
+    recorded = [p for p in points if not p.projected]
+    projected = [p for p in points if p.projected]
+    figure = go.Figure()
+    figure.add_trace(
+        go.Scatter(x=[p.on for p in recorded], y=[float(p.cumulative / _YI) for p in recorded], mode="lines+markers", name=_t("chart_recorded"), line={"width": 3})
+    )
+    if projected:
+        joined = recorded[-1:] + projected
+        figure.add_trace(
+            go.Scatter(x=[p.on for p in joined], y=[float(p.cumulative / _YI) for p in joined], mode="lines", name=_t("chart_projected"), line={"dash": "dash", "width": 3})
+        )
+    threshold = float(fc.threshold / _YI)
+    figure.add_hline(y=threshold, line={"color": "#c0392b", "width": 2}, annotation_text=_t("chart_threshold", threshold=format_yuan(fc.threshold, lang)), annotation_position="top left")
+    crossing = fc.criterion("4.1.premium").met_on if any(c.criterion == "4.1.premium" for c in fc.criteria) else None
+    if crossing and fc.criterion("4.1.premium").outlook is Outlook.ON_DATE:
+        figure.add_trace(
+            go.Scatter(x=[crossing], y=[threshold], mode="markers+text", marker={"size": 14, "color": "#c0392b"}, text=[_t("chart_crossing", date=crossing.isoformat())], textposition="bottom right", showlegend=False)
+        )
+    figure.add_vline(x=fc.as_of.isoformat(), line={"color": "#7f8c8d", "dash": "dot"})
+    figure.update_layout(
+        xaxis_title=_t("chart_month"), yaxis_title=_t("chart_yi"), height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": 1.08}, font={"size": 15}
+    )
+    return figure
+
+
+def _whatif(changes: tuple[Change, ...], lang: str) -> None:
+    st.subheader(_t("whatif"))
+    if not changes:
+        st.success(_t("whatif_none"), icon=":material/check_circle:")
+        return
+    rows = [
+        {
+            _t("col_criterion"): change.criterion,
+            _t("col_change"): change.text(lang),
+            _t("col_flips"): ("✅ " + _t("flips_yes")) if change.flips else ("❌ " + _t("flips_no")) if change.flips is False else "—",
+        }
+        for change in changes
+    ]
+    st.table(pd.DataFrame(rows))
+    addable = [(i, c) for i, c in enumerate(changes) if c.edits and c.wait_until is None]
+    if addable and len(st.session_state[DEFS]) < _EXTRA_SCENARIOS:
+        columns = st.columns(min(len(addable), 4))
+        for (i, change), column in zip(addable, columns * 4, strict=False):
+            with column:
+                st.button(f"➕ {change.criterion}", key=f"{K}adopt.{i}", on_click=_adopt, args=(change.criterion, format_edits(change.edits)), help=change.text(lang))
+
+
+def _adopt(name: str, edits: str) -> None:
+    defs = st.session_state[DEFS]
+    if len(defs) < _EXTRA_SCENARIOS:
+        defs.append({"name": name, "seats": None, "premium": "", "edits": edits})
+    st.session_state.pop(RESULT, None)
+
+
+def _add_scenario() -> None:
+    defs = st.session_state[DEFS]
+    if len(defs) < _EXTRA_SCENARIOS:
+        defs.append({"name": t("forecast.scenario.default_name", _lang(), n=len(defs) + 1), "seats": None, "premium": "", "edits": ""})
+
+
+def _remove_scenario() -> None:
+    defs = st.session_state[DEFS]
+    if defs:
+        defs.pop()
+        # The next scenario at this place starts from its own values, not the removed one's.
+        for field in ("name", "seats", "premium", "edits"):
+            st.session_state.pop(f"{K}{field}.{len(defs)}", None)
+    st.session_state.pop(RESULT, None)
+
+
+def _scenarios(application: Application, as_of: date, basis: int, readings: dict[str, str], lang: str) -> None:
+    st.subheader(_t("scenarios"))
+    st.caption(_t("scenarios_help"))
+    defs: list[dict[str, Any]] = st.session_state[DEFS]
+    add, remove = st.columns(2)
+    with add:
+        st.button(_t("scenario_add"), key=f"{K}add", on_click=_add_scenario, disabled=len(defs) >= _EXTRA_SCENARIOS, icon=":material/add:")
+    with remove:
+        st.button(_t("scenario_remove"), key=f"{K}remove", on_click=_remove_scenario, disabled=not defs, icon=":material/remove:")
+    if defs:
+        with st.form(f"{K}form", border=True):
+            columns = st.columns(len(defs))
+            for i, (column, spec) in enumerate(zip(columns, defs, strict=True)):
+                with column:
+                    spec["name"] = st.text_input(_t("scenario_name"), value=spec["name"], key=f"{K}name.{i}", max_chars=40)
+                    seats = st.number_input(
+                        _t("quick_new_seats"), min_value=0, max_value=100_000, step=10, key=f"{K}seats.{i}",
+                        value=spec["seats"] if spec["seats"] is not None else application.proposed_site.planned_seats,
+                    )
+                    spec["seats"] = int(seats)
+                    spec["premium"] = st.text_input(_t("quick_extra_premium"), value=spec["premium"], key=f"{K}premium.{i}", placeholder="0.3")
+                    spec["edits"] = st.text_area(_t("scenario_edits"), value=spec["edits"], key=f"{K}edits.{i}", height=120, placeholder="/existing_sites/0/seats = 520")
+            submitted = st.form_submit_button(_t("scenario_apply"), type="primary", icon=":material/compare_arrows:")
+        if submitted:
+            st.session_state.pop(RESULT, None)
+    built, problems = _build_scenarios(application, as_of, defs, lang)
+    for line in problems:
+        st.error(line, icon=":material/error:")
+    comparison = _compare(canonical_application_json(application), _scenarios_json(built), as_of, tuple(sorted(readings.items())), basis)
+    st.session_state[RESULT] = comparison.to_json()
+    st.table(comparison_table(comparison, lang))
+    for result in comparison.results:
+        for problem in result.problems:
+            st.error(f"{result.name}: {problem.line(lang)}", icon=":material/error:")
+    if len(comparison.results) > 1:
+        st.plotly_chart(scenario_figure(comparison, lang), key="scenarios.chart.compare")
+
+
+def _build_scenarios(application: Application, as_of: date, defs: list[dict[str, Any]], lang: str) -> tuple[list[Scenario], list[str]]:
+    """The baseline plus each defined scenario; a scenario whose text cannot be read keeps what
+    the user typed and is reported, never dropped silently."""
+    built = [Scenario(t("forecast.scenario.baseline", lang))]
+    problems: list[str] = []
+    seen = {built[0].name}
+    for i, spec in enumerate(defs):
+        name = (spec.get("name") or "").strip() or t("forecast.scenario.default_name", lang, n=i + 1)
+        while name in seen:
+            name += "′"
+        seen.add(name)
+        edits = []
+        seats = spec.get("seats")
+        if seats is not None and seats != application.proposed_site.planned_seats:
+            edits += list(parse_edits(f"/proposed_site/planned_seats = {int(seats)}"))
+        premium = (spec.get("premium") or "").strip()
+        if premium:
+            try:
+                edits += list(extra_premium_edits(application, as_of, Decimal(premium) * _YI))
+            except InvalidOperation:
+                problems.append(f"{name}: {_t('quick_extra_premium')}: {premium}")
+        try:
+            edits += list(parse_edits(spec.get("edits") or ""))
+        except ScenarioError as exc:
+            problems += [f"{name}: {line}" for line in exc.lines(lang)]
+        built.append(Scenario(name, tuple(edits)))
+    return built, problems
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, (dict, list)):
+        text = str(value)
+        return text if len(text) <= 60 else text[:57] + "…"
+    return str(value)
+
+
+def comparison_table(comparison: Comparison, lang: str) -> Any:
+    """Rows: verdict, forecast date, changed fields, then every criterion; one column per
+    scenario. Rows where the scenarios disagree are highlighted."""
+    names = [r.name for r in comparison.results]
+    verdict_row, date_row, changed_row = _t("col_verdict"), _t("col_eligible_on"), _t("col_changed")
+    data: dict[str, list[str]] = {verdict_row: [], date_row: [], changed_row: []}
+    criteria_rows = {cid: f"{cid} {title[lang]}" for cid, _, title in comparison.criteria}
+    for label in criteria_rows.values():
+        data[label] = []
+    for result in comparison.results:
+        if not result.ok:
+            data[verdict_row].append("⚠️")
+            data[date_row].append("—")
+            data[changed_row].append("—")
+            for label in criteria_rows.values():
+                data[label].append("—")
+            continue
+        data[verdict_row].append(t(f"verdict.{result.verdict.value}", lang))
+        fc = result.forecast
+        if fc.eligible_on is not None:
+            data[date_row].append(fc.eligible_on.isoformat())
+        elif fc.outcome is Outcome.BLOCKED:
+            data[date_row].append(_t("blocked_cell", criteria=", ".join(fc.blocked_by)))
+        else:
+            data[date_row].append(t(f"forecast.outcome.{fc.outcome.value}", lang, date=fc.as_of.isoformat()))
+        changed = "; ".join(f"{c.path}: {_cell(c.before)} → {_cell(c.after)}" for c in result.changes) or _t("changed_none")
+        data[changed_row].append(changed)
+        for cid, label in criteria_rows.items():
+            status = result.statuses[cid]
+            met_on = next((c.met_on for c in fc.criteria if c.criterion == cid), None)
+            suffix = f" → {met_on.isoformat()}" if status is not Status.MET and met_on else ""
+            data[label].append(f"{_STATUS_MARK[status]} {t('status.' + status.value, lang)}{suffix}")
+    frame = pd.DataFrame.from_dict(data, orient="index", columns=names)
+    differing = {verdict_row, date_row, changed_row} | {label for cid, label in criteria_rows.items() if comparison.differs(cid)}
+    ok_columns = [r.ok for r in comparison.results]
+    if len([o for o in ok_columns if o]) > 1:
+        differing -= {label for label in (verdict_row, date_row) if len(set(v for v, ok in zip(frame.loc[label], ok_columns) if ok)) == 1}
+
+    def highlight(row: pd.Series) -> list[str]:
+        if row.name == changed_row:
+            return ["background-color: #eaf2f8; font-weight: 600"] * len(row)
+        if row.name in differing and row.name not in (changed_row,):
+            return ["background-color: #fdebd0; font-weight: 600"] * len(row)
+        return [""] * len(row)
+
+    return frame.style.apply(highlight, axis=1)
+
+
+def scenario_figure(comparison: Comparison, lang: str) -> go.Figure:
+    """Each scenario's forecast eligibility date on one time axis; blocked ones marked at the end."""
+    as_of = comparison.as_of
+    ok = [r for r in comparison.results if r.ok]
+    dated = [r.forecast.eligible_on for r in ok if r.forecast.eligible_on]
+    end = max(dated + [as_of]) + timedelta(days=60)
+    figure = go.Figure()
+    for result in ok:
+        fc = result.forecast
+        if fc.eligible_on is not None:
+            figure.add_trace(
+                go.Scatter(
+                    x=[as_of, fc.eligible_on], y=[result.name, result.name], mode="lines+markers+text",
+                    text=["", fc.eligible_on.isoformat()], textposition="middle right", line={"width": 10}, marker={"size": 14}, showlegend=False,
+                )
+            )
+        else:
+            label = _t("blocked_cell", criteria=", ".join(fc.blocked_by)) if fc.outcome is Outcome.BLOCKED else t(f"forecast.outcome.{fc.outcome.value}", lang, date=as_of.isoformat())
+            figure.add_trace(
+                go.Scatter(x=[as_of, end], y=[result.name, result.name], mode="lines+text", text=["", label], textposition="middle left", line={"width": 10, "color": "#c0392b", "dash": "dot"}, showlegend=False)
+            )
+    figure.add_vline(x=as_of.isoformat(), line={"color": "#7f8c8d", "dash": "dot"})
+    figure.update_layout(
+        title=_t("chart_scenarios"), xaxis_title=_t("chart_date"), yaxis_title=_t("chart_scenario"), height=120 + 70 * len(ok), margin={"l": 10, "r": 10, "t": 50, "b": 10}, font={"size": 15},
+        yaxis={"autorange": "reversed"},
+    )
+    return figure

@@ -1,0 +1,5 @@
+"""A tiny app that shows only the Scenarios page, for Streamlit's AppTest."""
+
+from assessor.ui.scenarios import render
+
+render()
