@@ -46,7 +46,7 @@ def parse_attestations(data: bytes | str | dict[str, Any], rulebook: ReadinessRu
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise LogError("attestations_invalid", file=source, key=where, detail=err["msg"]) from None
+        raise LogError("attestations_invalid", file=source, where=where, detail=err["msg"]) from None
 
 
 def load_attestations(path: str | Path, rulebook: ReadinessRulebook) -> dict[str, Attestation]:
