@@ -14,7 +14,7 @@ from ..report import format_gap, format_quantity
 from ..rulebook import load_rulebook
 from . import compute, shell, state
 from .draft import check
-from .fields import EARLIEST, LATEST
+from .fields import EARLIEST, LATEST, escape
 from .state import FIELD_PREFIX, lang, tr
 
 URL = "assessment"
@@ -43,7 +43,7 @@ def render() -> None:
     checked = check(state.draft())
     if checked.application is None:
         st.warning(tr("assessment.invalid", n=len(checked.problems)), icon=":material/warning:")
-        st.markdown("\n".join(f"- {p.line(lang())}" for p in checked.problems[:30]))
+        st.markdown("\n".join(f"- {escape(p.line(lang()))}" for p in checked.problems[:30]))
         shell.link("intake", tr("assessment.to_intake"), ":material/edit_note:")
         return
     application = checked.application
@@ -88,7 +88,7 @@ def controls() -> tuple[date, dict[str, str]]:
                         f"{reading.zh}（{reading.clause}）" if lang() == "zh" else f"{reading.en} ({reading.clause})",
                         options,
                         key=key,
-                        format_func=lambda option, r=reading: r.options[option].in_(lang()),
+                        format_func=lambda option, r=reading, code=lang(): r.options[option].in_(code),
                     )
                 chosen[name] = value
                 settings["readings"][name] = value
@@ -98,7 +98,7 @@ def controls() -> tuple[date, dict[str, str]]:
 def banner(result: Assessment, application: Application) -> None:
     kind, icon = VERDICT_STYLE[result.verdict]
     verdict = t(f"verdict.{result.verdict.value}", lang())
-    getattr(st, kind)(f"### {verdict}\n\n{tr('assessment.banner_detail', name=application.applicant.name, as_of=result.as_of.isoformat())}", icon=icon)
+    getattr(st, kind)(f"### {verdict}\n\n{tr('assessment.banner_detail', name=escape(application.applicant.name), as_of=result.as_of.isoformat())}", icon=icon)
     counts = {s: sum(1 for f in result.findings if f.status is s) for s in Status}
     st.markdown(
         "  ".join(
@@ -106,7 +106,7 @@ def banner(result: Assessment, application: Application) -> None:
         )
     )
     for note in result.notes:
-        st.info(note.text(lang()), icon=":material/info:")
+        st.info(escape(note.text(lang())), icon=":material/info:")
     readings = "; ".join(_reading_label(name, value) for name, value in result.readings.items())
     st.caption(
         tr(
@@ -160,13 +160,13 @@ def card(finding: Finding) -> None:
             measured.markdown(f"{tr('assessment.measured')}\n\n**{format_quantity(finding.measured, lang())}**")
             threshold.markdown(f"{tr('assessment.threshold')}\n\n**{format_quantity(finding.threshold, lang())}**")
             gap.markdown(f"{tr('assessment.gap')}\n\n**{format_gap(finding, lang())}**")
-        st.markdown(finding.explanation.text(lang()))
+        st.markdown(escape(finding.explanation.text(lang())))
         for note in finding.notes:
-            st.caption(f"* {note.text(lang())}")
+            st.caption(f"\\* {escape(note.text(lang()))}")
         if finding.parts:
             st.markdown("\n".join(_part_line(part) for part in finding.parts))
         if finding.evidence:
-            st.caption(tr("assessment.evidence", documents="；".join(e.document for e in finding.evidence) if lang() == "zh" else "; ".join(e.document for e in finding.evidence)))
+            st.caption(tr("assessment.evidence", documents=escape(("；" if lang() == "zh" else "; ").join(e.document for e in finding.evidence))))
         if finding.missing_evidence:
             st.caption(tr("assessment.missing", items=", ".join(finding.missing_evidence)))
         with st.expander(tr("assessment.clause", clause=finding.clause)):
@@ -178,4 +178,4 @@ def card(finding: Finding) -> None:
 def _part_line(part: Any) -> str:
     colour, icon = STATUS_STYLE[part.status]
     measured = f" — {format_quantity(part.measured, lang())}" if part.measured is not None else ""
-    return f"- :{colour}[{icon}] {part.label[lang()]}{measured}"
+    return f"- :{colour}[{icon}] {escape(part.label[lang()])}{measured}"

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from . import state
-from .draft import blank_draft, canonical, merge_into_blank, prune, title_of
+from .draft import application_data, blank_draft, canonical, merge_into_blank, title_of
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def autosave() -> bool:
     cases = store()
     if cases is None:
         return False
-    if st.session_state.get(state.DRAFT_ID) is None and prune(state.draft()) == prune(blank_draft()):
+    if st.session_state.get(state.DRAFT_ID) is None and application_data(state.draft()) == application_data(blank_draft()):
         return False  # an untouched blank form is not worth a draft
     version = cases.save_draft(
         st.session_state.get(state.DRAFT_ID),

@@ -10,6 +10,7 @@ from ..engine import canonical_application_json
 from ..i18n import t
 from . import compute, shell, state
 from .draft import check
+from .fields import escape
 from .state import FIELD_PREFIX, lang, tr
 
 URL = "dossier"
@@ -91,10 +92,16 @@ def _generate(application, as_of, readings, addressee: str, wanted: tuple) -> No
                 log.exception("dossier preview failed")
                 png = None
             progress.progress(100, text=tr("dossier.step.done"))
-        except Exception:
+        except Exception as exc:
             log.exception("dossier failed for %s", canonical_application_json(application)[:200])
             status.update(label=tr("dossier.failed"), state="error")
             st.error(tr("dossier.failed_detail"))
+            explain = getattr(exc, "message", None)
+            if callable(explain):  # the dossier's own errors say what is missing, in the user's language
+                try:
+                    st.caption(escape(explain(lang())))
+                except Exception:
+                    pass
             return
         status.update(label=tr("dossier.ready", pages=_pages(pdf)), state="complete", expanded=False)
     st.session_state[RESULT] = {"for": wanted, "pdf": pdf, "png": png}

@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from ..i18n import t
 from ..intake import Problem
 from .draft import problems_under
 from . import state
@@ -96,10 +97,17 @@ class Board:
             mine = [p for p in problems if (p.path == path if exact else p in problems_under(problems, path)) and id(p) not in claimed]
             claimed |= {id(p) for p in mine}
             if mine:
-                place.error("\n\n".join(_located(p, path, columns) for p in mine), icon=":material/error:")
+                place.markdown("\n".join(f"- :red[:material/error: {escape(_located(p, path, columns))}]" for p in mine))
         rest = [p for p in problems if id(p) not in claimed]
         if summary is not None and rest:
-            summary.error("\n\n".join(p.line(lang()) for p in rest), icon=":material/error:")
+            summary.error("\n\n".join(escape(p.line(lang())) for p in rest), icon=":material/error:")
+
+
+def escape(text: str) -> str:
+    # Messages quote what the user typed; keep Markdown and colour directives from acting on it.
+    for char in "\\[]*_`$<>#|~":
+        text = text.replace(char, "\\" + char)
+    return text
 
 
 def _located(problem: Problem, base: str, columns: dict[str, str]) -> str:
@@ -188,7 +196,7 @@ def answer(path: Path, label: str, board: Board) -> bool | None:
     current = get(path)
     states = ("unanswered", "yes", "no")
     _seed(key, {True: "yes", False: "no"}.get(current, "unanswered"))
-    value = st.radio(label, states, key=key, horizontal=True, format_func=lambda s: tr(f"fields.answer.{s}"))
+    value = st.radio(label, states, key=key, horizontal=True, format_func=lambda s, code=lang(): t(f"app.fields.answer.{s}", code))
     result = {"yes": True, "no": False}.get(value)
     put(path, result)
     board.slot(path, exact=True)

@@ -8,12 +8,13 @@ from typing import Any
 
 import streamlit as st
 
+from ..i18n import t
 from ..intake import ApplicationError
 from ..model import ApplicationType, ComplaintStatus, InsurerType, Unit
 from ..rulebook import load_rulebook
 from . import cases, documents, shell, sources, state
 from .draft import UNIFICATION_ITEMS, blank_draft, changes, check
-from .fields import Board, Col, answer, choice, count, day, flag, get, lines, put, refresh_table, table, text
+from .fields import Board, escape, Col, answer, choice, count, day, flag, get, lines, put, refresh_table, table, text
 from .state import lang, tr
 
 URL = "intake"
@@ -113,7 +114,7 @@ def _take_upload(upload: Any) -> None:
     try:
         data = sources.read_upload(upload.name, upload.getvalue())
     except ApplicationError as exc:
-        st.error(tr("intake.upload_failed", file=upload.name) + "\n\n" + "\n\n".join(f"- {line}" for line in exc.lines(lang())))
+        st.error(tr("intake.upload_failed", file=upload.name) + "\n\n" + "\n\n".join(f"- {escape(line)}" for line in exc.lines(lang())))
         return
     except Exception:
         log.exception("upload %s unreadable", upload.name)
@@ -198,18 +199,21 @@ def _drafts_panel() -> None:
             ids = [d.id for d in drafts]
             by_id = {d.id: d for d in drafts}
 
+            code = lang()
+
             def label(draft_id: str) -> str:
                 d = by_id[draft_id]
-                return tr(
-                    "drafts.item",
-                    title=d.title or tr("drafts.untitled"),
+                return t(
+                    "app.drafts.item",
+                    code,
+                    title=d.title or t("app.drafts.untitled", code),
                     time=d.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
-                    user=d.user or tr("drafts.anonymous"),
+                    user=d.user or t("app.drafts.anonymous", code),
                     versions=d.versions,
                 )
 
             current = st.session_state.get(state.DRAFT_ID)
-            picked = st.selectbox(tr("drafts.pick"), ids, index=ids.index(current) if current in ids else 0, format_func=label, key="drafts.pick")
+            picked = st.selectbox(tr("drafts.pick"), ids, index=ids.index(current) if current in ids else 0, format_func=label, key=f"drafts.pick.{lang()}")
             st.button(tr("drafts.resume"), on_click=_resume, args=(picked,), disabled=picked == current, icon=":material/restore:", key="btn.resume")
         current = st.session_state.get(state.DRAFT_ID)
         if current:
@@ -232,7 +236,7 @@ def _history(register: Any, draft_id: str) -> None:
     st.dataframe(rows, hide_index=True, width="stretch")
     numbers = [v.version for v in versions]
     if len(numbers) > 1:
-        picked = st.selectbox(tr("drafts.detail"), numbers[1:][::-1], key="drafts.detail", format_func=lambda n: tr("drafts.version", n=n))
+        picked = st.selectbox(tr("drafts.detail"), numbers[1:][::-1], key=f"drafts.detail.{lang()}", format_func=lambda n, code=lang(): t("app.drafts.version", code, n=n))
         before = register.load_version(draft_id, picked - 1).data
         after = register.load_version(draft_id, picked).data
         diff = changes(before, after)[:200]
@@ -252,7 +256,9 @@ def _shown(value: Any) -> str:
 
 
 def _options(kind: str):
-    return lambda value: tr(f"option.{kind}.{value}")
+    # Bound to the language now: a widget may format its options outside this run.
+    code = lang()
+    return lambda value: t(f"app.option.{kind}.{value}", code)
 
 
 def _applicant(board: Board) -> None:

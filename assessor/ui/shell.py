@@ -38,18 +38,29 @@ def page(module: ModuleType, *, default: bool = False) -> st.Page:
 
 
 def navigation(pages: list[st.Page]) -> None:
-    st.navigation(pages, position="sidebar").run()
+    """Navigation, then the sidebar, then the chosen page.
+
+    The sidebar is drawn here, outside any page, because a widget drawn inside a page is a
+    different widget on every page: the language and the user name would reset on each visit.
+    """
+    state.init()
+    current = st.navigation(pages, position="sidebar")
+    try:
+        cases.resume_from_url()
+        sidebar()
+    except Exception:
+        log.exception("sidebar failed")
+        st.sidebar.error(tr("error.unexpected"), icon=":material/error:")
+    current.run()
 
 
 def guarded(render: Callable[[], None], name: str) -> Callable[[], None]:
-    """Run a page: sidebar first, the page body, then autosave; any failure becomes a message."""
+    """Run a page body, then autosave; any failure becomes a translated message, not a traceback."""
 
     @functools.wraps(render)
     def run() -> None:
         state.init()
         try:
-            cases.resume_from_url()
-            sidebar()
             render()
         except Exception:  # st.rerun/st.stop are BaseExceptions and pass through untouched
             log.exception("page %s failed", name)
