@@ -56,31 +56,36 @@ def kind_of(source: Source, data: bytes) -> str:
 
 
 def screen_source(source: Source, settings: Settings, rulebook: Rulebook | None = None) -> Record:
+    return screen_in_full(source, settings, rulebook)[0]
+
+
+def screen_in_full(source: Source, settings: Settings, rulebook: Rulebook | None = None) -> tuple[Record, Application | None, Assessment | None]:
+    """The record, and for a drill-down the application and its full assessment."""
     record = Record(source.label, kind="")
     try:
         data = source.read()
     except FileTooLarge as exc:
         record.reasons = (Reason("screening.error.too_large", {"mb": exc.size // 2**20}),)
-        return record
+        return record, None, None
     except OSError as exc:
         record.reasons = (Reason("screening.error.unreadable", {"detail": exc.strerror or type(exc).__name__}),)
-        return record
+        return record, None, None
     record.sha256 = hashlib.sha256(data).hexdigest()
     record.kind = kind_of(source, data)
     try:
         application = _application(record, data, settings)
         if application is None:
-            return record
+            return record, None, None
         rulebook = rulebook or load_rulebook(settings.rulebook_path)
         assessment = assess(application, rulebook, settings.as_of, settings.readings)
     except ApplicationError as exc:
         record.reasons = tuple(Reason.from_problem(p) for p in exc.problems) or (Reason("screening.error.invalid", {}),)
-        return record
+        return record, None, None
     except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch
         record.reasons = (Reason("screening.error.unexpected", {"detail": f"{type(exc).__name__}: {str(exc)[:200]}"}),)
-        return record
+        return record, None, None
     _fill(record, application, assessment)
-    return record
+    return record, application, assessment
 
 
 def screen_chunk(sources: list[Source], settings: Settings) -> list[Record]:

@@ -1,0 +1,87 @@
+"""The screening page under Streamlit's AppTest: upload, screen, filter, drill down, export."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import another_insurer, example, with_hashes
+
+SCRIPT = """
+import streamlit as st
+st.session_state.setdefault("lang", LANG)
+from assessor.ui.screening import render
+render()
+"""
+
+
+def start(lang: str = "zh") -> AppTest:
+    at = AppTest.from_string(SCRIPT.replace("LANG", repr(lang)), default_timeout=60)
+    return at.run()
+
+
+def uploads() -> list[tuple[str, bytes, str]]:
+    good = with_hashes(example())
+    other = another_insurer(good, 31, "另一财产保险股份有限公司")
+    other["proposed_site"]["address"] = good["proposed_site"]["address"]  # shared address: a flag
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("more/other.json", json.dumps(other, ensure_ascii=False))
+        archive.writestr("more/broken.json", '{"applicant": ')
+    return [
+        ("good.json", json.dumps(good, ensure_ascii=False).encode("utf-8"), "application/json"),
+        ("batch.zip", buffer.getvalue(), "application/zip"),
+    ]
+
+
+def screened(lang: str = "zh") -> AppTest:
+    at = start(lang)
+    at.file_uploader[0].set_value(uploads())
+    at.date_input[0].set_value("2026-06-30")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_empty_page_invites_an_upload():
+    at = start("en")
+    assert not at.exception
+    assert at.title[0].value == "Screening"
+    assert "Upload files" in at.info[0].value
+
+
+def test_upload_screens_ranks_and_drills_down():
+    at = screened("en")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Files"] == "3" and metrics["Screened"] == "2" and metrics["Errors"] == "1"
+    assert metrics["With red flags"] == "2"
+    table = at.dataframe[0].value
+    assert list(table["File"])[0] == "batch.zip!more/broken.json"  # errors first
+    assert set(table["Status"]) == {"Screened", "Error"}
+    # Filter on a red flag: only the two applications sharing the address remain.
+    at.multiselect(key="screening.filter.flag").set_value(["shared_proposed_address"]).run()
+    assert sorted(at.dataframe[0].value["File"]) == ["batch.zip!more/other.json", "good.json"]
+    # Drill down: the flag's explanation and every finding of the full assessment.
+    at.selectbox(key="screening.drill").set_value("good.json").run()
+    assert not at.exception
+    assert any("batch.zip!more/other.json" in w.value for w in at.warning)
+    texts = " ".join(m.value for m in at.markdown)
+    assert "4.1.premium" in texts and "4.4.operations" in texts
+    assert {b.label for b in at.get("download_button")} >= {"Download table (xlsx)", "Download table (csv)"}
+
+
+def test_error_row_explains_itself_in_chinese():
+    at = screened("zh")
+    at.selectbox(key="screening.drill").set_value("batch.zip!more/broken.json").run()
+    assert any("该文件未能筛查的原因" in e.value and "JSON" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_label_is_translated(lang):
+    at = screened(lang)
+    labels = [m.label for m in at.metric]
+    assert all(not label.startswith("screening.") for label in labels)
