@@ -1,0 +1,163 @@
+"""Core benchmark: how fast one assessment is, and what assessing adds to reading 10,000 files.
+
+Prints figures; asserts nothing (targets from issue 2: assess <= 50 µs median; parse+validate+
+assess <= 1.5x parse+validate alone; >= 5,000 applications per second on a 2-core machine).
+
+    .venv/bin/python benchmarks/bench_core.py [--n 10000] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import gc
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+import tomllib
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assessor import assess, load_rulebook, parse_application  # noqa: E402
+from assessor.model import credit_code_check_char  # noqa: E402
+
+EXAMPLES = ROOT / "examples"
+TODAY = date(2026, 11, 25)
+AS_OF = date(2026, 10, 31)
+ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return f"{model}; {cores} cores available; Python {platform.python_version()} ({platform.python_implementation()}); {platform.system()} {platform.release()}"
+
+
+def largest_example() -> Path:
+    return max(EXAMPLES.glob("*.json"), key=lambda p: p.stat().st_size)
+
+
+def median_assess_us(app, rulebook, as_of: date, calls: int = 200, rounds: int = 50) -> tuple[float, float]:
+    """Median and best of `rounds` batches, each the mean of `calls` calls, in µs per call."""
+    for _ in range(calls):  # warm caches
+        assess(app, rulebook, as_of)
+    per_call = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(calls):
+            assess(app, rulebook, as_of)
+        per_call.append((time.perf_counter() - start) / calls * 1e6)
+    return statistics.median(per_call), min(per_call)
+
+
+# ---------------------------------------------------------------- realistic variants
+
+
+def _credit_code(rng: random.Random) -> str:
+    first17 = "91" + rng.choice(["110000", "310000", "440300", "330100", "510100", "420100"]) + "".join(rng.choice(ALPHABET) for _ in range(9))
+    return first17 + credit_code_check_char(first17)
+
+
+def variant(base: dict, rng: random.Random) -> dict:
+    """One plausible application: the example's shape with new seats, sums, dates and code."""
+    doc = copy.deepcopy(base)
+    doc["applicant"]["credit_code"] = _credit_code(rng)
+    doc["applicant"]["name"] = rng.choice(["瑞丰", "恒信", "安和", "泰丰", "中誉", "华泰隆", "永安达"]) + "财产保险股份有限公司"
+    for site in doc["existing_sites"]:
+        site["seats"] = rng.randint(500, 3000)
+    doc["proposed_site"]["planned_seats"] = rng.choice([rng.randint(450, 499), rng.randint(500, 1500), rng.randint(500, 1500)])
+    scale = Decimal(rng.randint(70, 130)) / 100
+    premiums = doc["premiums"]
+    for row in premiums.get("ledger", []):
+        row["premium"] = str((Decimal(row["premium"]) * scale).quantize(Decimal("0.01")))
+    if premiums.get("declared_total"):
+        total = premiums["declared_total"]
+        total["amount"] = str((Decimal(total["amount"]) * scale).quantize(Decimal("0.0001")))
+    since = date.fromisoformat(doc["centralized_selling"]["since"])
+    if not premiums.get("ledger"):
+        shift = timedelta(days=rng.randint(-400, 200))
+        latest = date.fromisoformat(premiums["declared_total"]["as_of"]) if premiums.get("declared_total") else TODAY
+        doc["centralized_selling"]["since"] = min(since + shift, latest).isoformat()
+    for incident in doc["complaints"]["incidents"]:
+        incident["date"] = (date.fromisoformat(incident["date"]) + timedelta(days=rng.randint(-200, 0))).isoformat()
+        incident.pop("resolved_on", None)
+    return doc
+
+
+def generate(n: int, seed: int) -> list[bytes]:
+    rng = random.Random(seed)
+    expected = tomllib.loads((EXAMPLES / "expected.toml").read_text(encoding="utf-8"))
+    bases = [json.loads((EXAMPLES / name).read_text(encoding="utf-8")) for name in sorted(expected)]
+    return [json.dumps(variant(rng.choice(bases), rng), ensure_ascii=False).encode("utf-8") for _ in range(n)]
+
+
+def run_batch(documents: list[bytes], rulebook, with_assess: bool) -> float:
+    start = time.perf_counter()
+    if with_assess:
+        for raw in documents:
+            assess(parse_application(raw, today=TODAY), rulebook, AS_OF)
+    else:
+        for raw in documents:
+            parse_application(raw, today=TODAY)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each 10k batch; the best is shown")
+    args = parser.parse_args()
+
+    rulebook = load_rulebook()
+    print(f"machine: {machine()}")
+    if hasattr(os, "getloadavg"):  # figures taken on a busy machine read slower; say so
+        print("load average at start: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+
+    example = largest_example()
+    app = parse_application(example.read_bytes(), today=TODAY)
+    median_us, best_us = median_assess_us(app, rulebook, AS_OF)
+    rows = len(app.premiums.ledger)
+    print(f"assess one validated application ({example.name}, {rows} ledger rows): median {median_us:.1f} µs, best {best_us:.1f} µs  [target <= 50 µs]")
+
+    documents = generate(args.n, args.seed)
+    size = sum(map(len, documents)) / len(documents) / 1024
+    print(f"{args.n:,} generated applications, {size:.1f} KiB of JSON each on average, as_of {AS_OF}")
+    verdicts: dict[str, int] = {}
+    for raw in documents[:500]:
+        verdict = assess(parse_application(raw, today=TODAY), rulebook, AS_OF).verdict.value
+        verdicts[verdict] = verdicts.get(verdict, 0) + 1
+    print("  verdict mix in the first 500: " + ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())))
+
+    for label, disable in (("gc on ", False), ("gc off", True)):
+        gc.collect()
+        if disable:
+            gc.disable()
+        try:
+            parse_only = min(run_batch(documents, rulebook, False) for _ in range(args.repeat))
+            full = min(run_batch(documents, rulebook, True) for _ in range(args.repeat))
+        finally:
+            gc.enable()
+        print(
+            f"{label}: parse+validate {parse_only:.2f} s; parse+validate+assess {full:.2f} s; "
+            f"ratio {full / parse_only:.2f} [target <= 1.5]; {args.n / full:,.0f} applications/s [target >= 5,000]"
+        )
+
+
+if __name__ == "__main__":
+    main()
