@@ -123,6 +123,15 @@ class Rendered:
     warnings: list[str] = field(default_factory=list)
 
 
+def _unique_associated_files(document, pdf) -> None:
+    # WeasyPrint 70 lists each embedded file twice in the catalog's /AF (once from the name
+    # tree, once from the file specifications); ISO 19005-3 wants each associated file once.
+    import pydyf
+
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(pdf.catalog["AF"]))
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
@@ -156,7 +165,7 @@ def html_to_pdf(
     try:
         with _WEASY_LOCK:  # WeasyPrint keeps per-process caches; one document at a time
             document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher).render()
-            pdf = document.write_pdf(attachments=files, pdf_variant=pdf_variant, pdf_identifier=identifier or True)
+            pdf = document.write_pdf(attachments=files, pdf_variant=pdf_variant, pdf_identifier=identifier or True, finisher=_unique_associated_files)
     finally:
         weasy_logger.removeHandler(collector)
     return Rendered(pdf, len(document.pages), refused, collector.messages)

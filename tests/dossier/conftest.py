@@ -1,0 +1,69 @@
+"""Fixtures of the dossier tests. Rendering is the slow part, so each dossier the tests read
+is made once per session; every test reads the real PDF back with pypdf or poppler."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from dossier_support import GENERATED_AT, example, hostile_application  # noqa: E402
+
+from assessor.dossier import build_dossier  # noqa: E402
+
+
+class _Warnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(f"{record.name}: {record.getMessage()}")
+
+
+def _build(app, as_of, **kwargs) -> tuple[bytes, list[str]]:
+    handler = _Warnings()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        pdf = build_dossier(app, as_of=as_of, generated_at=GENERATED_AT, **kwargs)
+    finally:
+        logger.removeHandler(handler)
+    return pdf, handler.records
+
+
+@pytest.fixture(scope="session")
+def zh_dossier() -> tuple[bytes, list[str]]:
+    app, as_of = example("01-eligible-two-sites.json")
+    return _build(app, as_of)
+
+
+@pytest.fixture(scope="session")
+def en_dossier() -> tuple[bytes, list[str]]:
+    app, as_of = example("01-eligible-two-sites.json")
+    return _build(app, as_of, lang="en")
+
+
+@pytest.fixture(scope="session")
+def relocation_dossier() -> bytes:
+    app, as_of = example("10-relocation-xian.json")
+    return _build(app, as_of)[0]
+
+
+@pytest.fixture(scope="session")
+def canary_server():
+    from dossier_support import CanaryServer
+
+    with CanaryServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def hostile_dossier(canary_server) -> tuple[bytes, list[str], dict]:
+    app, as_of, strings = hostile_application(canary_server.url)
+    pdf, warnings = _build(app, as_of)
+    return pdf, warnings, strings
