@@ -238,3 +238,11 @@ def test_installed_console_script():
     assert script, "the `assessor` console script is installed beside the interpreter"
     result = subprocess.run([script, "schema"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and json.loads(result.stdout)["type"] == "object"
+
+
+def test_same_file_gives_byte_identical_output(capsys):
+    args = ("assess", str(EXAMPLES / "06-serious-complaint.json"), "--as-of", "2026-09-30", "--format", "json")
+    first = cli(capsys, *args)
+    assert first == cli(capsys, *args)
+    text = ("assess", str(EXAMPLES / "06-serious-complaint.json"), "--as-of", "2026-09-30", "--lang", "en")
+    assert cli(capsys, *text) == cli(capsys, *text)

@@ -94,3 +94,14 @@ def test_examples_use_ledgers_and_declared_totals_in_every_unit():
 
 def test_a_relocation_is_among_the_examples():
     assert any(_app(name)["applicant"]["application_type"] == "relocation" for name in EXPECTED)
+
+
+def test_python_api_reads_and_assesses_an_example():
+    from assessor import assess, load_application, load_rulebook
+
+    entry = EXPECTED["01-eligible-two-sites.json"]
+    application = load_application(EXAMPLES / "01-eligible-two-sites.json", today=entry["as_of"])
+    assessment = assess(application, load_rulebook(), as_of=entry["as_of"])
+    assert assessment.verdict.value == entry["verdict"]
+    assert assessment.rulebook_version == load_rulebook().version
+    assert assessment.as_of == entry["as_of"]

@@ -450,3 +450,11 @@ def test_base_application_is_eligible():
     a = run(base())
     assert a.verdict is Verdict.ELIGIBLE, [(f.criterion, f.status) for f in a.findings]
     assert a.as_of == AS_OF
+
+
+@pytest.mark.parametrize(("day", "expected"), [("2027-02-27", "met"), ("2027-02-28", "not_met"), ("2028-02-29", "not_met")])
+def test_window_ending_on_29_february_starts_on_28_february(day, expected):
+    # one year before 2028-02-29 has no corresponding day: the month's last day, 2027-02-28
+    app = base()
+    app["complaints"]["incidents"] = [_complaint(day)]
+    assert status(app, "4.3.complaints", date(2028, 2, 29)) == expected
