@@ -25,7 +25,7 @@ from ..engine import Status, canonical_application_json
 from ..forecast import BASES, DEFAULT_BASIS, Forecast, Outcome, Outlook, forecast
 from ..i18n import DEFAULT_LANG, LANGS, format_yuan, t
 from ..intake import load_application
-from ..model import Application
+from ..model import Application, Unit
 from ..rulebook import load_rulebook
 from ..scenarios import Change, Comparison, Edit, Scenario, ScenarioError, compare, extra_premium_edits, format_edits, minimal_changes, parse_edits
 
@@ -43,8 +43,11 @@ K = "scenarios."
 SOURCE, AS_OF, BASIS, PRESENTER, DEFS, READINGS, RESULT = (K + n for n in ("source", "as_of", "basis", "presenter", "defs", "readings", "result"))
 DRAFT_SOURCE = "draft"
 
-_STATUS_MARK = {Status.MET: "✅", Status.NOT_MET: "❌", Status.INSUFFICIENT_EVIDENCE: "❔", Status.NOT_APPLICABLE: "➖"}
-_OUTLOOK_MARK = {Outlook.MET_NOW: "✅", Outlook.ON_DATE: "⏳", Outlook.NEVER: "⛔", Outlook.BLOCKED: "⛔", Outlook.NOT_APPLICABLE: "➖"}
+# Plain symbols rather than emoji: projectors and locked-down PCs often lack an emoji font.
+_STATUS_MARK = {Status.MET: "√", Status.NOT_MET: "×", Status.INSUFFICIENT_EVIDENCE: "?", Status.NOT_APPLICABLE: "–"}
+_OUTLOOK_MARK = {Outlook.MET_NOW: "√", Outlook.ON_DATE: "→", Outlook.NEVER: "×", Outlook.BLOCKED: "×", Outlook.NOT_APPLICABLE: "–"}
+_SAMPLES_PER_ROW = 4
+_UNIT_YUAN = {unit.value: unit.yuan for unit in Unit}
 
 _PRESENTER_CSS = """
 <style>
@@ -113,7 +116,8 @@ def _application() -> tuple[Application | None, str]:
     if sample is None:
         return None, ""
     as_of = st.session_state.get(AS_OF) or sample["as_of"]
-    return Application.model_validate_json(_sample_json(sample["file"], as_of), context=_ANY_DAY), sample[f"name_{_lang()}"]
+    application = Application.model_validate_json(_sample_json(sample["file"], as_of), context=_ANY_DAY)
+    return application, application.applicant.name
 
 
 def _load_sample(file: str) -> None:
@@ -161,7 +165,7 @@ def _compare(application_json: str, scenarios_json: str, as_of: date, readings: 
 def render() -> None:
     _init()
     lang = _lang()
-    head, toggle = st.columns([5, 1], vertical_alignment="bottom")
+    head, toggle = st.columns([4, 1], vertical_alignment="bottom")
     with head:
         st.title(_t("title"))
     with toggle:
@@ -201,7 +205,8 @@ def _source_picker() -> None:
     lang = _lang()
     draft_ready = _draft_application() is not None
     st.markdown(f"**{_t('samples')}**")
-    columns = st.columns(len(samples()) + (1 if draft_ready else 0))
+    entries = list(samples()) + ([None] if draft_ready else [])
+    columns = [column for start in range(0, len(entries), _SAMPLES_PER_ROW) for column in st.columns(_SAMPLES_PER_ROW)]
     for column, sample in zip(columns, samples(), strict=False):
         with column:
             st.button(
@@ -213,7 +218,7 @@ def _source_picker() -> None:
                 width="stretch",
             )
     if draft_ready:
-        with columns[-1]:
+        with columns[len(entries) - 1]:
             st.button(_t("source_current"), key=f"{K}use_draft", on_click=_use_draft, width="stretch",
                       type="primary" if st.session_state.get(SOURCE) == DRAFT_SOURCE else "secondary")
     sample = _sample(st.session_state.get(SOURCE) or "")
@@ -277,8 +282,8 @@ def _overall(fc: Forecast, name: str, lang: str) -> None:
         st.warning(body, icon=":material/info:")
 
 
-def _criteria_table(fc: Forecast, lang: str) -> pd.DataFrame:
-    rows = []
+def _criteria_table(fc: Forecast, lang: str) -> Any:
+    rows, colours = [], []
     for item in fc.criteria:
         shown = item.met_on.isoformat() if item.met_on and item.outlook in (Outlook.ON_DATE, Outlook.MET_NOW) else "—"
         reason = item.reason.text(lang)
@@ -294,7 +299,11 @@ def _criteria_table(fc: Forecast, lang: str) -> pd.DataFrame:
                 _t("col_reason"): reason,
             }
         )
-    return pd.DataFrame(rows).set_index(_t("col_criterion"))
+        outlook = _STATUS_COLOUR[Status.MET] if item.outlook in (Outlook.MET_NOW, Outlook.NOT_APPLICABLE) else "color: #1f618d" if item.outlook is Outlook.ON_DATE else _STATUS_COLOUR[Status.NOT_MET]
+        colours.append({_t("col_clause"): "", _t("col_now"): _STATUS_COLOUR[item.status_now], _t("col_outlook"): outlook, _t("col_date"): outlook, _t("col_reason"): ""})
+    frame = pd.DataFrame(rows).set_index(_t("col_criterion"))
+    styles = pd.DataFrame(colours, index=frame.index)
+    return frame.style.apply(lambda _: styles, axis=None)
 
 
 def premium_figure(fc: Forecast, lang: str) -> go.Figure | None:
@@ -336,7 +345,7 @@ def _whatif(changes: tuple[Change, ...], lang: str) -> None:
         {
             _t("col_criterion"): change.criterion,
             _t("col_change"): change.text(lang),
-            _t("col_flips"): ("✅ " + _t("flips_yes")) if change.flips else ("❌ " + _t("flips_no")) if change.flips is False else "—",
+            _t("col_flips"): ("√ " + _t("flips_yes")) if change.flips else ("× " + _t("flips_no")) if change.flips is False else "—",
         }
         for change in changes
     ]
@@ -439,61 +448,80 @@ def _build_scenarios(application: Application, as_of: date, defs: list[dict[str,
     return built, problems
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, lang: str = DEFAULT_LANG) -> str:
     if value is None:
         return "—"
-    if isinstance(value, (dict, list)):
-        text = str(value)
-        return text if len(text) <= 60 else text[:57] + "…"
-    return str(value)
+    if isinstance(value, dict) and "month" in value and "premium" in value:
+        try:
+            amount = format_yuan(Decimal(str(value["premium"])) * _UNIT_YUAN[value.get("unit", "元")], lang)
+        except (InvalidOperation, KeyError):
+            amount = str(value["premium"])
+        return f"{str(value['month'])[:7]} +{amount}"
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
-def comparison_table(comparison: Comparison, lang: str) -> Any:
-    """Rows: verdict, forecast date, changed fields, then every criterion; one column per
-    scenario. Rows where the scenarios disagree are highlighted."""
+_STATUS_COLOUR = {
+    Status.MET: "color: #1e8449",
+    Status.NOT_MET: "color: #c0392b",
+    Status.INSUFFICIENT_EVIDENCE: "color: #b9770e",
+    Status.NOT_APPLICABLE: "color: #7f8c8d",
+}
+_DIFFERS = "background-color: #fdebd0; font-weight: 600"
+_CHANGED = "background-color: #eaf2f8"
+
+
+def comparison_frame(comparison: Comparison, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The comparison as text (rows: verdict, forecast date, changed fields, each criterion;
+    one column per scenario) and a frame of the same shape holding each cell's CSS: rows where
+    the scenarios disagree, and the changed inputs, are highlighted."""
     names = [r.name for r in comparison.results]
     verdict_row, date_row, changed_row = _t("col_verdict"), _t("col_eligible_on"), _t("col_changed")
-    data: dict[str, list[str]] = {verdict_row: [], date_row: [], changed_row: []}
     criteria_rows = {cid: f"{cid} {title[lang]}" for cid, _, title in comparison.criteria}
-    for label in criteria_rows.values():
-        data[label] = []
+    text: dict[str, list[str]] = {label: [] for label in (verdict_row, date_row, changed_row, *criteria_rows.values())}
+    css: dict[str, list[str]] = {label: [] for label in text}
     for result in comparison.results:
         if not result.ok:
-            data[verdict_row].append("⚠️")
-            data[date_row].append("—")
-            data[changed_row].append("—")
-            for label in criteria_rows.values():
-                data[label].append("—")
+            for label in text:
+                text[label].append("⚠ " + _cell(result.problems[0].line(lang)) if label == changed_row else "—")
+                css[label].append("color: #c0392b" if label == changed_row else "")
             continue
-        data[verdict_row].append(t(f"verdict.{result.verdict.value}", lang))
         fc = result.forecast
+        text[verdict_row].append(t(f"verdict.{result.verdict.value}", lang))
+        css[verdict_row].append("color: #1e8449" if result.verdict.value == "eligible" else "color: #c0392b")
         if fc.eligible_on is not None:
-            data[date_row].append(fc.eligible_on.isoformat())
+            text[date_row].append(fc.eligible_on.isoformat())
         elif fc.outcome is Outcome.BLOCKED:
-            data[date_row].append(_t("blocked_cell", criteria=", ".join(fc.blocked_by)))
+            text[date_row].append(_t("blocked_cell", criteria=", ".join(fc.blocked_by)))
         else:
-            data[date_row].append(t(f"forecast.outcome.{fc.outcome.value}", lang, date=fc.as_of.isoformat()))
-        changed = "; ".join(f"{c.path}: {_cell(c.before)} → {_cell(c.after)}" for c in result.changes) or _t("changed_none")
-        data[changed_row].append(changed)
+            text[date_row].append(t(f"forecast.outcome.{fc.outcome.value}", lang, date=fc.as_of.isoformat()))
+        css[date_row].append("")
+        text[changed_row].append("; ".join(f"{c.path}: {_cell(c.before, lang)} → {_cell(c.after, lang)}" for c in result.changes) or _t("changed_none"))
+        css[changed_row].append("")
         for cid, label in criteria_rows.items():
             status = result.statuses[cid]
             met_on = next((c.met_on for c in fc.criteria if c.criterion == cid), None)
             suffix = f" → {met_on.isoformat()}" if status is not Status.MET and met_on else ""
-            data[label].append(f"{_STATUS_MARK[status]} {t('status.' + status.value, lang)}{suffix}")
-    frame = pd.DataFrame.from_dict(data, orient="index", columns=names)
-    differing = {verdict_row, date_row, changed_row} | {label for cid, label in criteria_rows.items() if comparison.differs(cid)}
-    ok_columns = [r.ok for r in comparison.results]
-    if len([o for o in ok_columns if o]) > 1:
-        differing -= {label for label in (verdict_row, date_row) if len(set(v for v, ok in zip(frame.loc[label], ok_columns) if ok)) == 1}
+            text[label].append(f"{_STATUS_MARK[status]} {t('status.' + status.value, lang)}{suffix}")
+            css[label].append(_STATUS_COLOUR[status])
+    ok = [r.ok for r in comparison.results]
 
-    def highlight(row: pd.Series) -> list[str]:
-        if row.name == changed_row:
-            return ["background-color: #eaf2f8; font-weight: 600"] * len(row)
-        if row.name in differing and row.name not in (changed_row,):
-            return ["background-color: #fdebd0; font-weight: 600"] * len(row)
-        return [""] * len(row)
+    def disagree(label: str) -> bool:
+        return len({v for v, good in zip(text[label], ok, strict=True) if good}) > 1
 
-    return frame.style.apply(highlight, axis=1)
+    highlighted = {label for label in (verdict_row, date_row) if disagree(label)}
+    highlighted |= {label for cid, label in criteria_rows.items() if comparison.differs(cid)}
+    for label in css:
+        extra = _CHANGED if label == changed_row else _DIFFERS if label in highlighted else ""
+        css[label] = [f"{extra}; {cell}".strip("; ") for cell in css[label]]
+    frame = pd.DataFrame.from_dict(text, orient="index", columns=names)
+    styles = pd.DataFrame.from_dict(css, orient="index", columns=names)
+    return frame, styles
+
+
+def comparison_table(comparison: Comparison, lang: str) -> Any:
+    frame, styles = comparison_frame(comparison, lang)
+    return frame.style.apply(lambda _: styles, axis=None)
 
 
 def scenario_figure(comparison: Comparison, lang: str) -> go.Figure:
@@ -515,7 +543,7 @@ def scenario_figure(comparison: Comparison, lang: str) -> go.Figure:
         else:
             label = _t("blocked_cell", criteria=", ".join(fc.blocked_by)) if fc.outcome is Outcome.BLOCKED else t(f"forecast.outcome.{fc.outcome.value}", lang, date=as_of.isoformat())
             figure.add_trace(
-                go.Scatter(x=[as_of, end], y=[result.name, result.name], mode="lines+text", text=["", label], textposition="middle left", line={"width": 10, "color": "#c0392b", "dash": "dot"}, showlegend=False)
+                go.Scatter(x=[as_of, end], y=[result.name, result.name], mode="lines+text", text=["", label], textposition="top left", line={"width": 10, "color": "#c0392b", "dash": "dot"}, showlegend=False)
             )
     figure.add_vline(x=as_of.isoformat(), line={"color": "#7f8c8d", "dash": "dot"})
     figure.update_layout(
