@@ -36,6 +36,15 @@ from ..rulebook import load_rulebook
 from ..model import Application, ApplicationType, Attestation, ComplaintStatus, ExistingSite, InsurerType, ProposedSite, Unit, Unifications
 from .json_file import ApplicationError, Problem, problems_from
 
+__all__ = [
+    "MAX_ROWS_PER_SHEET",
+    "MAX_WORKBOOK_BYTES",
+    "WorkbookProblem",
+    "application_from_workbook",
+    "application_to_workbook",
+    "template_workbook",
+]
+
 MAX_WORKBOOK_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a 10 MB zip may not inflate into gigabytes
 MAX_ROWS_PER_SHEET = 20_000
@@ -52,7 +61,11 @@ class WorkbookProblem(Problem):
     """A problem with the workbook itself (not a field), worded from the excel locale."""
 
     def message(self, lang: str = "zh") -> str:
-        return t(f"excel.problem.{self.key}", lang, **self.values)
+        values = dict(self.values)
+        if self.key == "bad_choice":  # the allowed values as the dropdown shows them in this language
+            choice = values["choice"]
+            values["choices"] = t("excel.hint.separator", lang).join(_choice_label(choice, v, lang) for v in _choices()[choice])
+        return t(f"excel.problem.{self.key}", lang, **values)
 
 
 # ---------------------------------------------------------------- layout as data
@@ -349,6 +362,28 @@ def _read_int(value: Any) -> Any:
     return value
 
 
+def _shown_places(number_format: str | None) -> int:
+    """How many decimal places a number format displays (`#,##0.00` shows 2)."""
+    section = (number_format or "General").split(";")[0]
+    if "%" in section or "E" in section.upper().replace("GENERAL", ""):
+        return 0
+    match = re.search(r"\.(0+)", section)
+    return len(match[1]) if match else 0
+
+
+def money_text(value: int | float | Decimal, number_format: str | None = None) -> str:
+    """A money cell's number as exact decimal text, with the trailing zeros its format displays.
+
+    Zeros are only ever added (2150.5 shown as 2150.50 reads as "2150.50"); digits beyond what the
+    format shows are kept, never rounded away."""
+    text = number_text(value)
+    places = _shown_places(number_format)
+    exact = Decimal(text)
+    if places and -exact.as_tuple().exponent < places:
+        text = format(exact.quantize(Decimal(1).scaleb(-places)), "f")
+    return text
+
+
 def _read_money(value: Any) -> Any:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         return number_text(value)
@@ -358,19 +393,30 @@ def _read_money(value: Any) -> Any:
     return value
 
 
+class _Refused(Exception):
+    """A cell value that cannot stand for its field, with the problem to report for its cell."""
+
+    def __init__(self, key: str, **values: Any):
+        self.key = key
+        self.values = values
+
+
 def _read_date(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.date() if value.time() == time() else value
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        # A bare number is not taken as a date serial: 2024 would silently become 1905-07-16.
-        return number_text(value)
+        # A bare number in a cell not formatted as a date is not taken as a date serial, nor (as
+        # pydantic would) as a Unix timestamp: 2024 would silently become 1905-07-16 or 1970-01-01.
+        raise _Refused("date_parsing", input=number_text(value))
     if isinstance(value, str):
         text = value.strip()
         match = _DATE_TEXT.fullmatch(text)
         if match:
             return f"{match[1]}-{int(match[2]):02d}-{int(match[3]):02d}"
+        if re.fullmatch(r"[\d.\s]+", text):
+            raise _Refused("date_parsing", input=text)
         return text
     return value
 
@@ -385,7 +431,7 @@ def _read_month(value: Any) -> Any:
             return f"{match[1]}-{int(match[2]):02d}"
         return text
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return number_text(value)
+        raise _Refused("month_format", input=number_text(value))
     return value
 
 
@@ -430,7 +476,8 @@ def _read_list(value: Any) -> Any:
 def _lines(value: Any) -> list[str]:
     if _blank(value):
         return []
-    return [line.strip() for line in str(_read_text(value)).split("\n")]
+    text = value if isinstance(value, str) else str(_read_text(value))
+    return [line.strip() for line in text.split("\n")]
 
 
 def _reader(kind: str) -> Callable[[Any], Any]:
@@ -456,12 +503,23 @@ class _Where:
 
     def __init__(self) -> None:
         self.places: dict[tuple[Any, ...], str] = {(): WORKBOOK_PATH}
+        self.choices: dict[str, str] = {}  # place -> the dropdown it offers
 
-    def add(self, loc: tuple[Any, ...], place: str) -> None:
+    def add(self, loc: tuple[Any, ...], place: str, field: Field | None = None) -> None:
         self.places.setdefault(loc, place)
+        if field is not None and field.kind.startswith("choice:"):
+            self.choices[place] = field.kind.split(":", 1)[1]
+
+    def problem(self, loc: tuple[Any, ...], found: Problem) -> Problem:
+        place = self.name(loc)
+        if found.key == "enum" and place in self.choices:
+            return WorkbookProblem(place, "bad_choice", {"input": found.values.get("input", ""), "choice": self.choices[place]})
+        return Problem(place, found.key, found.values)
 
     def name(self, loc: tuple[Any, ...]) -> str:
         parts = tuple(p for p in loc if isinstance(p, int) or not p.startswith(("function-", "json-or-python")))
+        # All of a record's evidence shares one cell: ('…', 'evidence', 1, 'document') is that cell.
+        parts = tuple(p for i, p in enumerate(parts) if not (isinstance(p, int) and i and parts[i - 1] == "evidence"))
         for end in range(len(parts), -1, -1):
             if parts[:end] in self.places:
                 return self.places[parts[:end]]
@@ -496,86 +554,101 @@ def _evidence(docs: Any, shas: Any) -> list[dict[str, Any]]:
 
 
 class _SheetReader:
-    def __init__(self, sheet: Sheet, rows: list[tuple[Any, ...]], where: _Where, problems: list[Problem]):
+    """Reads the parts of one sheet into the application dict, noting where each value came from."""
+
+    def __init__(self, sheet: Sheet, rows: list[tuple[Any, ...]], where: _Where, refused: list[Problem]):
         self.sheet = sheet
         self.name = sheet.name()
-        self.rows = rows
+        self.rows = rows  # openpyxl cells, row by row
         self.where = where
-        self.problems = problems
+        self.refused = refused
 
-    def cell(self, row: int, column: int) -> Any:
+    def _at(self, row: int, column: int) -> Any:
         if row - 1 < len(self.rows):
-            values = self.rows[row - 1]
-            if column - 1 < len(values):
-                return values[column - 1]
+            cells = self.rows[row - 1]
+            if column - 1 < len(cells):
+                return cells[column - 1]
         return None
 
+    def cell(self, row: int, column: int) -> Any:
+        found = self._at(row, column)
+        return getattr(found, "value", None)
+
+    def read(self, field: Field, row: int, column: int, loc: tuple[Any, ...], into: dict[str, Any], name: str) -> None:
+        """Put the cell's value for `field` into `into[name]`; a refused value becomes a problem of its cell."""
+        place = _cell_name(self.name, column, row, field)
+        self.where.add(loc, place, field)
+        raw = self.cell(row, column)
+        if _blank(raw):
+            return
+        try:
+            if field.kind == "money" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                into[name] = money_text(raw, getattr(self._at(row, column), "number_format", None))
+            else:
+                into[name] = _reader(field.kind)(raw)
+        except _Refused as refused:
+            self.refused.append(Problem(place, refused.key, refused.values))
+
+    def read_evidence(self, docs: tuple[Field, int, int], shas: tuple[Field, int, int], loc: tuple[Any, ...], into: dict[str, Any]) -> None:
+        (docs_field, row, docs_column), (sha_field, sha_row, sha_column) = docs, shas
+        docs_place = _cell_name(self.name, docs_column, row, docs_field)
+        self.where.add(loc, docs_place)
+        self.where.add((*loc, "document"), docs_place)
+        self.where.add((*loc, "sha256"), _cell_name(self.name, sha_column, sha_row, sha_field))
+        found = _evidence(self.cell(row, docs_column), self.cell(sha_row, sha_column))
+        if found:
+            into["evidence"] = found
+
     def read_key_value(self, part: KeyValue, out: dict[str, Any]) -> None:
-        evidence: dict[str, Any] = {}
-        for index, field in enumerate(part.fields):
-            row = part.row(index)
-            raw = self.cell(row, 2)
-            if field.kind in ("docs", "sha"):
-                evidence[field.kind] = raw
-                if field.kind == "docs":
-                    self.where.add((*part.section, field.key), _cell_name(self.name, 2, row, field))
-                    self.where.add((*part.section, field.key, "document"), _cell_name(self.name, 2, row, field))
-                else:
-                    self.where.add((*part.section, field.key, "sha256"), _cell_name(self.name, 2, row, field))
-                continue
-            self.where.add((*part.section, field.key), _cell_name(self.name, 2, row, field))
-            if not _blank(raw):
-                _set(out, (*part.section, field.key), _reader(field.kind)(raw))
-        if evidence:
-            items = _evidence(evidence.get("docs"), evidence.get("sha"))
-            if items:
-                _set(out, (*part.section, "evidence"), items)
         self._record_section(part.section)
+        values: dict[str, Any] = {}
+        evidence: dict[str, tuple[Field, int, int]] = {}
+        for index, field in enumerate(part.fields):
+            if field.kind in ("docs", "sha"):
+                evidence[field.kind] = (field, part.row(index), 2)
+            else:
+                self.read(field, part.row(index), 2, (*part.section, field.key), values, field.key)
+        if evidence:
+            self.read_evidence(evidence["docs"], evidence["sha"], (*part.section, "evidence"), values)
+        for key, value in values.items():
+            _set(out, (*part.section, key), value)
 
     def _record_section(self, section: tuple[str, ...]) -> None:
         for end in range(1, len(section) + 1):
             self.where.add(section[:end], self.name)
 
-    def data_rows(self, part: Table) -> Iterable[tuple[int, list[Any]]]:
-        """(row number, values) of every row of the table that holds anything."""
+    def data_rows(self, part: Table) -> Iterable[int]:
+        """The row numbers of the table that hold anything."""
         columns = [part.column(i) for i in range(len(part.fields))]
         for row in range(part.first_data_row, len(self.rows) + 1):
-            values = [self.cell(row, c) for c in columns]
-            if all(_blank(v) for v in values):
-                continue
-            yield row, values
+            if not all(_blank(self.cell(row, c)) for c in columns):
+                yield row
+
+    def _row_place(self, part: Table, row: int) -> str:
+        first, last = get_column_letter(part.column(0)), get_column_letter(part.column(len(part.fields) - 1))
+        return f"{self.name}!{first}{row}:{last}{row}"
 
     def read_table(self, part: Table, out: dict[str, Any]) -> None:
         self._record_section(part.section)
         items: list[Any] = []
-        for row, values in self.data_rows(part):
-            index = len(items)
-            loc = (*part.section, index)
-            first, last = get_column_letter(part.column(0)), get_column_letter(part.column(len(part.fields) - 1))
-            self.where.add(loc, f"{self.name}!{first}{row}:{last}{row}")
+        for row in self.data_rows(part):
+            loc = (*part.section, len(items))
             if len(part.fields) == 1:  # a plain list of values, such as phone numbers
-                field = part.fields[0]
-                self.where.add(loc, _cell_name(self.name, part.column(0), row, field))
-                items.append(_reader(field.kind)(values[0]))
+                holder: dict[str, Any] = {}
+                self.read(part.fields[0], row, part.column(0), loc, holder, "value")
+                items.append(holder.get("value"))
                 continue
+            self.where.add(loc, self._row_place(part, row))
             record: dict[str, Any] = {}
-            evidence: dict[str, Any] = {}
-            for i, (field, raw) in enumerate(zip(part.fields, values, strict=True)):
-                place = _cell_name(self.name, part.column(i), row, field)
-                name = _MODEL_NAME.get(field.key, field.key)
+            evidence: dict[str, tuple[Field, int, int]] = {}
+            for i, field in enumerate(part.fields):
                 if field.kind in ("docs", "sha"):
-                    evidence[field.kind] = raw
-                    self.where.add((*loc, name, "document" if field.kind == "docs" else "sha256"), place)
-                    if field.kind == "docs":
-                        self.where.add((*loc, name), place)
+                    evidence[field.kind] = (field, row, part.column(i))
                     continue
-                self.where.add((*loc, name), place)
-                if not _blank(raw):
-                    record[name] = _reader(field.kind)(raw)
+                name = _MODEL_NAME.get(field.key, field.key)
+                self.read(field, row, part.column(i), (*loc, name), record, name)
             if evidence:
-                found = _evidence(evidence.get("docs"), evidence.get("sha"))
-                if found:
-                    record["evidence"] = found
+                self.read_evidence(evidence["docs"], evidence["sha"], (*loc, "evidence"), record)
             items.append(record)
         if items:
             _set(out, part.section, items)
@@ -583,44 +656,24 @@ class _SheetReader:
     def read_unifications(self, part: Table, out: dict[str, Any]) -> None:
         self.where.add(("unifications",), self.name)
         known = set(UNIFICATION_ITEMS)
-        fields = {f.key if f.kind != "sha" else "sha": i for i, f in enumerate(part.fields)}
-        for row, values in self.data_rows(part):
-            group, item = (str(_read_text(values[fields["group"]]) or "").strip(), str(_read_text(values[fields["item"]]) or "").strip())
+        columns = {("sha" if f.kind == "sha" else f.key): (f, part.column(i)) for i, f in enumerate(part.fields)}
+        for row in self.data_rows(part):
+            group = str(_read_text(self.cell(row, columns["group"][1])) or "")
+            item = str(_read_text(self.cell(row, columns["item"][1])) or "")
             if (group, item) not in known:
-                self.problems.append(
-                    WorkbookProblem(_cell_name(self.name, part.column(fields["item"]), row), "unknown_item", {"group": group, "item": item})
-                )
+                place = _cell_name(self.name, columns["item"][1], row)
+                self.refused.append(WorkbookProblem(place, "unknown_item", {"group": group, "item": item}))
                 continue
             loc = ("unifications", group, item)
             self.where.add(("unifications", group), self.name)
-            first, last = get_column_letter(part.column(0)), get_column_letter(part.column(len(part.fields) - 1))
-            self.where.add(loc, f"{self.name}!{first}{row}:{last}{row}")
+            self.where.add(loc, self._row_place(part, row))
             record: dict[str, Any] = {}
             for key in ("attested", "description"):
-                i = fields[key]
-                self.where.add((*loc, key), _cell_name(self.name, part.column(i), row, part.fields[i]))
-                raw = values[i]
-                if not _blank(raw):
-                    record[key] = _reader(part.fields[i].kind)(raw)
-            docs_i, sha_i = fields["evidence"], fields["sha"]
-            self.where.add((*loc, "evidence"), _cell_name(self.name, part.column(docs_i), row, part.fields[docs_i]))
-            self.where.add((*loc, "evidence", "document"), _cell_name(self.name, part.column(docs_i), row, part.fields[docs_i]))
-            self.where.add((*loc, "evidence", "sha256"), _cell_name(self.name, part.column(sha_i), row, part.fields[sha_i]))
-            found = _evidence(values[docs_i], values[sha_i])
-            if found:
-                record["evidence"] = found
+                field, column = columns[key]
+                self.read(field, row, column, (*loc, key), record, key)
+            (docs_field, docs_column), (sha_field, sha_column) = columns["evidence"], columns["sha"]
+            self.read_evidence((docs_field, row, docs_column), (sha_field, row, sha_column), (*loc, "evidence"), record)
             _set(out, loc, record)
-
-
-def _rename_evidence_locs(where: _Where) -> None:
-    # Evidence is a list: ('…', 'evidence', 0, 'document') must find the cell registered without the index.
-    for loc, place in list(where.places.items()):
-        if len(loc) >= 2 and loc[-2] == "evidence" and loc[-1] in ("document", "sha256"):
-            for index in range(50):
-                where.add((*loc[:-1], index, loc[-1]), place)
-        if loc and loc[-1] == "evidence":
-            for index in range(50):
-                where.add((*loc, index), place)
 
 
 def _open(data: bytes) -> Workbook:
@@ -653,9 +706,9 @@ def _find_sheet(workbook: Workbook, sheet: Sheet) -> Worksheet | None:
 def _sheet_rows(worksheet: Worksheet, width: int) -> list[tuple[Any, ...]] | None:
     rows: list[tuple[Any, ...]] = []
     used = 0
-    for values in worksheet.iter_rows(max_col=width, values_only=True):
-        rows.append(values)
-        if not all(_blank(v) for v in values):
+    for cells in worksheet.iter_rows(max_col=width):
+        rows.append(cells)
+        if not all(_blank(getattr(c, "value", None)) for c in cells):
             used = len(rows)
             if used > MAX_ROWS_PER_SHEET + 20:
                 return None
@@ -665,24 +718,23 @@ def _sheet_rows(worksheet: Worksheet, width: int) -> list[tuple[Any, ...]] | Non
 def application_from_workbook(data: bytes, today: date | None = None) -> Application:
     """Read a filled template; every problem is named by its sheet, row and column."""
     workbook = _open(data)
-    problems: list[Problem] = []
+    structure: list[Problem] = []  # problems that make the cells meaningless: reported alone
+    refused: list[Problem] = []  # cells whose value cannot stand for their field
     where = _Where()
     out: dict[str, Any] = {}
     try:
         for sheet in SHEETS:
             worksheet = _find_sheet(workbook, sheet)
             if worksheet is None:
-                if sheet is APPLICANT or sheet is PROPOSED_SITE:
-                    problems.append(WorkbookProblem(sheet.name(), "missing_sheet", {"sheet": sheet.name()}))
+                if sheet in (APPLICANT, PROPOSED_SITE):  # the other sections may be left out
+                    structure.append(WorkbookProblem(sheet.name(), "missing_sheet", {"sheet": sheet.name()}))
                 continue
-            width = max(
-                (p.column(len(p.fields) - 1) if isinstance(p, Table) else 3) for p in sheet.parts
-            )
+            width = max((p.column(len(p.fields) - 1) if isinstance(p, Table) else 3) for p in sheet.parts)
             rows = _sheet_rows(worksheet, width)
             if rows is None:
-                problems.append(WorkbookProblem(sheet.name(), "too_many_rows", {"limit": MAX_ROWS_PER_SHEET}))
+                structure.append(WorkbookProblem(sheet.name(), "too_many_rows", {"limit": MAX_ROWS_PER_SHEET}))
                 continue
-            reader = _SheetReader(sheet, rows, where, problems)
+            reader = _SheetReader(sheet, rows, where, refused)
             for part in sheet.parts:
                 if sheet is UNIFICATIONS:
                     reader.read_unifications(part, out)
@@ -692,17 +744,20 @@ def application_from_workbook(data: bytes, today: date | None = None) -> Applica
                     reader.read_table(part, out)
     finally:
         workbook.close()
-    _rename_evidence_locs(where)
-    if problems:
-        raise ApplicationError(problems)
+    if structure:
+        raise ApplicationError(structure)
     out.setdefault("applicant", {})
     out.setdefault("proposed_site", {})
     try:
-        return Application.model_validate(out, context={"today": today or date.today()})
+        application = Application.model_validate(out, context={"today": today or date.today()})
     except ValidationError as exc:
-        translated = problems_from(exc)
-        located = [Problem(where.name(err["loc"]), p.key, p.values) for err, p in zip(exc.errors(include_url=False), translated, strict=True)]
-        raise ApplicationError(located) from None
+        located = [where.problem(err["loc"], p) for err, p in zip(exc.errors(include_url=False), problems_from(exc), strict=True)]
+        # A refused cell was left out, so the model may also call it missing: say it once.
+        named = {p.path for p in refused}
+        raise ApplicationError(refused + [p for p in located if p.path not in named]) from None
+    if refused:
+        raise ApplicationError(refused)
+    return application
 
 
 # ---------------------------------------------------------------- writing a workbook
@@ -727,8 +782,11 @@ def _put(cell: Cell, value: Any, kind: str, lang: str) -> None:
     elif kind == "money":
         amount = Decimal(value)
         as_double = float(amount)
+        places = max(0, -amount.as_tuple().exponent)
         if Decimal(repr(as_double)) == amount:
             cell.value = as_double if amount != amount.to_integral_value() else int(amount)
+            # The format shows every decimal written (2150.50 stays 2150.50) and reads back so.
+            cell.number_format = "#,##0" + ("." + "0" * places if places else "")
         else:  # more digits than a double holds: kept as text, read back exactly
             cell.value = number_text(amount)
             cell.data_type = "s"
@@ -738,6 +796,7 @@ def _put(cell: Cell, value: Any, kind: str, lang: str) -> None:
         cell.data_type = "s"
     elif kind in ("date", "month"):
         cell.value = value
+        cell.number_format = _FORMATS[kind]  # openpyxl gives every date yyyy-mm-dd; a month shows as one
     elif kind == "int":
         cell.value = int(value)
     else:
@@ -823,9 +882,9 @@ class _Writer:
             last = part.first_data_row + max(len(rows), 0) + extra_rows - 1
             self.validation(ws, field, f"{letter}{part.first_data_row}:{letter}{last}")
             if field.kind in _FORMATS:
-                # Rows the user adds take the column's format: dates stay dates, codes stay text.
-                for row in range(part.first_data_row, last + 1):
-                    ws.cell(row, column).number_format = _FORMATS[field.kind]
+                # A column style: rows the user adds take it, so dates stay dates and codes stay text,
+                # without writing thousands of empty formatted cells.
+                ws.column_dimensions[letter].number_format = _FORMATS[field.kind]
         for r, values in enumerate(rows):
             for i, (field, value) in enumerate(zip(part.fields, values, strict=True)):
                 cell = ws.cell(part.first_data_row + r, part.column(i))
