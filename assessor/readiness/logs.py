@@ -156,8 +156,26 @@ def relation_sql(path: Path) -> str:
     if suffix in CSV_SUFFIXES:
         # Every CSV value is read as text and parsed here, so that one odd value late in a file
         # is reported as a bad row instead of failing the whole file on a sniffed type.
-        return f"read_csv({_quote_text(str(path))}, header = true, all_varchar = true)"
+        return f"read_csv({_quote_text(str(path))}, header = true, skip = 0, all_varchar = true)"
     raise LogError("unknown_format", file=path.name)
+
+
+def sniffed_relation_sql(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
+    """read_csv with the dialect sniffed once, so later queries skip DuckDB's per-query sniffing."""
+    try:
+        row = con.execute(
+            f"SELECT Delimiter, Quote, Escape, SkipRows, Columns FROM sniff_csv({_quote_text(str(path))}, header = true, skip = 0, all_varchar = true)"
+        ).fetchone()
+    except duckdb.Error:
+        return None
+    delimiter, quote, escape, skip, columns = row
+    quote = "" if quote == "(empty)" else quote
+    escape = "" if escape == "(empty)" else escape
+    struct = ", ".join(f"{_quote_text(c['name'])}: 'VARCHAR'" for c in columns)
+    return (
+        f"read_csv({_quote_text(str(path))}, header = true, auto_detect = false, delim = {_quote_text(delimiter)}, "
+        f"quote = {_quote_text(quote)}, escape = {_quote_text(escape)}, skip = {int(skip)}, columns = {{{struct}}})"
+    )
 
 
 @dataclass
@@ -246,11 +264,21 @@ def open_log(con: duckdb.DuckDBPyConnection, spec: LogSpec, index: int, report_z
     """Open one file as a view; raises LogError for a file that cannot be used at all."""
     if not spec.path.is_file():
         raise LogError("not_found", file=spec.label)
-    relation = relation_sql(spec.path)
-    try:
-        described = _describe(con, relation)
-    except duckdb.Error as exc:
-        raise LogError("unreadable", file=spec.label, detail=str(exc).splitlines()[0][:200]) from None
+    candidates = [relation_sql(spec.path)]
+    if spec.path.suffix.lower() in CSV_SUFFIXES:
+        sniffed = sniffed_relation_sql(con, spec.path)
+        if sniffed is not None:
+            candidates.insert(0, sniffed)
+    for relation in candidates:
+        # Counting reads every row, so a file DuckDB cannot parse fails here, not mid-report.
+        try:
+            described = _describe(con, relation)
+            rows = con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
+            break
+        except duckdb.Error as exc:
+            error = exc
+    else:
+        raise LogError("unreadable", file=spec.label, detail=str(error).splitlines()[0][:200])
     # Header names are matched case-insensitively and without surrounding spaces or a BOM.
     by_name = {name.strip().lstrip("\ufeff").lower(): name for name in described}
     kind = spec.kind or detect_kind(list(by_name))
@@ -286,10 +314,6 @@ def open_log(con: duckdb.DuckDBPyConnection, spec: LogSpec, index: int, report_z
             bad_flags[column.name] = f"{column.name}__bad"
     view = f"log_{index}_{kind}"
     con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {', '.join(selects)} FROM {relation}")
-    try:
-        rows = con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
-    except duckdb.Error as exc:
-        raise LogError("unreadable", file=spec.label, detail=str(exc).splitlines()[0][:200]) from None
     fmt = "parquet" if spec.path.suffix.lower() in PARQUET_SUFFIXES else "csv"
     return OpenedLog(spec, kind, fmt, zone, rows, present, view, bad_flags)
 

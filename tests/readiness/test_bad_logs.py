@@ -117,3 +117,10 @@ def test_log_spec_syntax():
     with pytest.raises(LogError) as caught:
         parse_log_spec("polices@UTC=a.csv")
     assert caught.value.key == "unknown_kind"
+
+
+def test_a_file_duckdb_cannot_read_is_reported_not_raised(tmp_path):
+    path = tmp_path / "utf16.csv"
+    path.write_bytes("policy_id,sale_time\nP1,2026-01-01 10:00:00\n".encode("utf-16"))
+    [log] = run(path).logs
+    assert log.error_key == "unreadable" and "UTF-8" in log.error("en")
