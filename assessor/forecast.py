@@ -150,6 +150,15 @@ class Forecast:
     run_rate: RunRate | None
     premium_path: tuple[PremiumPoint, ...]
     notes: tuple[Message, ...] = field(default_factory=tuple)
+    premium_criterion: str | None = None
+
+    @property
+    def premium_crossing(self) -> date | None:
+        """The projected day the cumulative premium reaches the threshold, if it lies ahead."""
+        if self.premium_criterion is None:
+            return None
+        item = self.criterion(self.premium_criterion)
+        return item.met_on if item.outlook is Outlook.ON_DATE else None
 
     def criterion(self, criterion_id: str) -> CriterionForecast:
         for item in self.criteria:
@@ -359,7 +368,7 @@ def _time_bound(criterion) -> bool:
     return isinstance(criterion.params, (MinDuration, MinSum, NoEventInWindow))
 
 
-def _explain(criterion, now: Finding, met_on: date | None, final: Finding, as_of: date, rate: RunRate | None, readings: dict[str, str], threshold: Decimal | None) -> tuple[Outlook, Message]:
+def _explain(criterion, now: Finding, met_on: date | None, final: Finding, as_of: date, rate: RunRate | None, judge: _Judge, has_ledger: bool) -> tuple[Outlook, Message]:
     params = criterion.params
     if now.status is Status.NOT_APPLICABLE:
         return Outlook.NOT_APPLICABLE, Message("forecast.reason.not_applicable")
@@ -382,13 +391,16 @@ def _explain(criterion, now: Finding, met_on: date | None, final: Finding, as_of
                 },
             )
         if isinstance(params, NoEventInWindow):
+            # The incident that leaves last is in the window the day before: it may post-date as_of.
+            leaving = judge.at(met_on - timedelta(days=1)).finding(criterion.id)
             return Outlook.ON_DATE, Message(
-                "forecast.reason.window", {"event": _last_event(now) or "—", "years": params.window_years, "date": met_on.isoformat()}
+                "forecast.reason.window", {"event": _last_event(leaving) or "—", "years": params.window_years, "date": met_on.isoformat()}
             )
     # Not met on any date we could find: say why time does not help.
     if isinstance(params, MinSum) and now.status is Status.NOT_MET:
         if rate is None:
-            return Outlook.NEVER, Message("forecast.reason.premium_no_ledger", {"threshold": params.threshold})
+            key = "forecast.reason.premium_no_months" if has_ledger else "forecast.reason.premium_no_ledger"
+            return Outlook.NEVER, Message(key, {"threshold": params.threshold, "as_of": as_of.isoformat()})
         if rate.per_month <= 0:
             return Outlook.NEVER, Message("forecast.reason.premium_zero", {"n": len(rate.months), "threshold": params.threshold})
         return Outlook.NEVER, Message("forecast.reason.premium_horizon", {"years": HORIZON_MONTHS // 12, "rate": rate.per_month})
@@ -434,7 +446,7 @@ def forecast(
     for criterion in rulebook.criteria:
         finding_now = now.finding(criterion.id)
         met_on, final = _earliest(judge, criterion.id, as_of, premium_id, premium_on)
-        outlook, reason = _explain(criterion, finding_now, met_on, final, as_of, rate, chosen, threshold)
+        outlook, reason = _explain(criterion, finding_now, met_on, final, as_of, rate, judge, bool(application.premiums.ledger))
         notes = _seat_note(application, criterion, finding_now)
         items.append(CriterionForecast(criterion.id, criterion.clause, {"zh": criterion.title_zh, "en": criterion.title_en}, finding_now.status, outlook, met_on, _time_bound(criterion), reason, notes))
 
@@ -472,6 +484,7 @@ def forecast(
         run_rate=rate,
         premium_path=path,
         notes=tuple(notes),
+        premium_criterion=premium_id,
     )
 
 

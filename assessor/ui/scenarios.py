@@ -324,8 +324,8 @@ def premium_figure(fc: Forecast, lang: str) -> go.Figure | None:
         )
     threshold = float(fc.threshold / _YI)
     figure.add_hline(y=threshold, line={"color": "#c0392b", "width": 2}, annotation_text=_t("chart_threshold", threshold=format_yuan(fc.threshold, lang)), annotation_position="top left")
-    crossing = fc.criterion("4.1.premium").met_on if any(c.criterion == "4.1.premium" for c in fc.criteria) else None
-    if crossing and fc.criterion("4.1.premium").outlook is Outlook.ON_DATE:
+    crossing = fc.premium_crossing
+    if crossing is not None:
         figure.add_trace(
             go.Scatter(x=[crossing], y=[threshold], mode="markers+text", marker={"size": 14, "color": "#c0392b"}, text=[_t("chart_crossing", date=crossing.isoformat())], textposition="bottom right", showlegend=False)
         )

@@ -219,3 +219,18 @@ def test_json_names_rulebook_readings_and_dates():
     assert payload["premium_path"][-1]["projected"] is True
     assert {c["criterion"] for c in payload["criteria"]} >= {"4.1.tenure", "4.1.premium", "4.3.complaints"}
     assert payload["summary"]["zh"] and payload["summary"]["en"]
+
+
+def test_no_ended_month_yet_cannot_be_projected():
+    application = app(centralized_selling={"since": "2025-11-03", "evidence": [{"document": "启动.pdf"}]}, premiums={"ledger": ledger("2025-11", [90_000_000])})
+    fc = forecast(application, as_of=date(2025, 11, 15))
+    premium = fc.criterion("4.1.premium")
+    assert premium.met_on is None and premium.reason.key == "forecast.reason.premium_no_months"
+    assert "4.1.premium" in fc.blocked_by and fc.premium_crossing is None
+
+
+def test_premium_crossing_is_exposed_for_charts():
+    fc = forecast(app(), as_of=date(2025, 11, 15))
+    assert fc.premium_criterion == "4.1.premium" and fc.premium_crossing == date(2026, 8, 31)
+    crossing = [p for p in fc.premium_path if p.on == date(2026, 8, 31)]
+    assert crossing and crossing[0].projected and crossing[0].cumulative == 10 * YI
