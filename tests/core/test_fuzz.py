@@ -163,3 +163,28 @@ def test_cli_on_mutated_and_arbitrary_documents(doc, lang):
 @given(st.binary(max_size=100), st.sampled_from(["zh", "en"]))
 def test_cli_on_arbitrary_bytes(raw, lang):
     check_cli(raw, lang)
+
+
+# ---------------------------------------------------------------- money fields with extreme numbers
+
+numeric_literals = st.one_of(
+    st.integers(-(10**60), 10**60).map(str),
+    st.builds(lambda m, e: f"{m}e{e}", st.integers(0, 10**6), st.integers(-60, 60)),
+    st.builds(lambda i, f: f"{i}.{f}", st.integers(0, 10**35), st.integers(0, 10**12)),
+    st.floats(min_value=0, allow_nan=False, allow_infinity=False).map(repr),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["01-eligible-two-sites.json", "02-premium-short.json", "06-serious-complaint.json"]), numeric_literals, st.sampled_from(["元", "万元", "亿元"]), st.data())
+def test_money_fields_with_extreme_json_numbers(name, literal, unit, data):
+    doc = copy.deepcopy(EXAMPLE_DOCS[name])
+    targets = [row for row in doc["premiums"].get("ledger", [])]
+    if doc["premiums"].get("declared_total"):
+        targets.append(doc["premiums"]["declared_total"])
+    target = data.draw(st.sampled_from(targets))
+    key = "premium" if "premium" in target else "amount"
+    target[key], target["unit"] = "@@", unit
+    text = json.dumps(doc, ensure_ascii=False).replace('"@@"', literal)
+    check_loader(text)
+    check_cli(text.encode("utf-8"), data.draw(st.sampled_from(["zh", "en"])))

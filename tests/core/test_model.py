@@ -321,3 +321,41 @@ def test_dump_and_parse_round_trip_of_every_field():
     assert validate(dump_application(app)) == app
     assert json.loads(dump_application(app))["premiums"]["declared_total"]["amount"] == "12"
     assert BASE["premiums"]["declared_total"]["amount"] == "12"  # the shared base is never changed
+
+
+# ---------------------------------------------------------------- amounts beyond any real ledger
+
+
+@pytest.mark.parametrize(
+    ("literal", "unit"),
+    [
+        ("1e40", "元"),  # a JSON number with a large exponent
+        ("1" + "0" * 40, "元"),  # a 41-digit JSON integer
+        ('"123456789012345678901234567890.12"', "万元"),  # 32 significant digits, more than Decimal's default 28
+        ("1.5e-30", "亿元"),
+    ],
+)
+def test_extreme_amounts_are_exact_or_refused_never_a_crash(literal, unit):
+    import decimal
+
+    from assessor import assess, load_rulebook
+    from assessor.report import render_text
+
+    app = base()
+    app["premiums"]["declared_total"].update(amount="@", unit=unit)
+    text = json.dumps(app, ensure_ascii=False).replace('"@"', literal)
+    try:
+        parsed = validate(text)
+    except ApplicationError as exc:  # refusing is fine, with the field named
+        assert [p.path for p in exc.problems] == ["premiums.declared_total.amount"]
+        assert all(p.message("zh") and p.message("en") for p in exc.problems)
+        return
+    written = Decimal(json.loads(text, parse_float=Decimal, parse_int=Decimal)["premiums"]["declared_total"]["amount"])
+    with decimal.localcontext() as ctx:
+        ctx.prec = 200
+        exact = written * {"元": 1, "万元": 10_000, "亿元": 100_000_000}[unit]
+    assessment = assess(parsed, load_rulebook(), AS_OF)
+    assert assessment.finding("4.1.premium").measured.value == exact  # never silently rounded
+    assessment.to_json_text()
+    for lang in ("zh", "en"):
+        render_text(assessment, parsed.applicant.name, lang)
