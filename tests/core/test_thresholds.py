@@ -458,3 +458,25 @@ def test_window_ending_on_29_february_starts_on_28_february(day, expected):
     app = base()
     app["complaints"]["incidents"] = [_complaint(day)]
     assert status(app, "4.3.complaints", date(2028, 2, 29)) == expected
+
+
+def test_declared_total_running_past_the_assessment_date_cannot_stand_for_it():
+    app = base()
+    app["premiums"]["declared_total"]["as_of"] = "2026-06-30"
+    early = run(app, date(2026, 6, 29), today=date(2026, 6, 30)).finding("4.1.premium")
+    assert early.status is Status.INSUFFICIENT_EVIDENCE
+    assert status(app, "4.1.premium", date(2026, 6, 30)) == "met"
+
+
+def test_tenure_assessed_before_the_start_is_not_met():
+    app = _since("2025-03-10")
+    finding = run(app, date(2025, 3, 1), today=date(2026, 6, 30)).finding("4.1.tenure")
+    assert finding.status is Status.NOT_MET
+    assert finding.gap.closes_on == date(2026, 3, 10)
+
+
+def test_lenient_reading_without_approval_dates_takes_the_first_listed_site():
+    app = _sites((520, None), (300, None))
+    assert status(app, "4.2.original_seats", readings={"original_seats": "original"}) == "met"
+    app = _sites((300, None), (520, "2015-01-01"))  # a dated site comes before undated ones
+    assert status(app, "4.2.original_seats", readings={"original_seats": "original"}) == "met"
