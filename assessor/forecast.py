@@ -170,7 +170,12 @@ class Forecast:
         if self.outcome is Outcome.ELIGIBLE_ON:
             return Message("forecast.outcome.eligible_on", {"date": self.eligible_on.isoformat()})
         if self.outcome is Outcome.BLOCKED:
-            return Message("forecast.outcome.blocked", {"criteria": ", ".join(self.blocked_by)})
+            titles = {item.criterion: item.title for item in self.criteria}
+            named = {
+                "zh": "、".join(f"{titles[cid]['zh']}（{cid}）" for cid in self.blocked_by),
+                "en": "; ".join(f"{titles[cid]['en']} ({cid})" for cid in self.blocked_by),
+            }
+            return Message("forecast.outcome.blocked", {"criteria": named})
         return Message(f"forecast.outcome.{self.outcome.value}", {"date": self.as_of.isoformat()})
 
     def to_json(self) -> dict[str, Any]:

@@ -285,7 +285,7 @@ def _overall(fc: Forecast, name: str, lang: str) -> None:
 def _criteria_table(fc: Forecast, lang: str) -> Any:
     rows, colours = [], []
     for item in fc.criteria:
-        shown = item.met_on.isoformat() if item.met_on and item.outlook in (Outlook.ON_DATE, Outlook.MET_NOW) else "—"
+        shown = item.met_on.isoformat() if item.met_on and item.outlook is Outlook.ON_DATE else "—"
         reason = item.reason.text(lang)
         if item.notes:
             reason += " " + " ".join(note.text(lang) for note in item.notes)

@@ -106,3 +106,16 @@ def test_basis_switch(basis):
     at.radio(key="scenarios.basis").set_value(basis).run()
     assert not at.exception
     assert at.session_state["scenarios.result"]["basis_months"] == basis
+
+
+def test_uses_the_application_typed_on_the_intake_page():
+    from assessor.ui.draft import from_json_bytes
+
+    at = _page()
+    at.session_state["draft"] = from_json_bytes((Path(__file__).parents[2] / "examples" / "workshop" / "04-new-entrant.json").read_bytes())
+    at.session_state["settings"] = {"as_of": date(2026, 11, 25), "readings": {}, "addressee": ""}
+    at.run()
+    at.button(key="scenarios.use_draft").click().run()
+    assert not at.exception
+    assert at.session_state["scenarios.source"] == "draft"
+    assert "星河财产保险股份有限公司" in _text(at) and "2027-09-30" in _text(at)
