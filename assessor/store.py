@@ -352,9 +352,10 @@ class CaseStore:
 
     def list_drafts(self) -> list[DraftSummary]:
         """Every draft, the most recently saved first."""
+        columns = (_Draft.id, _Draft.title, _Draft.updated_at, _Draft.updated_by, _Draft.latest_version, _Draft.created_at)
         with self._reading() as session:
-            drafts = session.scalars(select(_Draft).order_by(_Draft.updated_at.desc(), _Draft.id)).all()
-        return [DraftSummary(d.id, d.title, d.updated_at, d.updated_by, d.latest_version, d.created_at) for d in drafts]
+            rows = session.execute(select(*columns).order_by(_Draft.updated_at.desc(), _Draft.id)).all()
+        return [DraftSummary(*row) for row in rows]
 
     def load_draft(self, draft_id: str) -> DraftVersion:
         """The latest version of a draft."""
