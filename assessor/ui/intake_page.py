@@ -94,8 +94,8 @@ def _toolbar() -> None:
         st.button(tr("intake.load_example"), on_click=_load_example, disabled=not choice_, icon=":material/science:", key="btn.example")
     with right:
         st.markdown(f"**{tr('intake.upload')}**")
-        kinds = ["json", "xlsx"] if sources.excel_available() else ["json"]
-        upload = st.file_uploader(tr("intake.upload_label"), type=kinds, key="upload.application", label_visibility="collapsed", help=tr("intake.upload_help"))
+        # No `type=` filter: Streamlit would reject other files before this page could explain why.
+        upload = st.file_uploader(tr("intake.upload_label"), key="upload.application", label_visibility="collapsed", help=tr("intake.upload_help"))
         _take_upload(upload)
     _downloads()
 

@@ -1,0 +1,102 @@
+"""The assessment page: examples reach their expected verdicts, readings switch at once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assessor.i18n import t
+
+EXPECTED = None
+
+
+def _expected() -> dict:
+    import tomllib
+    from pathlib import Path
+
+    return tomllib.loads((Path(__file__).parents[2] / "examples" / "expected.toml").read_text(encoding="utf-8"))
+
+
+CASES = sorted(_expected().items())
+
+
+@pytest.mark.parametrize(("name", "case"), CASES, ids=[name for name, _ in CASES])
+def test_loading_an_example_reaches_its_expected_verdict(app, ui, name, case):
+    ui.load_example(app, name)
+    ui.goto(app, "assessment")
+    # The date is set through the picker a user has, whatever the example preset.
+    ui.set_as_of(app, date.today())
+    ui.set_as_of(app, case["as_of"])
+    assert ui.banner(app) == t(f"verdict.{case['verdict']}", "zh")
+    for criterion, status in case.get("criteria", {}).items():
+        assert f"[{t(f'status.{status}', 'zh')}]" in ui.finding_status_line(app, criterion), criterion
+    alternative = case.get("with_readings")
+    if alternative:
+        for reading, value in alternative["readings"].items():
+            app.radio(key=f"f.reading.{reading}").set_value(value).run()
+        assert ui.banner(app) == t(f"verdict.{alternative['verdict']}", "zh")
+        for criterion, status in alternative.get("criteria", {}).items():
+            assert f"[{t(f'status.{status}', 'zh')}]" in ui.finding_status_line(app, criterion), criterion
+
+
+def _two_sites_one_small() -> str:
+    """An example with two existing sites, one of them under the per-site threshold."""
+    import json
+    from pathlib import Path
+
+    from assessor.rulebook import load_rulebook
+
+    threshold = next(c.params.threshold for c in load_rulebook().criteria if c.id == "4.2.original_seats")
+    for path in sorted((Path(__file__).parents[2] / "examples").glob("*.json")):
+        sites = json.loads(path.read_text(encoding="utf-8")).get("existing_sites", [])
+        if len(sites) == 2 and min(s["seats"] for s in sites) < threshold <= max(s["seats"] for s in sites):
+            return path.name
+    raise AssertionError("no example with two sites, one under the threshold")
+
+
+def test_original_seats_switch_changes_the_finding_at_once(app, ui):
+    name = _two_sites_one_small()
+    ui.load_example(app, name)
+    ui.goto(app, "assessment")
+    met, not_met = f"[{t('status.met', 'zh')}]", f"[{t('status.not_met', 'zh')}]"
+    assert app.radio(key="f.reading.original_seats").value == "strict"
+    assert not_met in ui.finding_status_line(app, "4.2.original_seats")
+    app.radio(key="f.reading.original_seats").set_value("original").run()
+    assert met in ui.finding_status_line(app, "4.2.original_seats")
+    # The reading shows in the result's line of readings, and survives a visit to another page.
+    ui.goto(app, "intake")
+    ui.goto(app, "assessment")
+    assert app.radio(key="f.reading.original_seats").value == "original"
+    assert met in ui.finding_status_line(app, "4.2.original_seats")
+    app.radio(key="f.reading.original_seats").set_value("strict").run()
+    assert not_met in ui.finding_status_line(app, "4.2.original_seats")
+
+
+def test_assessment_date_moves_the_verdict_across_the_tenure_boundary(app, ui):
+    # 03: one year of centralized selling completes on 2026-12-15 (see examples/expected.toml).
+    ui.load_example(app, "03-tenure-short.json")
+    ui.goto(app, "assessment")
+    ui.set_as_of(app, date(2026, 12, 14))
+    assert f"[{t('status.not_met', 'zh')}]" in ui.finding_status_line(app, "4.1.tenure")
+    ui.set_as_of(app, date(2026, 12, 15))
+    assert f"[{t('status.not_met', 'zh')}]" not in ui.finding_status_line(app, "4.1.tenure")
+
+
+def test_every_finding_has_a_card_with_clause_text(app, ui):
+    from assessor.rulebook import load_rulebook
+
+    ui.load_example(app, "01-eligible-two-sites.json")
+    ui.goto(app, "assessment")
+    for criterion in load_rulebook().criteria:
+        ui.finding_status_line(app, criterion.id)
+    quoted = {m.value for m in app.markdown if m.value.startswith("> ")}
+    assert {f"> {c.text}" for c in load_rulebook().criteria} <= quoted
+    assert len(app.get("plotly_chart")) == 3
+
+
+def test_invalid_application_is_not_assessed_but_says_why(app, ui):
+    app.text_input(key="f.applicant.credit_code").input("91110000100017600X").run()
+    ui.goto(app, "assessment")
+    assert not [e for e in app.success if e.value.startswith("### ")]
+    assert any("applicant.credit_code" in m.value.replace("\\", "") for m in app.markdown)

@@ -1,0 +1,186 @@
+"""The intake page: messages beside the field, tables, uploads, evidence, what survives."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from assessor.i18n import t
+from assessor.intake import load_application
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+def _plain(message: str) -> str:
+    return message.replace("\\", "")
+
+
+def _editor_key(app, prefix: str) -> str:
+    keys = [e.key for e in app.data_editor if e.key and e.key.startswith(prefix + "#")]
+    assert len(keys) == 1, keys
+    return keys[0]
+
+
+def test_an_invalid_value_shows_its_error_beside_the_field_and_is_kept(app, ui):
+    app.text_input(key="f.applicant.credit_code").input("91110000100017600X").run()
+    expected = t("errors.input.credit_code_check", "zh", expected="6", actual="X")
+    messages = [_plain(m) for m in ui.field_messages(app)]
+    assert any(expected in m for m in messages), messages
+    # The message sits right under the field it is about.
+    items = list(app.main)
+    flat = [e for e in _walk(app.main)]
+    index = next(i for i, e in enumerate(flat) if getattr(e, "key", None) == "f.applicant.credit_code")
+    assert expected in _plain(getattr(flat[index + 1], "value", ""))
+    # What the user typed survives, in the field and in the saved draft.
+    assert app.text_input(key="f.applicant.credit_code").value == "91110000100017600X"
+    assert app.session_state["draft"]["applicant"]["credit_code"] == "91110000100017600X"
+    app.text_input(key="f.applicant.credit_code").input("911100001000176006").run()
+    assert not any("credit_code" in _plain(m) or "校验位" in m for m in ui.field_messages(app))
+    assert items
+
+
+def _walk(block):
+    for child in block.children.values() if hasattr(block, "children") else []:
+        if hasattr(child, "children") and child.children and type(child).__name__ not in {"Markdown"}:
+            if getattr(child, "type", None) in {"text_input", "selectbox"}:
+                yield child
+            yield from _walk(child)
+        else:
+            yield child
+
+
+def test_a_bad_cell_in_a_table_is_named_by_row_and_column(app, ui):
+    ui.load_example(app, "01-eligible-two-sites.json")
+    key = _editor_key(app, "f.existing_sites")
+    app.session_state[key] = {"edited_rows": {1: {"seats": 200000}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    where = t("app.fields.row", "zh", row=2) + " · " + t("app.col.seats", "zh")
+    limit = t("errors.input.less_than_equal", "zh", le=100000)
+    assert any(where in _plain(m) and limit in _plain(m) for m in ui.field_messages(app)), ui.field_messages(app)
+    assert app.session_state["draft"]["existing_sites"][1]["seats"] == 200000
+
+
+def test_editing_a_table_changes_the_assessment(app, ui):
+    ui.load_example(app, "01-eligible-two-sites.json")
+    key = _editor_key(app, "f.existing_sites")
+    app.session_state[key] = {"edited_rows": {1: {"seats": 499}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    assert app.session_state["draft"]["existing_sites"][1]["seats"] == 499
+    ui.goto(app, "assessment")
+    ui.set_as_of(app, __import__("datetime").date(2026, 6, 30))
+    assert f"[{t('status.not_met', 'zh')}]" in ui.finding_status_line(app, "4.2.original_seats")
+    # Back on the intake page the table shows the edited value, not the example's.
+    ui.goto(app, "intake")
+    key = _editor_key(app, "f.existing_sites")
+    assert int(next(e for e in app.data_editor if e.key == key).value["seats"].iloc[1]) == 499
+
+
+def test_a_premium_typed_as_text_that_is_not_a_number_is_refused_with_its_row(app, ui):
+    ui.load_example(app, "01-eligible-two-sites.json")
+    key = _editor_key(app, "f.premiums.ledger")
+    app.session_state[key] = {"edited_rows": {0: {"premium": "12,5"}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    where = t("app.fields.row", "zh", row=1) + " · " + t("app.col.premium", "zh")
+    assert any(where in _plain(m) for m in ui.field_messages(app)), ui.field_messages(app)
+
+
+def test_json_upload_loads_the_application(app, ui):
+    name = "05-new-site-too-small.json"
+    app.file_uploader(key="upload.application").upload(name, (EXAMPLES / name).read_bytes(), "application/json").run()
+    assert not app.exception
+    expected = load_application(EXAMPLES / name, today=__import__("datetime").date(2100, 1, 1))
+    assert app.text_input(key="f.applicant.name").value == expected.applicant.name
+    assert app.session_state["draft"]["proposed_site"]["planned_seats"] == expected.proposed_site.planned_seats
+    assert any(t("app.intake.uploaded", "zh", file=name) == s.value for s in app.success)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "key"),
+    [
+        ("broken.json", b'{"applicant": {', "app.intake.upload_failed"),
+        ("list.json", b"[1, 2]", "app.intake.upload_failed"),
+        ("broken.xlsx", b"PK\x03\x04 not really a workbook", None),
+        ("notes.txt", b"hello", "app.intake.upload_unsupported"),
+    ],
+)
+def test_a_bad_upload_gets_a_message_and_keeps_what_was_typed(app, ui, name, content, key):
+    app.text_input(key="f.applicant.name").input("已填写的公司").run()
+    app.file_uploader(key="upload.application").upload(name, content, "application/octet-stream").run()
+    assert not app.exception
+    assert not ui.unexpected_errors(app)
+    errors = [e.value for e in app.error]
+    assert errors, "a bad upload must be answered with a message"
+    if key:
+        assert any(e.startswith(t(key, "zh", file=name).split("：")[0]) for e in errors), errors
+    assert app.text_input(key="f.applicant.name").value == "已填写的公司"
+
+
+def test_an_upload_over_the_limit_is_refused(app, ui):
+    from assessor.ui.sources import MAX_UPLOAD_BYTES
+
+    app.file_uploader(key="upload.application").upload("big.json", b" " * (MAX_UPLOAD_BYTES + 1), "application/json").run()
+    assert any(e.value == t("app.intake.upload_too_large", "zh", file="big.json", limit=MAX_UPLOAD_BYTES // (1024 * 1024)) for e in app.error)
+
+
+def test_excel_round_trip_through_the_uploader(app, ui):
+    from assessor.intake.excel import application_to_workbook
+
+    name = "04-small-second-site.json"
+    original = load_application(EXAMPLES / name, today=__import__("datetime").date(2100, 1, 1))
+    workbook = application_to_workbook(original, "zh")
+    app.file_uploader(key="upload.application").upload("filled.xlsx", workbook, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet").run()
+    assert not app.exception
+    assert not app.error, [e.value for e in app.error]
+    assert app.text_input(key="f.applicant.name").value == original.applicant.name
+    assert [s["seats"] for s in app.session_state["draft"]["existing_sites"]] == [s.seats for s in original.existing_sites]
+
+
+def test_an_excel_workbook_with_a_bad_cell_names_sheet_row_and_column(app, ui):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from assessor.intake.excel import application_to_workbook
+
+    original = load_application(EXAMPLES / "01-eligible-two-sites.json", today=__import__("datetime").date(2100, 1, 1))
+    book = load_workbook(BytesIO(application_to_workbook(original, "zh")))
+    sheet = next(ws for ws in book.worksheets if "Existing sites" in ws.title)
+    column = next(c.column for c in sheet[1] if "Seats" in str(c.value))
+    last = sheet.max_row
+    sheet.cell(row=last, column=column, value="很多")
+    out = BytesIO()
+    book.save(out)
+    app.text_input(key="f.applicant.name").input("已填写的公司").run()
+    app.file_uploader(key="upload.application").upload("bad.xlsx", out.getvalue(), "application/octet-stream").run()
+    errors = " ".join(e.value for e in app.error).replace("\\", "")
+    assert sheet.title in errors and str(last) in errors, errors
+    assert app.text_input(key="f.applicant.name").value == "已填写的公司"
+
+
+def test_download_json_is_what_was_typed(app, ui):
+    ui.load_example(app, "01-eligible-two-sites.json")
+    data = app.get("download_button")
+    assert data  # the JSON, Excel and template buttons
+    assert app.session_state["draft"]["applicant"]["name"] == json.loads((EXAMPLES / "01-eligible-two-sites.json").read_text(encoding="utf-8"))["applicant"]["name"]
+
+
+def test_uploading_evidence_records_name_and_hash_and_keeps_content_only_when_asked(app, ui, data_dir):
+    content = b"%PDF-1.4 management team letter"
+    digest = hashlib.sha256(content).hexdigest()
+    path = "unifications.staff.head_office_team"
+    app.file_uploader(key=f"u.{path}").upload("派驻文件.pdf", content, "application/pdf").run()
+    evidence = app.session_state["draft"]["unifications"]["staff"]["head_office_team"]["evidence"]
+    assert evidence == [{"document": "派驻文件.pdf", "sha256": digest}]
+    assert not (data_dir / "documents" / digest).exists()
+    other = b"%PDF-1.4 systems architecture"
+    app.checkbox(key=f"keep.unifications.systems.call_access").check().run()
+    app.file_uploader(key="u.unifications.systems.call_access").upload("架构.pdf", other, "application/pdf").run()
+    kept = data_dir / "documents" / hashlib.sha256(other).hexdigest()
+    assert kept.read_bytes() == other
+    # The evidence table shows the recorded document.
+    key = _editor_key(app, "f.unifications.systems.call_access.evidence")
+    table = next(e for e in app.data_editor if e.key == key).value
+    assert list(table["document"]) == ["架构.pdf"]
