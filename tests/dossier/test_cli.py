@@ -1,0 +1,51 @@
+"""`assessor dossier` and `assessor verify` as a user runs them, in a real process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from dossier_support import EXPECTED, ROOT, pdftotext, squash
+
+EXE = [sys.executable, "-m", "assessor"]
+
+
+def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([*EXE, *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_dossier_then_verify(tmp_path):
+    out = tmp_path / "out.pdf"
+    as_of = EXPECTED["05-new-site-too-small.json"]["as_of"].isoformat()
+    done = _run("dossier", "examples/05-new-site-too-small.json", "-o", str(out), "--as-of", as_of, "--addressee", "国家金融监督管理总局四川监管局")
+    assert done.returncode == 0, done.stderr
+    assert str(out) in done.stdout and "不符合增设条件" in done.stdout
+    text = squash(pdftotext(out.read_bytes()))
+    assert "国家金融监督管理总局四川监管局：" in text and "草稿" in text
+    checked = _run("verify", str(out))
+    assert checked.returncode == 0, checked.stderr
+    assert "核对通过" in checked.stdout
+
+
+def test_no_cjk_font_fails_with_advice_and_writes_nothing(tmp_path):
+    empty = tmp_path / "fonts.conf"
+    empty.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig></fontconfig>', encoding="utf-8")
+    env = dict(os.environ, FONTCONFIG_FILE=str(empty), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    out = tmp_path / "out.pdf"
+    done = _run("dossier", "examples/01-eligible-two-sites.json", "-o", str(out), "--as-of", "2026-06-30", env=env)
+    assert done.returncode == 2
+    assert "找不到中文字体" in done.stderr and "fonts-noto-cjk" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not out.exists()
+    english = _run("dossier", "examples/01-eligible-two-sites.json", "-o", str(out), "--as-of", "2026-06-30", "--lang", "en", env=env)
+    assert english.returncode == 2 and "No Chinese font" in english.stderr
+
+
+def test_bad_input_is_a_message_not_a_traceback(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    done = _run("dossier", str(bad), "-o", str(tmp_path / "x.pdf"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    unknown = _run("dossier", "examples/01-eligible-two-sites.json", "-o", str(tmp_path / "x.pdf"), "--as-of", "2026-06-30", "--reading", "nope=1")
+    assert unknown.returncode == 2 and "nope" in unknown.stderr and "Traceback" not in unknown.stderr
