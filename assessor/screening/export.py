@@ -28,7 +28,7 @@ def to_csv(screening: Screening, lang: str = "zh") -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([header(c, lang) for c in COLUMNS])
     for values in rows(screening, lang):
-        writer.writerow([_plain(values[c]) for c in COLUMNS])
+        writer.writerow([_plain(_cell(values[c], c)) for c in COLUMNS])
     # The byte-order mark lets Excel open the Chinese text as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -42,33 +42,45 @@ def _plain(value: Any) -> str:
 
 
 def to_xlsx(screening: Screening, lang: str = "zh") -> bytes:
+    # Write-only mode streams rows out instead of holding a cell object per value: several
+    # times faster and far smaller in memory for a table of thousands of rows.
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = t("screening.export.sheet_table", lang)
-    sheet.append([header(c, lang) for c in COLUMNS])
-    money_col = COLUMNS.index("premium_margin") + 1
-    for values in rows(screening, lang):
-        sheet.append([_cell(values[c], c) for c in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row_cells in sheet.iter_rows(min_row=2, min_col=money_col, max_col=money_col):
-        row_cells[0].number_format = "#,##0.00"
-    sheet.freeze_panes = "C2"
-    sheet.auto_filter.ref = sheet.dimensions
+    workbook = Workbook(write_only=True)
+    bold = Font(bold=True)
+
+    def header_row(sheet, labels):
+        cells = []
+        for label in labels:
+            cell = WriteOnlyCell(sheet, value=label)
+            cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+
+    sheet = workbook.create_sheet(t("screening.export.sheet_table", lang))
     for i, column in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = 40 if column in {"file", "applicant", "flags", "reason"} else 16
+    sheet.freeze_panes = "C2"
+    table = rows(screening, lang)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(table) + 1}"
+    header_row(sheet, [header(c, lang) for c in COLUMNS])
+    money = COLUMNS.index("premium_margin")
+    for values in table:
+        line = [_cell(values[c], c) for c in COLUMNS]
+        if line[money] is not None:
+            cell = WriteOnlyCell(sheet, value=line[money])
+            cell.number_format = "#,##0.00"
+            line[money] = cell
+        sheet.append(line)
 
     flags = workbook.create_sheet(t("screening.export.sheet_flags", lang))
     flag_columns = ("file", "applicant", "code", "flag", "explanation", "related")
-    flags.append([t(f"screening.export.flag_column.{c}", lang) for c in flag_columns])
+    header_row(flags, [t(f"screening.export.flag_column.{c}", lang) for c in flag_columns])
     for values in flag_rows(screening, lang):
-        flags.append([values[c] for c in flag_columns])
-    for cell in flags[1]:
-        cell.font = Font(bold=True)
+        flags.append([_cell(values[c], c) for c in flag_columns])
 
     run = workbook.create_sheet(t("screening.export.sheet_run", lang))
     for key, value in run_facts(screening, lang):

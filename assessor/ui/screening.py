@@ -27,6 +27,7 @@ LIMITS = ZipLimits()
 RESULT = "screening.result"
 SOURCES = "screening.sources"
 SUMMARY = "screening.summary_pdf"
+REGISTERED = "screening.register_id"
 VERDICTS = ("eligible", "not_eligible", "incomplete", "out_of_scope")
 
 
@@ -88,6 +89,20 @@ def _run(uploads: list[tuple[str, bytes]], as_of: date) -> None:
     st.session_state[RESULT] = screening
     st.session_state[SOURCES] = {source.label: source for source in sources}
     st.session_state.pop(SUMMARY, None)
+    st.session_state[REGISTERED] = _record(screening)
+
+
+def _record(screening: Screening) -> int | None:
+    """Keep the run, with the fingerprints of what it read, in the app's case register."""
+    from . import cases
+
+    register = cases.store()
+    if register is None:
+        return None
+    try:
+        return register.record_screening(screening.register_entry())
+    except Exception:  # noqa: BLE001 - the table is made; a register failure must not hide it
+        return None
 
 
 # ---------------------------------------------------------------- counts, table, filters
@@ -100,6 +115,9 @@ def _counts(screening: Screening) -> None:
     for row in (keys[:5], keys[5:]):
         for column, key in zip(st.columns(len(row)), row, strict=True):
             column.metric(s(f"count.{key}"), counts[key])
+    run_id = st.session_state.get(REGISTERED)
+    if run_id is not None:
+        st.caption(s("cli.registered", id=run_id))
 
 
 def _table(screening: Screening) -> list[str]:

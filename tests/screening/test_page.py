@@ -19,6 +19,14 @@ render()
 """
 
 
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """The app's case register in a temporary folder, never the working tree's data/."""
+    monkeypatch.setenv("ASSESSOR_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("ASSESSOR_DATABASE_URL", raising=False)
+    return tmp_path
+
+
 def start(lang: str = "zh") -> AppTest:
     at = AppTest.from_string(SCRIPT.replace("LANG", repr(lang)), default_timeout=60)
     return at.run()
@@ -72,6 +80,18 @@ def test_upload_screens_ranks_and_drills_down():
     texts = " ".join(m.value for m in at.markdown)
     assert "4.1.premium" in texts and "4.4.operations" in texts
     assert {b.label for b in at.get("download_button")} >= {"Download table (xlsx)", "Download table (csv)"}
+
+
+def test_each_run_is_recorded_in_the_case_register(data_dir):
+    from assessor.store import CaseStore
+
+    at = screened("en")
+    assert any("Recorded in the case register" in c.value for c in at.caption)
+    with CaseStore() as store:
+        [run] = store.list_screenings()
+    files = {f["file"]: f for f in run.run["files"]}
+    assert set(files) == {"good.json", "batch.zip!more/other.json", "batch.zip!more/broken.json"}
+    assert len(files["good.json"]["fingerprint"]) == 64 and len(files["batch.zip!more/broken.json"]["sha256"]) == 64
 
 
 def test_error_row_explains_itself_in_chinese():
