@@ -556,23 +556,33 @@ def _evidence(docs: Any, shas: Any) -> list[dict[str, Any]]:
 class _SheetReader:
     """Reads the parts of one sheet into the application dict, noting where each value came from."""
 
-    def __init__(self, sheet: Sheet, rows: list[tuple[Any, ...]], where: _Where, refused: list[Problem]):
+    def __init__(self, sheet: Sheet, rows: dict[int, tuple[Any, ...]], where: _Where, refused: list[Problem]):
         self.sheet = sheet
         self.name = sheet.name()
-        self.rows = rows  # openpyxl cells, row by row
+        self.rows = rows  # openpyxl cells of the rows that hold anything, by row number
         self.where = where
         self.refused = refused
 
     def _at(self, row: int, column: int) -> Any:
-        if row - 1 < len(self.rows):
-            cells = self.rows[row - 1]
-            if column - 1 < len(cells):
-                return cells[column - 1]
-        return None
+        cells = self.rows.get(row, ())
+        return cells[column - 1] if column - 1 < len(cells) else None
 
     def cell(self, row: int, column: int) -> Any:
         found = self._at(row, column)
         return getattr(found, "value", None)
+
+    def layout_problems(self, part: KeyValue | Table) -> list[Problem]:
+        """Labels that are not where the template put them: a moved column would be read as another field."""
+        if isinstance(part, Table):
+            places = [(part.header_row, part.column(i), f) for i, f in enumerate(part.fields)]
+        else:
+            places = [(part.row(i), 1, f) for i, f in enumerate(part.fields)]
+        found = []
+        for row, column, field in places:
+            text = str(self.cell(row, column) or "").casefold()
+            if not any(t(field.label_key, lang).casefold() in text for lang in LANGS):
+                found.append(WorkbookProblem(_cell_name(self.name, column, row), "layout", {"expected": header(field)}))
+        return found
 
     def read(self, field: Field, row: int, column: int, loc: tuple[Any, ...], into: dict[str, Any], name: str) -> None:
         """Put the cell's value for `field` into `into[name]`; a refused value becomes a problem of its cell."""
@@ -620,8 +630,8 @@ class _SheetReader:
     def data_rows(self, part: Table) -> Iterable[int]:
         """The row numbers of the table that hold anything."""
         columns = [part.column(i) for i in range(len(part.fields))]
-        for row in range(part.first_data_row, len(self.rows) + 1):
-            if not all(_blank(self.cell(row, c)) for c in columns):
+        for row in sorted(self.rows):
+            if row >= part.first_data_row and not all(_blank(self.cell(row, c)) for c in columns):
                 yield row
 
     def _row_place(self, part: Table, row: int) -> str:
@@ -703,16 +713,23 @@ def _find_sheet(workbook: Workbook, sheet: Sheet) -> Worksheet | None:
     return None
 
 
-def _sheet_rows(worksheet: Worksheet, width: int) -> list[tuple[Any, ...]] | None:
-    rows: list[tuple[Any, ...]] = []
-    used = 0
-    for cells in worksheet.iter_rows(max_col=width):
-        rows.append(cells)
-        if not all(_blank(getattr(c, "value", None)) for c in cells):
-            used = len(rows)
-            if used > MAX_ROWS_PER_SHEET + 20:
-                return None
-    return rows[:used]
+def _sheet_rows(worksheet: Worksheet, width: int) -> dict[int, tuple[Any, ...]] | None:
+    """The sheet's non-empty rows by number, or None when it holds more rows than allowed.
+
+    Only rows holding something are kept: a stray cell at row 1,048,576 costs a scan, not memory."""
+    # Blank rows between filled ones are allowed, but not without end: the scan stops at twice the
+    # limit, and a sheet whose stated size reaches past that is refused rather than read in part.
+    furthest = 2 * MAX_ROWS_PER_SHEET
+    if (worksheet.max_row or 0) > furthest:
+        return None
+    rows: dict[int, tuple[Any, ...]] = {}
+    for number, cells in enumerate(worksheet.iter_rows(max_col=width, max_row=furthest), start=1):
+        if all(_blank(getattr(c, "value", None)) for c in cells):
+            continue
+        if len(rows) >= MAX_ROWS_PER_SHEET:
+            return None
+        rows[number] = cells
+    return rows
 
 
 def application_from_workbook(data: bytes, today: date | None = None) -> Application:
@@ -735,6 +752,10 @@ def application_from_workbook(data: bytes, today: date | None = None) -> Applica
                 structure.append(WorkbookProblem(sheet.name(), "too_many_rows", {"limit": MAX_ROWS_PER_SHEET}))
                 continue
             reader = _SheetReader(sheet, rows, where, refused)
+            moved = [problem for part in sheet.parts for problem in reader.layout_problems(part)]
+            if moved:
+                structure.extend(moved)
+                continue
             for part in sheet.parts:
                 if sheet is UNIFICATIONS:
                     reader.read_unifications(part, out)

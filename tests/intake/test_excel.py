@@ -450,3 +450,25 @@ def test_a_sheet_with_more_rows_than_allowed_is_refused(eligible, monkeypatch):
     monkeypatch.setattr(excel, "MAX_ROWS_PER_SHEET", 30)
     found = problems(_broken(eligible, [(LEDGER, "A60", "2024-01")]), "en")
     assert found == {LEDGER: t("excel.problem.too_many_rows", "en", limit=30)}
+
+
+def test_a_stray_cell_far_below_a_table_is_refused_quickly(eligible):
+    found = problems(_broken(eligible, [(LEDGER, "A1048576", "x")]), "zh")
+    assert found == {LEDGER: t("excel.problem.too_many_rows", "zh", limit=excel.MAX_ROWS_PER_SHEET)}
+
+
+def test_an_inserted_column_is_reported_rather_than_read_as_another_field(eligible):
+    application, today = eligible
+    book = open_workbook(application_to_workbook(application))
+    book[SITES].insert_cols(3)
+    found = problems(to_bytes(book), "en", today)
+    assert found[f"{SITES}!C1"] == t("excel.problem.layout", "en", expected="城市 / City")
+    assert all(path.startswith(SITES) for path in found)
+
+
+def test_headers_reworded_in_one_language_still_read(eligible):
+    application, today = eligible
+    book = open_workbook(application_to_workbook(application))
+    book[SITES]["E1"] = "Seats"
+    book[APPLICANT]["A2"] = "公司名称"
+    assert application_from_workbook(to_bytes(book), today=today) == application
