@@ -59,7 +59,7 @@ def ledger_rows(draw):
                 "month": month.strftime("%Y-%m"),
                 "product_code": draw(st.sampled_from(PRODUCTS)),
                 "telemarketing_exclusive": draw(st.booleans()),
-                "premium": str(draw(money(unit))),
+                "premium": format(draw(money(unit)), "f"),
                 "unit": unit,
             }
         )
@@ -95,7 +95,7 @@ def applications(draw) -> dict:
     if draw(st.booleans()):
         unit = draw(st.sampled_from(list(UNITS)))
         premiums["declared_total"] = {
-            "amount": str(draw(money(unit))),
+            "amount": format(draw(money(unit)), "f"),
             "unit": unit,
             "as_of": draw(st.dates(min_value=since, max_value=TODAY)).isoformat(),
             "evidence": draw(st.lists(st.fixed_dictionaries({"document": text}), max_size=1)),
@@ -170,12 +170,12 @@ def test_more_premium_never_turns_met_into_not_met(app, as_of, readings, more, d
     rows = premiums.get("ledger") or []
     if rows and data.draw(st.booleans()):
         row = data.draw(st.sampled_from(rows))
-        row["premium"] = str(Decimal(row["premium"]) + more / UNITS[row["unit"]])
+        row["premium"] = format(Decimal(row["premium"]) + more / UNITS[row["unit"]], "f")
     elif premiums.get("declared_total"):
         total = premiums["declared_total"]
-        total["amount"] = str(Decimal(total["amount"]) + more / UNITS[total["unit"]])
+        total["amount"] = format(Decimal(total["amount"]) + more / UNITS[total["unit"]], "f")
     else:
-        premiums["declared_total"] = {"amount": str(more), "unit": "元", "as_of": TODAY.isoformat(), "evidence": [{"document": "a.pdf"}]}
+        premiums["declared_total"] = {"amount": format(more, "f"), "unit": "元", "as_of": TODAY.isoformat(), "evidence": [{"document": "a.pdf"}]}
     no_met_turned_not_met(before, statuses(richer, as_of, readings))
 
 
