@@ -87,13 +87,14 @@ def screen(
     refused: Sequence[Refused] = (),
     workers: int | None = None,
     progress: Progress | None = None,
+    pool_threshold: int = POOL_THRESHOLD,
 ) -> Screening:
     """Screen every source; a refused path or archive becomes an error row of its own."""
     started_at = datetime.now(timezone.utc)
     clock = perf_counter()
     rulebook = load_rulebook(settings.rulebook_path)  # fails once, up front, on a bad rulebook
     workers = workers or default_workers()
-    if workers > 1 and len(sources) >= POOL_THRESHOLD:
+    if workers > 1 and len(sources) >= pool_threshold:
         records = _in_pool(list(sources), settings, workers, progress)
     else:
         workers = 1
