@@ -186,6 +186,14 @@ def _downloads(screening: Screening) -> None:
 # ---------------------------------------------------------------- one application
 
 
+def _go_to(label: str) -> None:
+    # The target may be filtered out of the table: clear the filters so it can be shown.
+    for key in ("screening.filter.verdict", "screening.filter.flag", "screening.filter.status"):
+        st.session_state[key] = []
+    st.session_state["screening.filter.search"] = ""
+    st.session_state["screening.drill"] = label
+
+
 def _drill_down(screening: Screening, shown: list[str]) -> None:
     st.subheader(s("page.drill"))
     label = st.selectbox(s("page.drill"), shown, index=None, placeholder=s("page.drill_none"), key="screening.drill", label_visibility="collapsed")
@@ -204,8 +212,12 @@ def _drill_down(screening: Screening, shown: list[str]) -> None:
     st.markdown(f"**{s('page.flags_heading')}**")
     if not record.flags:
         st.caption(s("page.no_flags"))
-    for flag in record.flags:
+    for i, flag in enumerate(record.flags):
         st.warning(f"**{html_escape(flag.chip(lang))}** — {html_escape(flag.text(lang))}", icon=":material/flag:")
+        # Each other file a flag names opens with one click, for its own evidence.
+        related = [other for other in flag.related if any(r.label == other for r in screening.records)][:6]
+        for column, other in zip(st.columns(max(len(related), 1)), related, strict=False):
+            column.button(other, key=f"screening.goto.{i}.{other}", on_click=_go_to, args=(other,), icon=":material/arrow_forward:")
     source: Source | None = (st.session_state.get(SOURCES) or {}).get(label)
     if source is None or not record.screened:
         return

@@ -79,6 +79,11 @@ def test_upload_screens_ranks_and_drills_down():
     assert any("batch.zip!more/other.json" in w.value for w in at.warning)
     texts = " ".join(m.value for m in at.markdown)
     assert "4.1.premium" in texts and "4.4.operations" in texts
+    # The flag names the other file; one click opens it, even though filters were set.
+    at.button(key="screening.goto.0.batch.zip!more/other.json").click().run()
+    assert not at.exception
+    assert at.selectbox(key="screening.drill").value == "batch.zip!more/other.json"
+    assert at.multiselect(key="screening.filter.flag").value == []
     assert {b.label for b in at.get("download_button")} >= {"Download table (xlsx)", "Download table (csv)"}
 
 
