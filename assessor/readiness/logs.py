@@ -251,10 +251,12 @@ def _date_sql(source: str, type_: str) -> tuple[str, str]:
 
 def _text_sql(source: str, column: Column) -> str:
     text = f"NULLIF(trim(CAST({source} AS VARCHAR)), '')"
+    if column.type == "id":
+        return f"NULLIF(CAST({source} AS VARCHAR), '')"  # ids are compared exactly as written
     if column.type == "phone":
-        digits = f"NULLIF(regexp_replace(CAST({source} AS VARCHAR), '[^0-9]', '', 'g'), '')"
-        # +86 / 0086 country prefixes are dropped, so one customer's number matches itself.
-        return f"(CASE WHEN length({digits}) = 13 AND starts_with({digits}, '86') THEN {digits}[3:] ELSE {digits} END)"
+        # Digits only, and a +86 / 0086 country prefix before an 11-digit number dropped, so one
+        # customer's number matches itself however it was typed.
+        return f"NULLIF(regexp_replace(regexp_replace(CAST({source} AS VARCHAR), '[^0-9]', '', 'g'), '^(?:0086|86)(\\d{{11}})$', '\\1'), '')"
     if column.name in ("delivery_address", "recipient"):
         return f"NULLIF(regexp_replace(CAST({source} AS VARCHAR), '\\s+', '', 'g'), '')"
     return text

@@ -147,16 +147,13 @@ class Measurer:
         )
         dup = _one(con, "SELECT count(*) AS ids, coalesce(sum(n), 0) AS rows FROM dup_ids")
         self.issue("policies", "duplicate_ids", dup["rows"], "policy_id", examples=_samples(con, "SELECT policy_id FROM dup_ids ORDER BY policy_id"))
-        usable = f"policy_id IS NOT NULL AND sale_time IS NOT NULL AND NOT dup"
-        base = f"{usable} AND sale_time < {cut}"
-        aggs = [
-            "count(*) AS rows",
-            "count(*) FILTER (WHERE policy_id IS NULL) AS no_id",
-            f"count(*) FILTER (WHERE policy_id IS NOT NULL AND sale_time IS NULL AND NOT {kv.bad_of('sale_time')}) AS no_sale",
-            f"count(*) FILTER (WHERE policy_id IS NOT NULL AND {kv.bad_of('sale_time')}) AS bad_sale",
-            f"count(*) FILTER (WHERE {usable} AND sale_time >= {cut}) AS after_cutoff",
-            f"count(*) FILTER (WHERE {base}) AS policies",
-        ]
+        # One pass: every row gets a state per figure (mutually exclusive, in the order the
+        # conditions are checked), and DuckDB counts rows per month and combination of states.
+        row_state = (
+            f"CASE WHEN policy_id IS NULL THEN 'no_id' WHEN {kv.bad_of('sale_time')} THEN 'bad_sale' "
+            f"WHEN sale_time IS NULL THEN 'no_sale' WHEN dup THEN 'dup' WHEN sale_time >= {cut} THEN 'after_cutoff' ELSE 'ok' END"
+        )
+        states: dict[str, str] = {}
         measurable_windows = []
         for duty in windows:
             m: ShareWithinHours = duty.measure
@@ -166,20 +163,12 @@ class Measurer:
                 self.unmeasured(duty.id, "missing_columns", kind="policies", columns=missing)
                 continue
             measurable_windows.append(duty)
-            p = _alias(duty.id)
             limit = f"{f} + to_hours({m.within_hours})"
-            ok_from = f"{base} AND NOT {kv.bad_of(f)} AND {f} IS NOT NULL AND {f} < {cut}"
-            considered = f"{ok_from} AND NOT {kv.bad_of(to)} AND NOT coalesce({to} < {f}, false)"
-            aggs += [
-                f"count(*) FILTER (WHERE {base} AND {kv.bad_of(f)}) AS {p}_bad_from" if f != "sale_time" else f"0 AS {p}_bad_from",
-                f"count(*) FILTER (WHERE {ok_from} AND {kv.bad_of(to)}) AS {p}_bad_to",
-                f"count(*) FILTER (WHERE {ok_from} AND {to} < {f}) AS {p}_before",
-                f"count(*) FILTER (WHERE {base} AND {f} IS NULL AND NOT {kv.bad_of(f)}) AS {p}_no_start",
-                f"count(*) FILTER (WHERE {base} AND {f} >= {cut}) AS {p}_start_after_cutoff",
-                f"count(*) FILTER (WHERE {considered} AND {to} IS NOT NULL AND {to} <= {limit}) AS {p}_within",
-                f"count(*) FILTER (WHERE {considered} AND (({to} IS NOT NULL AND {to} > {limit}) OR ({to} IS NULL AND {limit} < {cut}))) AS {p}_late",
-                f"count(*) FILTER (WHERE {considered} AND {to} IS NULL AND {limit} >= {cut}) AS {p}_pending",
-            ]
+            states[_alias(duty.id)] = (
+                f"CASE WHEN row_state <> 'ok' THEN NULL WHEN {kv.bad_of(f)} THEN 'bad_from' WHEN {f} IS NULL THEN 'no_start' "
+                f"WHEN {f} >= {cut} THEN 'start_after_cutoff' WHEN {kv.bad_of(to)} THEN 'bad_to' WHEN {to} < {f} THEN 'before' "
+                f"WHEN {to} <= {limit} THEN 'within' WHEN {to} IS NOT NULL THEN 'late' WHEN {limit} < {cut} THEN 'late' ELSE 'pending' END"
+            )
         measurable_retention = []
         for duty in retentions:
             m: KeptAtLeast = duty.measure
@@ -188,20 +177,27 @@ class Measurer:
                 self.unmeasured(duty.id, "missing_columns", kind="policies", columns=missing)
                 continue
             measurable_retention.append(duty)
-            p = _alias(duty.id)
-            called = f"{base} AND callback_time IS NOT NULL AND callback_time < {cut}"
-            keep_until = f"callback_time + to_years({m.kept_years})"
-            aggs += [
-                f"count(*) FILTER (WHERE {called} AND {kv.bad_of('recording_deleted_time')}) AS {p}_bad",
-                f"count(*) FILTER (WHERE {called} AND NOT {kv.bad_of('recording_deleted_time')} AND (recording_deleted_time IS NULL OR recording_deleted_time >= {keep_until})) AS {p}_kept",
-                f"count(*) FILTER (WHERE {called} AND recording_deleted_time < {keep_until}) AS {p}_not_kept",
-            ]
+            states[_alias(duty.id)] = (
+                f"CASE WHEN row_state <> 'ok' OR callback_time IS NULL OR callback_time >= {cut} THEN NULL "
+                f"WHEN {kv.bad_of('recording_deleted_time')} THEN 'bad' "
+                f"WHEN recording_deleted_time IS NULL OR recording_deleted_time >= callback_time + to_years({m.kept_years}) THEN 'kept' "
+                f"ELSE 'not_kept' END"
+            )
+        state_columns = "".join(f", {sql} AS {name}" for name, sql in states.items())
         rows = _all(
             con,
-            f"SELECT strftime(date_trunc('month', sale_time), '%Y-%m') AS month, {', '.join(aggs)} "
-            f"FROM (SELECT *, policy_id IN (SELECT policy_id FROM dup_ids) AS dup FROM {kv.view}) GROUP BY ALL",
+            f"SELECT month, row_state{''.join(f', {name}' for name in states)}, count(*) AS n FROM ("
+            f"SELECT strftime(date_trunc('month', sale_time), '%Y-%m') AS month, row_state{state_columns} FROM ("
+            f"SELECT *, {row_state} AS row_state FROM (SELECT *, policy_id IN (SELECT policy_id FROM dup_ids) AS dup FROM {kv.view}))"
+            f") GROUP BY ALL",
         )
-        total = {k: sum(int(r[k] or 0) for r in rows) for k in (rows[0] if rows else {}) if k != "month"}
+        total: dict[str, int] = {}
+        for r in rows:
+            n = int(r["n"])
+            total[r["row_state"]] = total.get(r["row_state"], 0) + n
+            for name in states:
+                if r[name] is not None:
+                    total[f"{name}_{r[name]}"] = total.get(f"{name}_{r[name]}", 0) + n
         self.issue("policies", "missing_value", total.get("no_id", 0), "policy_id")
         self.issue("policies", "missing_value", total.get("no_sale", 0), "sale_time")
         self.issue(
@@ -212,31 +208,28 @@ class Measurer:
         for duty in measurable_windows:
             m = duty.measure
             p = _alias(duty.id)
-            self.issue("policies", "bad_time", total[f"{p}_bad_from"], m.from_column, (duty.id,), self._bad_examples(kv, m.from_column) if total[f"{p}_bad_from"] else ())
-            self.issue("policies", "bad_time", total[f"{p}_bad_to"], m.to_column, (duty.id,), self._bad_examples(kv, m.to_column) if total[f"{p}_bad_to"] else ())
-            self.issue("policies", "end_before_start", total[f"{p}_before"], m.to_column, (duty.id,), self._before_examples(kv, m.from_column, m.to_column))
-            self.issue("policies", "after_cutoff", total[f"{p}_start_after_cutoff"], m.from_column, (duty.id,))
-            self.figures.counts[duty.id] = {
-                "within": total[f"{p}_within"],
-                "late": total[f"{p}_late"],
-                "pending": total[f"{p}_pending"],
-                "no_start": total[f"{p}_no_start"],
-            }
+            bad_from, bad_to, before = total.get(f"{p}_bad_from", 0), total.get(f"{p}_bad_to", 0), total.get(f"{p}_before", 0)
+            self.issue("policies", "bad_time", bad_from, m.from_column, (duty.id,), self._bad_examples(kv, m.from_column) if bad_from else ())
+            self.issue("policies", "bad_time", bad_to, m.to_column, (duty.id,), self._bad_examples(kv, m.to_column) if bad_to else ())
+            self.issue("policies", "end_before_start", before, m.to_column, (duty.id,), self._before_examples(kv, m.from_column, m.to_column) if before else ())
+            self.issue("policies", "after_cutoff", total.get(f"{p}_start_after_cutoff", 0), m.from_column, (duty.id,))
+            self.figures.counts[duty.id] = {key: total.get(f"{p}_{key}", 0) for key in ("within", "late", "pending", "no_start")}
         for duty in measurable_retention:
             p = _alias(duty.id)
-            self.issue("policies", "bad_time", total[f"{p}_bad"], "recording_deleted_time", (duty.id,), self._bad_examples(kv, "recording_deleted_time") if total[f"{p}_bad"] else ())
-            self.figures.counts[duty.id] = {"kept": total[f"{p}_kept"], "not_kept": total[f"{p}_not_kept"]}
+            bad = total.get(f"{p}_bad", 0)
+            self.issue("policies", "bad_time", bad, "recording_deleted_time", (duty.id,), self._bad_examples(kv, "recording_deleted_time") if bad else ())
+            self.figures.counts[duty.id] = {"kept": total.get(f"{p}_kept", 0), "not_kept": total.get(f"{p}_not_kept", 0)}
+        prefixes = {_alias(d.id): ("delivered" if d.measure.to_column == "delivery_time" else "called") for d in measurable_windows}
         for r in rows:
-            if r["month"] is None:
+            if r["month"] is None or r["row_state"] != "ok":
                 continue
             month = self.figures.months.setdefault(r["month"], {})
-            month["policies"] = int(r["policies"])
-            for duty, prefix in ((d, "delivered") for d in measurable_windows if d.measure.to_column == "delivery_time"):
-                month[f"{prefix}_within"] = int(r[f"{_alias(duty.id)}_within"])
-                month[f"{prefix}_late"] = int(r[f"{_alias(duty.id)}_late"])
-            for duty, prefix in ((d, "called") for d in measurable_windows if d.measure.to_column == "callback_time"):
-                month[f"{prefix}_within"] = int(r[f"{_alias(duty.id)}_within"])
-                month[f"{prefix}_late"] = int(r[f"{_alias(duty.id)}_late"])
+            month["policies"] = month.get("policies", 0) + int(r["n"])
+            for name, prefix in prefixes.items():
+                if r[name] in ("within", "late"):
+                    key = f"{prefix}_{r[name]}"
+                    month[key] = month.get(key, 0) + int(r["n"])
+        base = f"policy_id IS NOT NULL AND sale_time IS NOT NULL AND sale_time < {cut} AND policy_id NOT IN (SELECT policy_id FROM dup_ids)"
         for duty in bulks:
             self._bulk(duty, kv, base)
 
@@ -263,8 +256,7 @@ class Measurer:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE bulk_groups AS SELECT {which} AS field, {value} AS value, count(*) AS n, "
             f"min(sale_time) AS first_sale, max(sale_time) AS last_sale "
-            f"FROM (SELECT * FROM {kv.view} WHERE policy_id IS NOT NULL AND sale_time IS NOT NULL "
-            f"AND sale_time < {self.cutoff} AND policy_id NOT IN (SELECT policy_id FROM dup_ids)) "
+            f"FROM (SELECT policy_id, sale_time, {', '.join(fields)} FROM {kv.view} WHERE {base}) "
             f"GROUP BY GROUPING SETS ({sets}) HAVING {value} IS NOT NULL AND count(*) >= {n}"
         )
         totals = _one(con, "SELECT count(*) AS groups FROM bulk_groups")
@@ -272,17 +264,25 @@ class Measurer:
         flagged = 0
         ids: dict[tuple[str, str], list[str]] = {}
         if totals["groups"]:
-            in_any = " OR ".join(f"{f} IN (SELECT value FROM bulk_groups WHERE field = '{f}')" for f in fields)
-            scope = f"FROM {kv.view} WHERE policy_id IS NOT NULL AND sale_time IS NOT NULL AND sale_time < {self.cutoff} AND policy_id NOT IN (SELECT policy_id FROM dup_ids)"
-            flagged = con.execute(f"SELECT count(DISTINCT policy_id) {scope} AND ({in_any})").fetchone()[0]
+            # One more pass: the policies of flagged groups (a CTE DuckDB materializes once), counted
+            # across groups, and the ids of the groups listed.
             con.execute(f"CREATE OR REPLACE TEMP TABLE bulk_top AS SELECT field, value FROM bulk_groups ORDER BY n DESC, field, value LIMIT {BULK_GROUPS_LISTED}")
-            parts = [
-                f"SELECT '{f}' AS field, {f} AS value, list(policy_id ORDER BY policy_id)[1:{BULK_IDS_LISTED}] AS ids {scope} "
-                f"AND {f} IN (SELECT value FROM bulk_top WHERE field = '{f}') GROUP BY {f}"
+            in_any = " OR ".join(f"{f} IN (SELECT value FROM bulk_groups WHERE field = '{f}')" for f in fields)
+            lists = " UNION ALL ".join(
+                f"SELECT '{f}' AS field, {f} AS value, list(policy_id ORDER BY policy_id)[1:{BULK_IDS_LISTED}] AS ids "
+                f"FROM flagged WHERE {f} IN (SELECT value FROM bulk_top WHERE field = '{f}') GROUP BY {f}"
                 for f in fields
-            ]
-            for row in con.execute(" UNION ALL ".join(parts)).fetchall():
-                ids[(row[0], row[1])] = list(row[2])
+            )
+            result = con.execute(
+                f"WITH flagged AS MATERIALIZED (SELECT policy_id, {', '.join(fields)} FROM {kv.view} WHERE {base} AND ({in_any})) "
+                f"SELECT NULL AS field, NULL AS value, NULL AS ids, (SELECT count(DISTINCT policy_id) FROM flagged) AS flagged "
+                f"UNION ALL SELECT field, value, ids, NULL FROM ({lists})"
+            ).fetchall()
+            for field_, value_, id_list, count in result:
+                if field_ is None:
+                    flagged = count
+                else:
+                    ids[(field_, value_)] = list(id_list)
         self.figures.bulk_groups = [
             BulkGroup(
                 field=g["field"], value=g["value"], policies=int(g["n"]),
