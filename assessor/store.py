@@ -34,7 +34,6 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
-    func,
     select,
 )
 from sqlalchemy.engine import Engine
@@ -415,10 +414,6 @@ class CaseStore:
         with self._reading() as session:
             rows = session.scalars(select(_Screening).order_by(_Screening.recorded_at.desc(), _Screening.id.desc())).all()
         return [ScreeningRecord(r.id, r.recorded_at, json.loads(r.run)) for r in rows]
-
-    def count_versions(self) -> int:
-        with self._reading() as session:
-            return session.scalar(select(func.count()).select_from(_Version)) or 0
 
 
 def _version_record(row: _Version) -> DraftVersion:

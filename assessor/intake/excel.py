@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -32,8 +32,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from ..i18n import DEFAULT_LANG, LANGS, t
+from ..model import Application, ApplicationType, Attestation, ComplaintStatus, ExistingSite, InsurerType, ProposedSite, Unifications, Unit
 from ..rulebook import load_rulebook
-from ..model import Application, ApplicationType, Attestation, ComplaintStatus, ExistingSite, InsurerType, ProposedSite, Unit, Unifications
 from .json_file import ApplicationError, Problem, problems_from
 
 __all__ = [
@@ -48,7 +48,7 @@ __all__ = [
 MAX_WORKBOOK_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a 10 MB zip may not inflate into gigabytes
 MAX_ROWS_PER_SHEET = 20_000
-TEMPLATE_ROWS = 500  # rows given formats and dropdowns in a blank table
+TEMPLATE_ROWS = 500  # rows of a table given dropdowns and checks beyond those filled in
 
 WORKBOOK_PATH = "(工作簿 / workbook)"
 
@@ -284,8 +284,12 @@ def _choices() -> dict[str, list[str]]:
     }
 
 
+# Whole-number cells and the model field whose limits their in-Excel check takes over.
+_WHOLE_NUMBER_LIMITS = {"seats": (ExistingSite, "seats"), "planned_seats": (ProposedSite, "planned_seats")}
+
+
 def _int_bounds(model: type, field: str) -> tuple[int, int]:
-    # The seat limits are the model's; the dropdown's validation repeats them rather than restating them.
+    # The limits are read from the model, so the workbook's check never disagrees with validation.
     lo, hi = 0, 10**9
     for meta in model.model_fields[field].metadata:
         lo = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else lo
@@ -855,8 +859,7 @@ class _Writer:
         elif kind in ("date", "month"):
             dv = DataValidation(type="date", operator="between", formula1="DATE(1900,1,1)", formula2="DATE(2200,12,31)", allow_blank=True, errorStyle="warning")
         elif kind == "int":
-            model = ExistingSite if field.key == "seats" else ProposedSite
-            lo, hi = _int_bounds(model, "seats" if field.key == "seats" else "planned_seats")
+            lo, hi = _int_bounds(*_WHOLE_NUMBER_LIMITS[field.key])
             dv = DataValidation(type="whole", operator="between", formula1=str(lo), formula2=str(hi), allow_blank=True)
         if dv is None:
             return
@@ -867,8 +870,7 @@ class _Writer:
         dv.add(ref)
 
     def sheet(self, sheet: Sheet) -> Worksheet:
-        ws = self.workbook.create_sheet(sheet.name())
-        return ws
+        return self.workbook.create_sheet(sheet.name())
 
     def key_value(self, ws: Worksheet, part: KeyValue, values: dict[tuple[str, str], Any]) -> None:
         if part.first_row > 1 and ws.cell(part.first_row - 1, 1).value is None:
