@@ -472,3 +472,9 @@ def test_headers_reworded_in_one_language_still_read(eligible):
     book[SITES]["E1"] = "Seats"
     book[APPLICANT]["A2"] = "公司名称"
     assert application_from_workbook(to_bytes(book), today=today) == application
+
+
+def test_a_malformed_sha256_is_named_by_its_evidence_cell(eligible):
+    _, today = eligible
+    found = problems(_broken(eligible, [(UNIFICATIONS, "F4", "架构.pdf\n说明.pdf"), (UNIFICATIONS, "G4", f"{SHA}\nnot-a-digest")]), "en", today)
+    assert found == {f"{UNIFICATIONS}!G4 (证明材料SHA-256 / Evidence SHA-256)": t("errors.input.string_pattern_mismatch", "en", input="not-a-digest")}
