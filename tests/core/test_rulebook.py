@@ -7,7 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from core_support import AS_OF, base, validate
 
+from assessor import assess
 from assessor.rulebook import DEFAULT_RULEBOOK, RulebookError, load_rulebook
 
 TEXT = DEFAULT_RULEBOOK.read_text(encoding="utf-8")
@@ -126,12 +128,8 @@ def test_missing_file(tmp_path):
 
 def test_a_changed_threshold_changes_the_verdict_without_code(tmp_path):
     # rules are data: the same engine applies whatever threshold the file holds
-    from core_support import base, validate
-
-    from assessor import assess
-
     strict = TEXT.replace("threshold = 500", "threshold = 700")
     rb = load_rulebook(variant(tmp_path, strict))
-    a = assess(validate(base()), rb, __import__("core_support").AS_OF)
+    a = assess(validate(base()), rb, AS_OF)
     assert a.finding("4.2.new_seats").status.value == "not_met"  # 600 planned < 700
     assert a.finding("4.2.original_seats").status.value == "met"  # 800 >= 700
