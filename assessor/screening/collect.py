@@ -8,6 +8,7 @@ is refused whole: its row says why, and the rest of the batch goes on.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import zipfile
@@ -38,11 +39,15 @@ class ZipLimits:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """One file to screen: on disk (`path`) or already in memory (`data`)."""
+    """One file to screen: on disk (`path`), a member of a zip on disk (`path` + `member`,
+    read only when screened, so a large archive is never held in memory whole), or already
+    in memory (`data`, for uploads)."""
 
     label: str
     path: str | None = None
     data: bytes | None = field(default=None, repr=False)
+    member: str | None = None
+    member_size: int = 0
 
     @property
     def suffix(self) -> str:
@@ -52,11 +57,24 @@ class Source:
         if self.data is not None:
             return self.data
         assert self.path is not None
+        if self.member is not None:
+            with _archive(self.path).open(self.member) as handle:
+                content = handle.read(self.member_size + 1)
+            if len(content) > self.member_size:  # the header understated the size
+                raise FileTooLarge(len(content))
+            return content
         size = os.stat(self.path).st_size
         if size > MAX_FILE_BYTES:
             raise FileTooLarge(size)
         with open(self.path, "rb") as handle:
             return handle.read()
+
+
+@functools.lru_cache(maxsize=4)
+def _archive(path: str) -> zipfile.ZipFile:
+    # One open archive per process: reading its directory again for every member would cost
+    # time proportional to the member count, for each member.
+    return zipfile.ZipFile(path)
 
 
 class FileTooLarge(Exception):
@@ -80,10 +98,12 @@ def unsafe_member_name(name: str) -> bool:
     return ".." in PurePosixPath(normalized).parts
 
 
-def open_zip(label: str, data: bytes, limits: ZipLimits = ZipLimits()) -> tuple[list[Source], list[Refused]]:
-    """The screened members of an archive, or a refusal of the whole archive."""
+def open_zip(label: str, data: bytes | Path, limits: ZipLimits = ZipLimits()) -> tuple[list[Source], list[Refused]]:
+    """The screened members of an archive (bytes, or a path read lazily), or a refusal of the
+    whole archive."""
+    on_disk = isinstance(data, Path)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(data if on_disk else io.BytesIO(data))
         members = [m for m in archive.infolist() if not m.is_dir()]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
         return [], [Refused(label, Reason("screening.error.zip_corrupt", {"detail": type(exc).__name__}))]
@@ -111,6 +131,9 @@ def open_zip(label: str, data: bytes, limits: ZipLimits = ZipLimits()) -> tuple[
             inner = f"{label}!{name}"
             if name.lower().endswith(".zip"):
                 refused.append(Refused(inner, Reason("screening.error.zip_nested", {})))
+                continue
+            if on_disk:
+                sources.append(Source(inner, path=str(data), member=name, member_size=member.file_size))
                 continue
             try:
                 # The header's size may lie: never read more than it declared, plus one byte to notice.
@@ -165,15 +188,10 @@ def _add_file(file: Path, sources: list[Source], refused: list[Refused], limits:
         sources.append(Source(str(file), path=str(file)))
         return
     try:
-        size = file.stat().st_size
-        if size > limits.max_total_bytes:
-            refused.append(Refused(str(file), Reason("screening.error.too_large", {"mb": MAX_FILE_BYTES // 2**20})))
-            return
-        data = file.read_bytes()
+        inner, bad = open_zip(str(file), file, limits)
     except OSError as exc:
         refused.append(Refused(str(file), Reason("screening.error.unreadable", {"detail": exc.strerror or type(exc).__name__})))
         return
-    inner, bad = open_zip(str(file), data, limits)
     sources.extend(inner)
     refused.extend(bad)
 

@@ -70,6 +70,9 @@ def screen_in_full(source: Source, settings: Settings, rulebook: Rulebook | None
     except OSError as exc:
         record.reasons = (Reason("screening.error.unreadable", {"detail": exc.strerror or type(exc).__name__}),)
         return record, None, None
+    except Exception as exc:  # noqa: BLE001 - a damaged zip member (bad CRC, bad header)
+        record.reasons = (Reason("screening.error.zip_member_corrupt", {"detail": f"{type(exc).__name__}: {str(exc)[:200]}"}),)
+        return record, None, None
     record.sha256 = hashlib.sha256(data).hexdigest()
     record.kind = kind_of(source, data)
     try:

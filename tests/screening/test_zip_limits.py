@@ -65,3 +65,24 @@ def test_a_nested_zip_is_reported_not_opened():
     sources, refused = open_zip("outer.zip", zip_of({"inner.zip": inner, "b.json": b"{}"}))
     assert [s.label for s in sources] == ["outer.zip!b.json"]
     assert [r.label for r in refused] == ["outer.zip!inner.zip"]
+
+
+def test_a_zip_on_disk_is_read_member_by_member_and_a_damaged_member_is_one_error_row(tmp_path):
+    import json
+
+    from assessor.screening import collect_paths
+
+    from .conftest import example, with_hashes
+
+    good = json.dumps(with_hashes(example()), ensure_ascii=False).encode("utf-8")
+    data = bytearray(zip_of({"a.json": good, "b.json": good.replace(b"{", b"{ ", 1)}, zipfile.ZIP_STORED))
+    # Flip one byte inside b.json's stored content: its CRC no longer matches.
+    at = data.rfind(b'"applicant"')
+    data[at + 2] ^= 0x20
+    (tmp_path / "batch.zip").write_bytes(bytes(data))
+    sources, refused = collect_paths([tmp_path])
+    assert refused == [] and all(s.data is None and s.member for s in sources)
+    screening = screen(sources, Settings(as_of=AS_OF), refused)
+    rows = {r.label.rsplit("!", 1)[-1]: r for r in screening.records}
+    assert rows["a.json"].status == "screened"
+    assert rows["b.json"].status == "error" and "damaged" in rows["b.json"].reason_text("en")
