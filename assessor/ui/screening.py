@@ -28,6 +28,7 @@ RESULT = "screening.result"
 SOURCES = "screening.sources"
 SUMMARY = "screening.summary_pdf"
 REGISTERED = "screening.register_id"
+FRAME = "screening.frame"
 VERDICTS = ("eligible", "not_eligible", "incomplete", "out_of_scope")
 
 
@@ -139,7 +140,7 @@ def _table(screening: Screening) -> list[str]:
         return not search or search in record.label.casefold() or search in record.applicant.casefold()
 
     positions = [i for i, record in enumerate(screening.records) if keep(record)]
-    table = frame(screening, lang).iloc[positions]
+    table = _frame(screening, lang).iloc[positions].copy()
     # Flags as chips: a list column draws each item as a chip.
     table[header("flags", lang)] = [[f.chip(lang) for f in screening.records[i].flags] for i in positions]
     hidden = {header(c, lang) for c in ("flag_codes", "sha256", "fingerprint", "credit_code")}
@@ -157,6 +158,15 @@ def _table(screening: Screening) -> list[str]:
     return [screening.records[i].label for i in positions]
 
 
+def _frame(screening: Screening, lang: str):
+    """The whole table, made once per run and language: filtering and sorting reuse it."""
+    cached = st.session_state.get(FRAME)
+    if cached is None or cached[0] is not screening or cached[1] != lang:
+        cached = (screening, lang, frame(screening, lang))
+        st.session_state[FRAME] = cached
+    return cached[2]
+
+
 # ---------------------------------------------------------------- exports
 
 
@@ -164,11 +174,12 @@ def _downloads(screening: Screening) -> None:
     lang = _lang()
     stamp = screening.settings.as_of.isoformat()
     xlsx, csv, pdf = st.columns(3)
+    # Callables: the files are made only when asked for, off the page's own rerun.
     xlsx.download_button(
-        s("page.download_xlsx"), export(screening, "xlsx", lang), f"screening-{stamp}.xlsx",
+        s("page.download_xlsx"), lambda: export(screening, "xlsx", lang), f"screening-{stamp}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table_view:", key="screening.dl.xlsx",
     )
-    csv.download_button(s("page.download_csv"), export(screening, "csv", lang), f"screening-{stamp}.csv", "text/csv", icon=":material/csv:", key="screening.dl.csv")
+    csv.download_button(s("page.download_csv"), lambda: export(screening, "csv", lang), f"screening-{stamp}.csv", "text/csv", icon=":material/csv:", key="screening.dl.csv")
     cached = st.session_state.get(SUMMARY)
     if cached is None or cached[0] != lang:
         if pdf.button(s("page.download_pdf"), icon=":material/picture_as_pdf:", key="screening.make_pdf"):
