@@ -28,6 +28,7 @@ from ..intake import load_application
 from ..model import Application, Unit
 from ..rulebook import load_rulebook
 from ..scenarios import Change, Comparison, Edit, Scenario, ScenarioError, compare, extra_premium_edits, format_edits, minimal_changes, parse_edits
+from .fields import escape as _escape  # names and edits are what the user typed
 
 URL = "scenarios"
 TITLE = "scenarios"
@@ -269,7 +270,7 @@ def check_text(fc: Forecast, lang: str) -> str:
 
 def _overall(fc: Forecast, name: str, lang: str) -> None:
     st.subheader(_t("overall"))
-    body = f"### {fc.summary().text(lang)}\n\n{name} · {t('verdict.' + fc.verdict_now.value, lang)} ({fc.as_of.isoformat()})"
+    body = f"### {fc.summary().text(lang)}\n\n{_escape(name)} · {t('verdict.' + fc.verdict_now.value, lang)} ({fc.as_of.isoformat()})"
     if fc.check is not None:
         body += f"\n\n{check_text(fc, lang)}"
     if fc.outcome is Outcome.ELIGIBLE_NOW:
@@ -355,7 +356,7 @@ def _whatif(changes: tuple[Change, ...], lang: str) -> None:
         columns = st.columns(min(len(addable), 4))
         for (i, change), column in zip(addable, columns * 4, strict=False):
             with column:
-                st.button(f"➕ {change.criterion}", key=f"{K}adopt.{i}", on_click=_adopt, args=(change.criterion, format_edits(change.edits)), help=change.text(lang))
+                st.button(change.criterion, icon=":material/add:", key=f"{K}adopt.{i}", on_click=_adopt, args=(change.criterion, format_edits(change.edits)), help=change.text(lang))
 
 
 def _adopt(name: str, edits: str) -> None:
@@ -408,13 +409,13 @@ def _scenarios(application: Application, as_of: date, basis: int, readings: dict
             st.session_state.pop(RESULT, None)
     built, problems = _build_scenarios(application, as_of, defs, lang)
     for line in problems:
-        st.error(line, icon=":material/error:")
+        st.error(_escape(line), icon=":material/error:")
     comparison = _compare(canonical_application_json(application), _scenarios_json(built), as_of, tuple(sorted(readings.items())), basis)
     st.session_state[RESULT] = comparison.to_json()
     st.table(comparison_table(comparison, lang))
     for result in comparison.results:
         for problem in result.problems:
-            st.error(f"{result.name}: {problem.line(lang)}", icon=":material/error:")
+            st.error(_escape(f"{result.name}: {problem.line(lang)}"), icon=":material/error:")
     if len(comparison.results) > 1:
         st.plotly_chart(scenario_figure(comparison, lang), key="scenarios.chart.compare")
 
