@@ -31,7 +31,7 @@ def render() -> None:
     st.title(tr("intake.title"))
     st.caption(tr("intake.intro"))
     _toolbar()
-    _drafts_panel()
+    drafts = st.container()
     status = st.container()
     board = Board()
     tabs = st.tabs([tr(f"intake.tab.{name}") for name in ("applicant", "premiums", "sites", "proposed", "records", "unifications")])
@@ -56,6 +56,14 @@ def render() -> None:
             st.warning(tr("intake.invalid", n=len(checked.problems)), icon=":material/warning:")
         summary = st.empty()
     board.fill(checked.problems, summary)
+    # Saved before the history is drawn, so the trail includes the change just made; a failure
+    # here is reported by the page guard, which saves again after the page.
+    try:
+        cases.autosave()
+    except Exception:
+        log.exception("autosave before history failed")
+    with drafts:
+        _drafts_panel()
 
 
 # ---------------------------------------------------------------- load and save

@@ -70,6 +70,8 @@ def guarded(render: Callable[[], None], name: str) -> Callable[[], None]:
         except Exception:
             log.exception("autosave failed")
             st.warning(tr("error.autosave"), icon=":material/cloud_off:")
+        keep_draft_in_address()
+        saved_caption()
 
     run.__name__ = f"page_{name}"
     return run
@@ -91,12 +93,23 @@ def sidebar() -> None:
             on_change=_language_changed,
         )
         st.text_input(tr("sidebar.user"), key=state.USER, help=tr("sidebar.user_help"), placeholder=tr("sidebar.user_placeholder"))
-        saved = st.session_state.get("saved_version")
-        if st.session_state.get(state.DRAFT_ID) and saved:
-            version, saved_at = saved
-            st.caption(tr("sidebar.saved", version=version, time=saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")))
-        elif cases.store() is None:
-            st.caption(tr("sidebar.no_register"))
+
+
+def keep_draft_in_address() -> None:
+    """Keep `?draft=<id>` in the address on every page, so a browser reload resumes the draft."""
+    draft_id = st.session_state.get(state.DRAFT_ID)
+    if draft_id and st.query_params.get("draft") != draft_id:
+        st.query_params["draft"] = draft_id
+
+
+def saved_caption() -> None:
+    """Below the sidebar, after the autosave of this run: which version is saved, and when."""
+    saved = st.session_state.get("saved_version")
+    if st.session_state.get(state.DRAFT_ID) and saved:
+        version, saved_at = saved
+        st.sidebar.caption(tr("sidebar.saved", version=version, time=saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")))
+    elif cases.store() is None:
+        st.sidebar.caption(tr("sidebar.no_register"))
 
 
 def _nowhere() -> None:  # stands in for a page's body where only its address matters

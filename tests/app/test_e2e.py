@@ -1,0 +1,153 @@
+"""End to end in a real headless Chromium against `streamlit run app.py`.
+
+A user loads an example, sees the verdict, generates and downloads the dossier, reloads the
+browser and finds the draft. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (scripts/setup.sh test installs it)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
+    env = dict(os.environ, ASSESSOR_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
+    env.pop("ASSESSOR_DATABASE_URL", None)
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+
+
+def wait_healthy(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {server.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.fixture
+def server(tmp_path: Path):
+    port = free_port()
+    process = start_server(tmp_path / "data", port, tmp_path / "server.log")
+    try:
+        wait_healthy(port, process)
+        yield f"http://127.0.0.1:{port}", tmp_path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def test_load_example_see_verdict_download_dossier_reload_and_find_draft(server, browser):
+    from playwright.sync_api import expect
+
+    from assessor.i18n import t
+
+    url, tmp = server
+    expect.set_options(timeout=60_000)  # a busy 2-core machine: generous, and never a pass/fail on speed
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    expect(page.get_by_role("heading", name=t("app.nav.intake", "zh"))).to_be_visible()
+
+    # Load an example with the selector and the button.
+    page.get_by_label(t("app.intake.example_choice", "zh")).click()
+    page.get_by_role("option", name="01-eligible-two-sites.json").click()
+    page.get_by_role("button", name=t("app.intake.load_example", "zh")).click()
+    expect(page.get_by_text(t("app.intake.loaded_example", "zh", file="01-eligible-two-sites.json"))).to_be_visible()
+    expect(page.get_by_label(t("app.field.applicant.name", "zh"))).to_have_value("华安信达财产保险股份有限公司")
+
+    # The verdict, on the date the example is described at.
+    page.get_by_role("link", name=t("app.nav.assessment", "zh")).first.click()
+    expect(page.get_by_role("heading", name=t("verdict.eligible", "zh"))).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "e2e-assessment.png"))
+
+    # Generate the dossier and download it.
+    page.get_by_role("link", name=t("app.nav.dossier", "zh")).first.click()
+    page.get_by_role("button", name=t("app.dossier.generate", "zh")).click()
+    download_button = page.get_by_role("button", name=t("app.dossier.download", "zh"))
+    expect(download_button).to_be_visible(timeout=180_000)
+    with page.expect_download() as info:
+        download_button.click()
+    pdf = tmp / "dossier.pdf"
+    info.value.save_as(pdf)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF-")
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(BytesIO(data))
+    assert len(reader.pages) >= 1
+    assert "华安信达财产保险股份有限公司" in "".join(p.extract_text() or "" for p in reader.pages)
+    expect(page.get_by_role("img").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "e2e-dossier.png"))
+
+    # Reload the browser: the draft is still there, in the form and in the list of drafts.
+    page.reload()
+    page.get_by_role("link", name=t("app.nav.intake", "zh")).first.click()
+    expect(page.get_by_label(t("app.field.applicant.name", "zh"))).to_have_value("华安信达财产保险股份有限公司")
+    page.get_by_text(t("app.drafts.title", "zh")).click()
+    expect(page.get_by_label(t("app.drafts.pick", "zh"))).to_have_value(re.compile("^华安信达财产保险股份有限公司 · 武汉"))
+    page.screenshot(path=str(ARTIFACTS / "e2e-reloaded.png"))
+
+    # A new browser context (a closed and reopened browser, no URL) lists the draft too.
+    fresh = browser.new_page(viewport={"width": 1400, "height": 1000})
+    fresh.set_default_timeout(60_000)
+    fresh.goto(url)
+    fresh.get_by_text(t("app.drafts.title", "zh")).click()
+    expect(fresh.get_by_label(t("app.drafts.pick", "zh"))).to_have_value(re.compile("^华安信达财产保险股份有限公司 · 武汉"))
+    fresh.get_by_role("button", name=t("app.drafts.resume", "zh")).click()
+    expect(fresh.get_by_label(t("app.field.applicant.name", "zh"))).to_have_value("华安信达财产保险股份有限公司")
+    fresh.keyboard.press("Escape")
+    fresh.screenshot(path=str(ARTIFACTS / "e2e-new-session.png"))
