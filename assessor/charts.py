@@ -279,9 +279,28 @@ def _timeline_start(chart: Chart) -> date:
     return start - timedelta(days=30)
 
 
+_SVG_CACHE: dict[str, str] = {}
+_SVG_CACHE_SIZE = 64
+
+
 def svg(chart: Chart, lang: str = "zh") -> str:
-    """The chart as a self-contained SVG document; text is drawn as glyph outlines from the
-    CJK font, so the SVG prints the same anywhere."""
+    """The chart as a self-contained SVG document, its text set in the CJK font. Drawing is
+    deterministic, so a chart already drawn (the app re-renders the same case often) is reused."""
+    key = f"{lang}|{chart!r}"
+    cached = _SVG_CACHE.get(key)
+    if cached is None:
+        cached = _draw_svg(chart, lang)
+        if len(_SVG_CACHE) >= _SVG_CACHE_SIZE:
+            _SVG_CACHE.pop(next(iter(_SVG_CACHE)))
+        _SVG_CACHE[key] = cached
+    return cached
+
+
+def clear_svg_cache() -> None:
+    _SVG_CACHE.clear()
+
+
+def _draw_svg(chart: Chart, lang: str) -> str:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -299,10 +318,10 @@ def svg(chart: Chart, lang: str = "zh") -> str:
         "axes.spines.right": False,
     }
     with _MPL_LOCK, matplotlib.rc_context(rc):
-        fig = Figure(figsize=(6.1, 2.9))
+        fig = Figure(figsize=(6.2, 2.75))
         ax = fig.add_subplot()
         _draw(ax, chart, lang, mdates)
-        ax.set_title(_plain(chart.title[lang]), fontsize=10.5, loc="left")
+        fig.suptitle(_plain(chart.title[lang]), fontsize=10.5, x=0.01, y=0.985, ha="left", va="top")
         ax.set_xlabel(_plain(chart.x_label[lang]))
         ax.set_ylabel(_plain(chart.y_label[lang]))
         if chart.empty and chart.note is None:
@@ -311,8 +330,10 @@ def svg(chart: Chart, lang: str = "zh") -> str:
             ax.text(0.5, 0.5, _plain(chart.note[lang]), transform=ax.transAxes, ha="center", va="center", color="#555555")
         handles, labels = ax.get_legend_handles_labels()
         if handles:
-            ax.legend(handles, labels, loc="upper left", fontsize=8, frameon=False)
-        fig.tight_layout()
+            # Above the plot, under the title: never over a bar or a point.
+            ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=min(len(handles), 3), fontsize=8, frameon=False, borderaxespad=0.2)
+        # Fixed margins rather than tight_layout(), which draws the whole figure a second time.
+        fig.subplots_adjust(left=0.11, right=0.98, top=0.80, bottom=0.17)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()

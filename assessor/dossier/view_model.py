@@ -74,6 +74,7 @@ class Table:
     rows: tuple[Row, ...]
     numeric: tuple[int, ...] = ()  # columns to right-align
     note: str = ""
+    kind: str = ""  # names the table for the stylesheet's column widths
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +250,7 @@ def _criterion_section(n: int, finding: Finding, rulebook: Rulebook, lang: str) 
             (t("dossier.criterion.part", lang), t("dossier.summary.status", lang), t("dossier.summary.measured", lang), t("dossier.criterion.evidence", lang)),
             rows,
             (2,),
+            kind="parts",
         )
     return CriterionSection(
         number=heading_number(2, n, lang),
@@ -284,7 +286,7 @@ def _summary(assessment: Assessment, lang: str) -> Table:
         for f in assessment.findings
     )
     header = tuple(t(f"dossier.summary.{k}", lang) for k in ("criterion", "clause", "status", "measured", "threshold", "gap"))
-    return Table(t("dossier.summary.table_heading", lang), header, rows, (3, 4, 5))
+    return Table(t("dossier.summary.table_heading", lang), header, rows, (3, 4, 5), kind="summary")
 
 
 # ---------------------------------------------------------------- the letter
@@ -475,6 +477,7 @@ def _tables(app: Application, assessment: Assessment, lang: str) -> tuple[Table,
         tuple(t(f"dossier.tables.{k}", lang) for k in ("site_id", "site_name", "city", "address", "approval", "approval_date", "seats")),
         tuple(site_rows),
         (6,),
+        kind="sites",
     )
 
     exclusive: dict[int, Decimal] = defaultdict(Decimal)
@@ -499,6 +502,7 @@ def _tables(app: Application, assessment: Assessment, lang: str) -> tuple[Table,
         premium_rows,
         (1, 2, 3),
         " ".join(notes),
+        kind="premium",
     )
 
     # The parts of a no-event finding are the events it counted, keyed "<date>#<n>".
@@ -535,6 +539,7 @@ def _tables(app: Application, assessment: Assessment, lang: str) -> tuple[Table,
         ),
         note=(t("dossier.tables.none", lang) + " " if not app.complaints.incidents else "")
         + t("dossier.tables.attested" if app.complaints.attested_complete else "dossier.tables.not_attested", lang),
+        kind="complaints",
     )
     violations = Table(
         t("dossier.tables.violations", lang),
@@ -548,6 +553,7 @@ def _tables(app: Application, assessment: Assessment, lang: str) -> tuple[Table,
         ),
         note=(t("dossier.tables.none", lang) + " " if not app.violations.records else "")
         + t("dossier.tables.attested" if app.violations.attested_complete else "dossier.tables.not_attested", lang),
+        kind="violations",
     )
     return sites, premium, complaints, violations
 
@@ -587,6 +593,7 @@ def _method(assessment: Assessment, rulebook: Rulebook, lang: str, generated: st
         t("dossier.method.readings", lang),
         (t("dossier.method.readings", lang), t("dossier.method.reading_clause", lang), "key=value", t("dossier.method.reading_choice", lang)),
         tuple(rows),
+        kind="readings",
     )
     conventions = tuple(c["en" if lang == "en" else "zh"] for c in assessment.conventions.values())
     notes = tuple(note.text(lang) for note in assessment.notes)

@@ -67,3 +67,11 @@ def hostile_dossier(canary_server) -> tuple[bytes, list[str], dict]:
     app, as_of, strings = hostile_application(canary_server.url)
     pdf, warnings = _build(app, as_of)
     return pdf, warnings, strings
+
+
+@pytest.fixture(scope="session")
+def zh_text(zh_dossier) -> str:
+    """The zh dossier's text as pdftotext reads it, whitespace removed."""
+    from dossier_support import pdftotext, squash
+
+    return squash(pdftotext(zh_dossier[0]))

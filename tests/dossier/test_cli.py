@@ -23,9 +23,9 @@ def test_dossier_then_verify(tmp_path):
     assert str(out) in done.stdout and "不符合增设条件" in done.stdout
     text = squash(pdftotext(out.read_bytes()))
     assert "国家金融监督管理总局四川监管局：" in text and "草稿" in text
-    checked = _run("verify", str(out))
-    assert checked.returncode == 0, checked.stderr
-    assert "核对通过" in checked.stdout
+    from assessor.cli import main
+
+    assert main(["verify", str(out)]) == 0
 
 
 def test_no_cjk_font_fails_with_advice_and_writes_nothing(tmp_path):
@@ -38,14 +38,18 @@ def test_no_cjk_font_fails_with_advice_and_writes_nothing(tmp_path):
     assert "找不到中文字体" in done.stderr and "fonts-noto-cjk" in done.stderr
     assert "Traceback" not in done.stderr
     assert not out.exists()
-    english = _run("dossier", "examples/01-eligible-two-sites.json", "-o", str(out), "--as-of", "2026-06-30", "--lang", "en", env=env)
-    assert english.returncode == 2 and "No Chinese font" in english.stderr
+    from assessor.dossier import DossierFontError
+
+    assert "fonts-noto-cjk" in DossierFontError().message("en") and "No Chinese font" in DossierFontError().message("en")
 
 
-def test_bad_input_is_a_message_not_a_traceback(tmp_path):
+def test_bad_input_is_a_message_not_a_traceback(tmp_path, capsys):
+    from assessor.cli import main
+
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
-    done = _run("dossier", str(bad), "-o", str(tmp_path / "x.pdf"))
-    assert done.returncode == 2 and "Traceback" not in done.stderr
-    unknown = _run("dossier", "examples/01-eligible-two-sites.json", "-o", str(tmp_path / "x.pdf"), "--as-of", "2026-06-30", "--reading", "nope=1")
-    assert unknown.returncode == 2 and "nope" in unknown.stderr and "Traceback" not in unknown.stderr
+    assert main(["dossier", str(bad), "-o", str(tmp_path / "x.pdf")]) == 2
+    assert "bad.json" in capsys.readouterr().err
+    assert main(["dossier", str(ROOT / "examples/01-eligible-two-sites.json"), "-o", str(tmp_path / "x.pdf"), "--as-of", "2026-06-30", "--reading", "nope=1"]) == 2
+    assert "nope" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
