@@ -76,10 +76,79 @@ def _t(key: str, /, **values: Any) -> str:
 
 
 def _init() -> None:
+    _restore_from_url()
     state = st.session_state
     state.setdefault(PRESENTER, False)
     state.setdefault(BASIS, DEFAULT_BASIS)
     state.setdefault(DEFS, [])
+
+
+# The URL keeps the chosen insurer, date, basis and scenarios, so a browser reload (or a link
+# sent to a colleague) comes back to the same comparison. The app's own `draft` parameter is
+# left alone.
+_URL = {"source": "sc_source", "as_of": "sc_as_of", "basis": "sc_basis", "defs": "sc_defs"}
+_URL_MAX = 4000
+
+
+def _restore_from_url() -> None:
+    state = st.session_state
+    if state.get(K + "url_checked"):
+        return
+    state[K + "url_checked"] = True
+    params = st.query_params
+    source = params.get(_URL["source"])
+    if source == DRAFT_SOURCE or (source and _sample(source)):
+        state[SOURCE] = source
+    try:
+        if params.get(_URL["as_of"]):
+            state[AS_OF] = date.fromisoformat(params[_URL["as_of"]])
+    except ValueError:
+        pass
+    if params.get(_URL["basis"]) in {str(b) for b in BASES}:
+        state[BASIS] = int(params[_URL["basis"]])
+    state[DEFS] = _defs_from(params.get(_URL["defs"]))
+
+
+def _defs_from(text: str | None) -> list[dict[str, Any]]:
+    """Scenario definitions from the URL, keeping only well-formed ones: the URL is input too."""
+    if not text or len(text) > _URL_MAX:
+        return []
+    try:
+        raw = json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return []
+    defs = []
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict):
+            continue
+        seats = item.get("seats")
+        defs.append(
+            {
+                "name": str(item.get("name") or "")[:40],
+                "seats": seats if isinstance(seats, int) and not isinstance(seats, bool) and 0 <= seats <= 100_000 else None,
+                "premium": str(item.get("premium") or "")[:40],
+                "edits": str(item.get("edits") or "")[:_URL_MAX],
+            }
+        )
+    return defs[:_EXTRA_SCENARIOS]
+
+
+def _save_to_url(as_of: date, basis: int) -> None:
+    state = st.session_state
+    defs = json.dumps(state.get(DEFS) or [], ensure_ascii=False, separators=(",", ":"))
+    wanted = {
+        _URL["source"]: state.get(SOURCE) or "",
+        _URL["as_of"]: as_of.isoformat(),
+        _URL["basis"]: str(basis),
+        _URL["defs"]: defs if defs != "[]" and len(defs) <= _URL_MAX else "",
+    }
+    params = st.query_params
+    for key, value in wanted.items():
+        if not value:
+            if key in params:
+                del params[key]
+        elif params.get(key) != value:
+            params[key] = value
 
 
 @cache
@@ -200,6 +269,7 @@ def render() -> None:
     rulebook_line = _t("rulebook", id=fc.rulebook_id, version=fc.rulebook_version, readings=", ".join(f"{k}={v}" for k, v in fc.readings.items()))
     st.caption(rulebook_line)
     st.caption(t("report.confirm_current", lang))
+    _save_to_url(as_of, basis)
 
 
 def _source_picker() -> None:

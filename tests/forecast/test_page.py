@@ -119,3 +119,37 @@ def test_uses_the_application_typed_on_the_intake_page():
     assert not at.exception
     assert at.session_state["scenarios.source"] == "draft"
     assert "星河财产保险股份有限公司" in _text(at) and "2027-09-30" in _text(at)
+
+
+def test_a_reload_comes_back_to_the_same_comparison():
+    at = _page().run()
+    at.button(key="scenarios.sample.05-clean-case.json").click().run()
+    at.radio(key="scenarios.basis").set_value(6).run()
+    at.button(key="scenarios.add").click().run()
+    at.number_input(key="scenarios.seats.0").set_value(450)
+    at.text_area(key="scenarios.edits.0").set_value("/existing_sites/1/seats = 420")
+    at.button(key="FormSubmitter:scenarios.form-比较").click().run()
+    params = {k: at.query_params[k] for k in ("sc_source", "sc_as_of", "sc_basis", "sc_defs")}
+    assert params["sc_source"] in ("05-clean-case.json", ["05-clean-case.json"])
+
+    reloaded = _page()
+    for key, value in params.items():
+        reloaded.query_params[key] = value[0] if isinstance(value, list) else value
+    reloaded.run()
+    assert not reloaded.exception
+    assert reloaded.session_state["scenarios.basis"] == 6
+    assert reloaded.text_area(key="scenarios.edits.0").value == "/existing_sites/1/seats = 420"
+    result = reloaded.session_state["scenarios.result"]
+    assert result["scenarios"][1]["verdict"] == "not_eligible"
+    assert {c["path"] for c in result["scenarios"][1]["changes"]} == {"/proposed_site/planned_seats", "/existing_sites/1/seats"}
+
+
+def test_a_tampered_url_is_ignored():
+    at = _page()
+    at.query_params["sc_source"] = "../../etc/passwd"
+    at.query_params["sc_basis"] = "7"
+    at.query_params["sc_defs"] = "[{\"name\": 1, \"seats\": \"x\"}, 5, {\"edits\": \"/nope = 1\"}"
+    at.run()
+    assert not at.exception
+    assert "scenarios.source" not in at.session_state or at.session_state["scenarios.source"] is None
+    assert at.session_state["scenarios.defs"] == []
