@@ -139,21 +139,22 @@ def main(sizes: list[int]) -> None:
         try:
             size = generate(folder, n)
             cpu = cpu_seconds()
-            base_s, ok = parse_only(folder, workers)
+            one_s, ok = parse_only(folder, 1)
+            one_cpu, cpu = cpu_seconds() - cpu, cpu_seconds()
+            base_s, _ = parse_only(folder, workers)
             base_cpu, cpu = cpu_seconds() - cpu, cpu_seconds()
             screen_s, total_s, counts = screen_all(folder, workers, folder / "out.csv")
             screen_cpu = cpu_seconds() - cpu
             own, children = peak_mb()
+            print(f"{n:>7,} files ({size / 2**20:,.0f} MB), {ok:,} valid; flagged {counts['flagged']:,}, errors {counts['errors']:,}")
+            print(f"    parse+validate, 1 process : {one_s:7.2f} s wall ({n / one_s:6,.0f}/s), {one_cpu:7.2f} s CPU ({one_cpu / n * 1e3:.2f} ms/file)")
+            print(f"    parse+validate, {workers} processes: {base_s:7.2f} s wall ({n / base_s:6,.0f}/s), {base_cpu:7.2f} s CPU")
+            print(f"    screen end to end         : {screen_s:7.2f} s wall ({n / screen_s:6,.0f}/s), with CSV export {total_s:.2f} s, {screen_cpu:7.2f} s CPU ({screen_cpu / n * 1e3:.2f} ms/file)")
             print(
-                f"{n:>7,} files ({size / 2**20:,.0f} MB): parse+validate {base_s:6.2f} s ({n / base_s:6,.0f}/s, {ok:,} valid) | "
-                f"screen {screen_s:6.2f} s ({n / screen_s:6,.0f}/s) | with csv export {total_s:6.2f} s | "
-                f"ratio {screen_s / base_s:4.2f}x | flagged {counts['flagged']:,}, errors {counts['errors']:,} | "
-                f"peak RSS main {own:,.0f} MB, largest worker {children:,.0f} MB"
+                f"    ratio screen/parse: {screen_s / one_s:4.2f}x vs 1-process parse, {screen_s / base_s:4.2f}x vs {workers}-process parse (wall); "
+                f"{screen_cpu / one_cpu:4.2f}x in CPU time"
             )
-            print(
-                f"{'':>7}  CPU time: parse+validate {base_cpu:6.2f} s ({base_cpu / n * 1e3:.2f} ms/file), "
-                f"screen+export {screen_cpu:6.2f} s ({screen_cpu / n * 1e3:.2f} ms/file), ratio {screen_cpu / base_cpu:4.2f}x"
-            )
+            print(f"    peak RSS: main {own:,.0f} MB, largest worker {children:,.0f} MB")
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
