@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from .logs import OUTBOUND, LOG_COLUMNS
+from .logs import OUTBOUND
 from .report import BulkGroup, LogIssue, MonthRow, RefusalHit
 from .rules import (
     BulkSharedFields,
@@ -473,4 +473,4 @@ def month_rows(figures: Figures, per: int | None) -> list[MonthRow]:
     return rows
 
 
-__all__ = ["Measurer", "Figures", "KindView", "add_months", "month_rows", "LOG_COLUMNS"]
+__all__ = ["Measurer", "Figures", "KindView", "add_months", "month_rows"]

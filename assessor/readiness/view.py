@@ -135,6 +135,8 @@ def render_text(report: ReadinessReport, lang: str = "zh") -> str:
         row = duty_row(duty, lang)
         out.append(f"[{row.status_label}] {row.clause} {row.id} {row.title}")
         out.append(f"    {row.explanation}")
+        if duty.description:
+            out.append(f"    {duty.description}")
         for doc in row.evidence:
             out.append(f"    {t('readiness.text.evidence', lang)}: {doc}")
     out += ["", f"== {t('readiness.text.issues', lang)}"]
