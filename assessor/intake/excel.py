@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from openpyxl import Workbook, load_workbook
@@ -384,7 +384,9 @@ def money_text(value: int | float | Decimal, number_format: str | None = None) -
     places = _shown_places(number_format)
     exact = Decimal(text)
     if places and -exact.as_tuple().exponent < places:
-        text = format(exact.quantize(Decimal(1).scaleb(-places)), "f")
+        # Enough precision for every digit: padding zeros must never round a long amount.
+        with localcontext(prec=len(exact.as_tuple().digits) + places + 2):
+            text = format(exact.quantize(Decimal(1).scaleb(-places)), "f")
     return text
 
 

@@ -478,3 +478,8 @@ def test_a_malformed_sha256_is_named_by_its_evidence_cell(eligible):
     _, today = eligible
     found = problems(_broken(eligible, [(UNIFICATIONS, "F4", "架构.pdf\n说明.pdf"), (UNIFICATIONS, "G4", f"{SHA}\nnot-a-digest")]), "en", today)
     assert found == {f"{UNIFICATIONS}!G4 (证明材料SHA-256 / Evidence SHA-256)": t("errors.input.string_pattern_mismatch", "en", input="not-a-digest")}
+
+
+@pytest.mark.parametrize("value, shown, exact", [(1e30, "#,##0.00", "1" + "0" * 30 + ".00"), (123456789012345.6, "0.000", "123456789012345.600"), (0.5, "0%", "0.5")])
+def test_padding_a_money_cell_to_its_shown_decimals_never_rounds_or_fails(value, shown, exact):
+    assert excel.money_text(value, shown) == exact
