@@ -753,7 +753,10 @@ def application_from_workbook(data: bytes, today: date | None = None) -> Applica
                     structure.append(WorkbookProblem(sheet.name(), "missing_sheet", {"sheet": sheet.name()}))
                 continue
             width = max((p.column(len(p.fields) - 1) if isinstance(p, Table) else 3) for p in sheet.parts)
-            rows = _sheet_rows(worksheet, width)
+            try:
+                rows = _sheet_rows(worksheet, width)
+            except Exception as exc:  # read-only sheets are parsed only now: damage shows up here
+                raise ApplicationError([WorkbookProblem("(file)", "not_xlsx", {"detail": f"{sheet.name()}: {type(exc).__name__}"})]) from None
             if rows is None:
                 structure.append(WorkbookProblem(sheet.name(), "too_many_rows", {"limit": MAX_ROWS_PER_SHEET}))
                 continue

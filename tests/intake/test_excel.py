@@ -483,3 +483,15 @@ def test_a_malformed_sha256_is_named_by_its_evidence_cell(eligible):
 @pytest.mark.parametrize("value, shown, exact", [(1e30, "#,##0.00", "1" + "0" * 30 + ".00"), (123456789012345.6, "0.000", "123456789012345.600"), (0.5, "0%", "0.5")])
 def test_padding_a_money_cell_to_its_shown_decimals_never_rounds_or_fails(value, shown, exact):
     assert excel.money_text(value, shown) == exact
+
+
+def test_a_workbook_with_one_damaged_sheet_is_a_clear_problem(eligible):
+    application, _ = eligible
+    source = zipfile.ZipFile(io.BytesIO(application_to_workbook(application)))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as damaged:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            damaged.writestr(info, b"<worksheet><sheetData><row r='1'><c r='A1' t='s'>" if info.filename == "xl/worksheets/sheet5.xml" else content)
+    found = problems(buffer.getvalue(), "en")
+    assert list(found) == ["(file)"] and found["(file)"].startswith("not a valid Excel")
