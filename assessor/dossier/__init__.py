@@ -56,6 +56,8 @@ def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_
     from .render import render_html
 
     require_cjk_fonts()
+    if readiness is not None and hasattr(readiness, "in_lang"):
+        readiness = readiness.in_lang(lang)  # the appendix speaks the dossier's language
     rulebook = rulebook or load_rulebook()
     generated_at = generated_at or datetime.now().astimezone()
     assessment = assess(application, rulebook, as_of or generated_at.date(), readings)

@@ -343,7 +343,7 @@ def _unification_paragraphs(app: Application, assessment: Assessment, rulebook: 
     return tuple(paragraphs)
 
 
-def _letter(app: Application, assessment: Assessment, rulebook: Rulebook, lang: str, addressee: str, day: date) -> Letter:
+def _letter(app: Application, assessment: Assessment, rulebook: Rulebook, lang: str, addressee: str, day: date, readiness: Any = None) -> Letter:
     applicant = app.applicant
     relocation = applicant.application_type is ApplicationType.RELOCATION
     kind = "relocation" if relocation else "new_site"
@@ -442,10 +442,11 @@ def _letter(app: Application, assessment: Assessment, rulebook: Rulebook, lang: 
         contact = t("dossier.letter.contact", lang, person=applicant.contact_person, phone=applicant.contact_phone)
     else:
         contact = t("dossier.letter.contact_missing", lang)
-    attachments = tuple(
-        f"{i}. {t(key, lang)}"
-        for i, key in enumerate(("dossier.summary.heading", "dossier.charts.heading", "dossier.tables.heading", "dossier.attachments.heading", "dossier.method.heading"), start=1)
-    )
+    names = [t(key, lang) for key in ("dossier.summary.heading", "dossier.charts.heading", "dossier.tables.heading", "dossier.attachments.heading", "dossier.method.heading")]
+    appendix_title = getattr(getattr(readiness, "appendix", None), "title", None)
+    if appendix_title:
+        names.append(str(appendix_title))
+    attachments = tuple(f"{i}. {name}" for i, name in enumerate(names, start=1))
     return Letter(
         title=t(f"dossier.letter.title_{kind}", lang),
         addressee=addressee,
@@ -671,7 +672,7 @@ def build_view(
         verdict=verdict,
         verdict_css=verdict_css,
         cover=cover,
-        letter=_letter(application, assessment, rulebook, lang, addressee, generated_at.date()),
+        letter=_letter(application, assessment, rulebook, lang, addressee, generated_at.date(), readiness),
         section_numbers=section_numbers,
         summary=_summary(assessment, lang),
         summary_notes=tuple(note.text(lang) for note in assessment.notes),

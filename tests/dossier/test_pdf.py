@@ -141,3 +141,12 @@ def test_dossier_is_deterministic_given_generated_at(lang):
     first = dossier_html(app, as_of=as_of, lang=lang, generated_at=GENERATED_AT)
     second = dossier_html(app, as_of=as_of, lang=lang, generated_at=GENERATED_AT)
     assert first == second
+
+
+@pytest.mark.parametrize("fixture, title", [("zh_dossier", "关于申请增设电话营销专用产品销售职场的请示"), ("en_dossier", "Request for approval to open")])
+def test_cover_is_one_page_and_the_letter_starts_page_two(request, fixture, title):
+    import subprocess
+
+    pdf = request.getfixturevalue(fixture)[0]
+    page_two = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60).stdout.decode()
+    assert squash(page_two).startswith(squash(title))

@@ -168,3 +168,19 @@ def test_view_model_needs_no_pdf_library():
         "assert 'weasyprint' not in sys.modules and 'matplotlib' not in sys.modules, sorted(m for m in sys.modules if 'weasy' in m or 'matplotlib' in m)"
     )
     subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, timeout=60)
+
+
+def test_readiness_appendix_is_included_when_given():
+    from datetime import date as _date
+
+    from assessor.dossier import dossier_html
+    from assessor.readiness import check_readiness, parse_log_spec
+
+    logs = sorted((ROOT / "examples" / "logs").glob("*.csv"))
+    report = check_readiness([parse_log_spec(str(p)) for p in logs], as_of=_date(2026, 11, 30))
+    app, as_of = example("01-eligible-two-sites.json")
+    html, _ = dossier_html(app, as_of=as_of, generated_at=GENERATED_AT, readiness=report, lang="en")
+    assert 'class="readiness-appendix"' in html and 'lang="en"' in html
+    assert f"6. {report.in_lang('en').appendix.title}" in html
+    without, _ = dossier_html(app, as_of=as_of, generated_at=GENERATED_AT)
+    assert "readiness-appendix" not in without
