@@ -140,3 +140,16 @@ def test_every_change_for_the_examples_flips_its_criterion(name, as_of):
         assert minimal_changes(application, as_of=as_of) == ()
         return
     _assert_all_flip(application, as_of)
+
+
+def test_missing_start_and_missing_premium_are_supplied_by_the_change():
+    raw = data(premiums={"ledger": []})
+    raw["centralized_selling"] = None
+    application = build(raw)
+    as_of = date(2026, 1, 20)
+    assert {f.criterion for f in assess(application, as_of=as_of).findings if f.status is Status.INSUFFICIENT_EVIDENCE} >= {"4.1.tenure", "4.1.premium"}
+    changes = _assert_all_flip(application, as_of)
+    start = _only(changes, "4.1.tenure", "set_start")
+    assert start.edits[0].path == "/centralized_selling" and start.edits[0].value["since"] == "2025-01-20"  # latest start that meets
+    premium = _only(changes, "4.1.premium", "add_premium")
+    assert premium.amount.value == 1_000_000_000
