@@ -8,12 +8,11 @@ from typing import Any
 import streamlit as st
 
 from ..engine import Assessment, Finding, Status, Verdict
-from ..i18n import t
+from ..i18n import has, t
 from ..model import Application
 from ..report import format_gap, format_quantity
-from ..rulebook import load_rulebook
+from ..rulebook import Rulebook, load_rulebook
 from . import compute, shell, state
-from .draft import check
 from .fields import EARLIEST, LATEST, escape
 from .state import FIELD_PREFIX, lang, tr
 
@@ -23,6 +22,7 @@ ICON = ":material/fact_check:"
 
 AS_OF_KEY = FIELD_PREFIX + "as_of"
 READING_PREFIX = FIELD_PREFIX + "reading."
+CHART_KEY = FIELD_PREFIX + "chart"
 
 STATUS_STYLE = {
     Status.MET: ("green", ":material/check_circle:"),
@@ -40,30 +40,30 @@ VERDICT_STYLE = {
 
 def render() -> None:
     st.title(tr("assessment.title"))
-    checked = check(state.draft())
+    checked = compute.checked(state.draft())
     if checked.application is None:
         st.warning(tr("assessment.invalid", n=len(checked.problems)), icon=":material/warning:")
         st.markdown("\n".join(f"- {escape(p.line(lang()))}" for p in checked.problems[:30]))
         shell.link("intake", tr("assessment.to_intake"), ":material/edit_note:")
         return
     application = checked.application
-    as_of, readings = controls()
+    rulebook = load_rulebook()
+    as_of, readings = controls(rulebook)
     result = compute.assessment(application, as_of, readings)
-    banner(result, application)
+    banner(result, application, rulebook)
     charts(application, result)
     st.subheader(tr("assessment.findings"))
     left, right = st.columns(2, gap="medium")
     for i, finding in enumerate(result.findings):
         with left if i % 2 == 0 else right:
-            card(finding)
+            card(finding, rulebook)
     with st.expander(tr("assessment.conventions"), icon=":material/menu_book:"):
         for convention in result.conventions.values():
             st.markdown(f"- {convention[lang()]}")
 
 
-def controls() -> tuple[date, dict[str, str]]:
+def controls(rulebook: Rulebook) -> tuple[date, dict[str, str]]:
     """The assessment date and the readings, kept in the session's settings across pages."""
-    rulebook = load_rulebook()
     settings = state.settings()
     with st.container(border=True):
         date_col, readings_col = st.columns([1, 3], gap="large")
@@ -95,7 +95,7 @@ def controls() -> tuple[date, dict[str, str]]:
     return as_of, chosen
 
 
-def banner(result: Assessment, application: Application) -> None:
+def banner(result: Assessment, application: Application, rulebook: Rulebook) -> None:
     kind, icon = VERDICT_STYLE[result.verdict]
     verdict = t(f"verdict.{result.verdict.value}", lang())
     getattr(st, kind)(f"### {verdict}\n\n{tr('assessment.banner_detail', name=escape(application.applicant.name), as_of=result.as_of.isoformat())}", icon=icon)
@@ -107,7 +107,7 @@ def banner(result: Assessment, application: Application) -> None:
     )
     for note in result.notes:
         st.info(escape(note.text(lang())), icon=":material/info:")
-    readings = "; ".join(_reading_label(name, value) for name, value in result.readings.items())
+    readings = "; ".join(_reading_label(rulebook, name, value) for name, value in result.readings.items())
     st.caption(
         tr(
             "assessment.meta",
@@ -118,61 +118,79 @@ def banner(result: Assessment, application: Application) -> None:
             fingerprint=result.fingerprint[:16],
         )
     )
-    rulebook = load_rulebook()
     st.caption(rulebook.currency_notice_en if lang() == "en" else rulebook.currency_notice_zh)
 
 
-def _reading_label(name: str, value: str) -> str:
-    reading = load_rulebook().readings.get(name)
+def _reading_label(rulebook: Rulebook, name: str, value: str) -> str:
+    reading = rulebook.readings.get(name)
     if reading is None or value not in reading.options:
         return f"{name}={value}"
     return reading.options[value].in_(lang())
 
 
 def charts(application: Application, result: Assessment) -> None:
+    """One chart at a time, chosen by the user: building a figure is the slow part of a rerun."""
     try:
-        figures = compute.figures(application, result, lang())
+        available = compute.charts(application, result)
     except ImportError:
         return
-    tabs = st.tabs([tr(f"assessment.chart.{chart_id}") if _has_chart_label(chart_id) else chart_id for chart_id, _, _ in figures])
-    for tab, (chart_id, empty, figure) in zip(tabs, figures, strict=True):
-        with tab:
-            if empty:
-                st.caption(tr("assessment.chart_empty"))
-            else:
-                st.plotly_chart(figure, key=f"chart.{chart_id}", config={"displaylogo": False})
+    by_id = {chart.id: chart for chart in available}
+    ids = list(by_id)
+    key = CHART_KEY
+    if key not in st.session_state or st.session_state[key] not in ids:
+        saved = state.settings().get("chart")
+        st.session_state[key] = saved if saved in ids else ids[0]
+    code = lang()
+    chosen = st.segmented_control(
+        tr("assessment.charts"),
+        ids,
+        key=key,
+        format_func=lambda chart_id: t(f"app.assessment.chart.{chart_id}", code) if has(f"app.assessment.chart.{chart_id}", code) else chart_id,
+        label_visibility="collapsed",
+    ) or ids[0]
+    state.settings()["chart"] = chosen
+    chart = by_id[chosen]
+    if chart.empty:
+        st.caption(tr("assessment.chart_empty"))
+        return
+    st.plotly_chart(compute.figure(result, chart, code), key=f"chart.{chosen}", config={"displaylogo": False})
 
 
-def _has_chart_label(chart_id: str) -> bool:
-    from ..i18n import has
-
-    return has(f"app.assessment.chart.{chart_id}", lang())
-
-
-def card(finding: Finding) -> None:
+def card(finding: Finding, rulebook: Rulebook) -> None:
+    """One criterion: status, figures, explanation, parts and evidence in one block of text,
+    the clause behind an expander. Few elements per card keep a rerun fast."""
+    code = lang()
     colour, icon = STATUS_STYLE[finding.status]
-    status = t(f"status.{finding.status.value}", lang())
+    status = t(f"status.{finding.status.value}", code)
+    body = [
+        f"#### :{colour}[{icon}] {finding.title[code]}",
+        f":{colour}-badge[{status}] &nbsp; `{finding.criterion}` · {finding.clause}",
+    ]
+    if finding.status is not Status.NOT_APPLICABLE:
+        body.append(
+            " &nbsp;·&nbsp; ".join(
+                f"{tr(label)} **{value}**"
+                for label, value in (
+                    ("assessment.measured", format_quantity(finding.measured, code)),
+                    ("assessment.threshold", format_quantity(finding.threshold, code)),
+                    ("assessment.gap", format_gap(finding, code)),
+                )
+            )
+        )
+    body.append(escape(finding.explanation.text(code)))
+    if finding.parts:
+        body.append("\n".join(_part_line(part) for part in finding.parts))
+    small = [f"\\* {escape(note.text(code))}" for note in finding.notes]
+    if finding.evidence:
+        small.append(tr("assessment.evidence", documents=escape(("；" if code == "zh" else "; ").join(e.document for e in finding.evidence))))
+    if finding.missing_evidence:
+        small.append(tr("assessment.missing", items=escape(", ".join(finding.missing_evidence))))
+    body += [f":gray[:small[{line}]]" for line in small]
     with st.container(border=True):
-        st.markdown(f"#### :{colour}[{icon}] {finding.title[lang()]}")
-        st.markdown(f":{colour}-badge[{status}] &nbsp; `{finding.criterion}` · {finding.clause}")
-        if finding.status is not Status.NOT_APPLICABLE:
-            measured, threshold, gap = st.columns(3)
-            measured.markdown(f"{tr('assessment.measured')}\n\n**{format_quantity(finding.measured, lang())}**")
-            threshold.markdown(f"{tr('assessment.threshold')}\n\n**{format_quantity(finding.threshold, lang())}**")
-            gap.markdown(f"{tr('assessment.gap')}\n\n**{format_gap(finding, lang())}**")
-        st.markdown(escape(finding.explanation.text(lang())))
-        for note in finding.notes:
-            st.caption(f"\\* {escape(note.text(lang()))}")
-        if finding.parts:
-            st.markdown("\n".join(_part_line(part) for part in finding.parts))
-        if finding.evidence:
-            st.caption(tr("assessment.evidence", documents=escape(("；" if lang() == "zh" else "; ").join(e.document for e in finding.evidence))))
-        if finding.missing_evidence:
-            st.caption(tr("assessment.missing", items=", ".join(finding.missing_evidence)))
+        st.markdown("\n\n".join(body))
         with st.expander(tr("assessment.clause", clause=finding.clause)):
-            st.markdown(f"> {finding.clause_text}")
-            for name, value in finding.readings.items():
-                st.caption(tr("assessment.reading_used", reading=_reading_label(name, value)))
+            used = [f":gray[:small[{tr('assessment.reading_used', reading=_reading_label(rulebook, name, value))}]]" for name, value in finding.readings.items()]
+            st.markdown("\n\n".join([f"> {finding.clause_text}", *used]))
 
 
 def _part_line(part: Any) -> str:

@@ -11,6 +11,7 @@ import streamlit as st
 from ..engine import Assessment, assess, canonical_application_json
 from ..model import Application
 from ..rulebook import load_rulebook
+from .draft import Checked, canonical, check
 
 # The application was checked against the real "today" when the user typed it; rebuilding it
 # from its canonical JSON needs no second opinion on dates, so no date counts as future here.
@@ -30,17 +31,39 @@ def assessment(application: Application, as_of: date, readings: dict[str, str]) 
     return _assessed(canonical_application_json(application), as_of, tuple(sorted(readings.items())))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _figures(fingerprint: str, lang: str, _application: Application, _assessment: Assessment) -> tuple[Any, ...]:
-    # Keyed on the fingerprint, which pins application, rulebook, readings and date; the
-    # figures are shared read-only, never changed after they are made.
-    from ..charts import all_charts, plotly_figure
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _charts(fingerprint: str, _application: Application, _assessment: Assessment) -> tuple[Any, ...]:
+    # Keyed on the fingerprint, which pins application, rulebook, readings and date.
+    from ..charts import all_charts
 
-    return tuple((chart.id, chart.empty, plotly_figure(chart, lang)) for chart in all_charts(_application, _assessment, load_rulebook()))
+    return all_charts(_application, _assessment, load_rulebook())
 
 
-def figures(application: Application, result: Assessment, lang: str) -> tuple[Any, ...]:
-    return _figures(result.fingerprint, lang, application, result)
+def charts(application: Application, result: Assessment) -> tuple[Any, ...]:
+    """The core's chart data for this result (shared read-only, never changed once made)."""
+    return _charts(result.fingerprint, application, result)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(fingerprint: str, chart_id: str, lang: str, _chart: Any) -> Any:
+    from ..charts import plotly_figure
+
+    return plotly_figure(_chart, lang)
+
+
+def figure(result: Assessment, chart: Any, lang: str) -> Any:
+    """The plotly figure of one chart; building a figure is the slow part, so only the one shown."""
+    return _figure(result.fingerprint, chart.id, lang, chart)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _checked(canonical_text: str, today: date, _draft: dict[str, Any]) -> Checked:
+    return check(_draft, today)
+
+
+def checked(draft: dict[str, Any]) -> Checked:
+    """The draft checked against the model, once per distinct content and day."""
+    return _checked(canonical(draft), date.today(), draft)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

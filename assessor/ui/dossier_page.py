@@ -9,7 +9,6 @@ import streamlit as st
 from ..engine import canonical_application_json
 from ..i18n import t
 from . import compute, shell, state
-from .draft import check
 from .fields import escape
 from .state import FIELD_PREFIX, lang, tr
 
@@ -37,7 +36,7 @@ def render() -> None:
     if not dossier_available():
         st.info(tr("dossier.unavailable"), icon=":material/construction:")
         return
-    checked = check(state.draft())
+    checked = compute.checked(state.draft())
     if checked.application is None:
         st.warning(tr("assessment.invalid", n=len(checked.problems)), icon=":material/warning:")
         shell.link("intake", tr("assessment.to_intake"), ":material/edit_note:")

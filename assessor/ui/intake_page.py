@@ -12,8 +12,8 @@ from ..i18n import t
 from ..intake import ApplicationError
 from ..model import ApplicationType, ComplaintStatus, InsurerType, Unit
 from ..rulebook import load_rulebook
-from . import cases, documents, shell, sources, state
-from .draft import UNIFICATION_ITEMS, blank_draft, changes, check
+from . import cases, compute, documents, shell, sources, state
+from .draft import UNIFICATION_ITEMS, blank_draft, changes
 from .fields import Board, escape, Col, answer, choice, count, day, flag, get, lines, put, refresh_table, table, text
 from .state import lang, tr
 
@@ -47,7 +47,7 @@ def render() -> None:
         _complaints_and_violations(board)
     with tabs[5]:
         _unifications(board)
-    checked = check(state.draft())
+    checked = compute.checked(state.draft())
     with status:
         if checked.application is not None:
             st.success(tr("intake.valid"), icon=":material/check_circle:")
@@ -133,7 +133,7 @@ def _take_upload(upload: Any) -> None:
 
 
 def _downloads() -> None:
-    checked = check(state.draft())
+    checked = compute.checked(state.draft())
     cols = st.columns(3)
     name = (get(("applicant", "name"), "") or "application").strip() or "application"
     cols[0].download_button(
