@@ -33,6 +33,13 @@ from pydantic_core import PydanticCustomError
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def __eq__(self, other: object) -> bool:
+        # Equal facts make equal models: private caches (canonical JSON, ledger index) are not facts.
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash((type(self), tuple(self.__dict__.values())))
+
 
 # ---------------------------------------------------------------- scalar types
 
@@ -66,11 +73,24 @@ def _no_float(value: Any) -> Any:
     return value
 
 
+# Bounds that keep every sum exact in Decimal's 28-digit default context: at most 15 integer
+# digits and 10 decimals in the stated unit (亿元 to the fen needs 10), i.e. 25 significant digits.
+_MONEY_MAX_INTEGER_DIGITS = 15
+_MONEY_MAX_DECIMALS = 10
+
+
 def _non_negative(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise PydanticCustomError("finite_number", "Input should be a finite number")
     if value < 0:
         raise PydanticCustomError("money_negative", "amount must not be negative")
-    if value.as_tuple().exponent > 0:  # 1.2E+9 from a JSON number: hold it as plain digits
-        value = value.quantize(Decimal(1))
+    if value and value.adjusted() >= _MONEY_MAX_INTEGER_DIGITS:
+        raise PydanticCustomError("money_too_large", "amount has more than {digits} digits before the decimal point", {"digits": _MONEY_MAX_INTEGER_DIGITS})
+    exponent = value.as_tuple().exponent
+    if exponent < -_MONEY_MAX_DECIMALS:
+        raise PydanticCustomError("money_precision", "amount has more than {places} decimal places", {"places": _MONEY_MAX_DECIMALS})
+    if exponent > 0:  # 1.2E+9 from a JSON number: hold it as plain digits
+        value = Decimal(format(value, "f"))
     return value
 
 
@@ -96,13 +116,22 @@ def _not_future(value: date, info: ValidationInfo) -> date:
     return value
 
 
-PastDate = Annotated[date, AfterValidator(_not_future)]
+def _no_timestamp(value: Any) -> Any:
+    # pydantic would read 86400 or "86400" as a Unix timestamp; a date must look like one.
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) or (isinstance(value, str) and value.strip().isdigit()):
+        raise PydanticCustomError("date_number", "a date must be written YYYY-MM-DD, not as the number {input}", {"input": str(value)})
+    return value
+
+
+Day = Annotated[date, BeforeValidator(_no_timestamp)]
+PastDate = Annotated[date, BeforeValidator(_no_timestamp), AfterValidator(_not_future)]
 
 
 _MONTH_TEXT = re.compile(r"(\d{4})-(\d{2})(?:-01)?")
 
 
 def _parse_month(value: Any) -> Any:
+    _no_timestamp(value)
     if isinstance(value, str):
         match = _MONTH_TEXT.fullmatch(value.strip())
         if not match or not 1 <= int(match[2]) <= 12:
@@ -280,7 +309,7 @@ class ProposedSite(Strict):
     city: ShortText
     address: Text
     planned_seats: Annotated[int, Field(ge=0, le=100_000)]
-    planned_opening: date | None = None
+    planned_opening: Day | None = None
     inbound_numbers: list[PhoneNumber] = []
     outbound_numbers: list[PhoneNumber] = []
     management_team: list[TeamMember] = []

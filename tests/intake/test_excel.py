@@ -260,17 +260,17 @@ def test_every_example_round_trips_through_a_workbook(name, lang):
 def test_amounts_a_double_cannot_hold_are_written_as_text_and_read_back_exactly(eligible):
     application, today = eligible
     data = application.model_dump(mode="json")
-    data["premiums"]["ledger"][0]["premium"] = "12345678901234567.89"
-    data["premiums"]["ledger"][1]["premium"] = "0.30000000000000001"
+    data["premiums"]["ledger"][0]["premium"] = "123456789012345.678"
+    data["premiums"]["ledger"][1]["premium"] = "9999999999.9999999999"
     data["unifications"]["staff"]["head_office_team"]["description"] = "=HYPERLINK(\"http://x\")"
     application = parse_application(data, today=today)
     workbook = application_to_workbook(application)
     cell = open_workbook(workbook)[LEDGER]["D3"]
-    assert cell.value == "12345678901234567.89" and cell.data_type == "s"
+    assert cell.value == "123456789012345.678" and cell.data_type == "s"
     assert open_workbook(workbook)[UNIFICATIONS]["E3"].data_type == "s"  # text, never a formula
     back = application_from_workbook(workbook, today=today)
-    assert back.premiums.ledger[0].premium == Decimal("12345678901234567.89")
-    assert back.premiums.ledger[1].premium == Decimal("0.30000000000000001")
+    assert back.premiums.ledger[0].premium == Decimal("123456789012345.678")
+    assert back.premiums.ledger[1].premium == Decimal("9999999999.9999999999")
     assert back.unifications.staff.head_office_team.description == "=HYPERLINK(\"http://x\")"
 
 
