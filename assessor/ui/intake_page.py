@@ -71,6 +71,7 @@ def render() -> None:
 
 def _start_blank() -> None:
     state.replace_draft(blank_draft())
+    st.query_params.pop("draft", None)  # a reload now starts blank too, until something is typed
 
 
 def _load_example() -> None:
@@ -452,7 +453,9 @@ def _unifications(board: Board) -> None:
     for group, items in UNIFICATION_ITEMS.items():
         criterion = titles.get(group)
         heading = criterion.title(lang()) if criterion else group
-        with st.expander(f"{heading}（{len(items)}）" if lang() == "zh" else f"{heading} ({len(items)})", expanded=False):
+        answers = [get(("unifications", group, item, "attested")) for item in items]
+        tally = tr("intake.unification_tally", total=len(items), yes=answers.count(True), no=answers.count(False), open=sum(a is None for a in answers))
+        with st.expander(f"{heading} · {tally}", expanded=False):
             if criterion:
                 st.caption(criterion.text)
             for item in items:

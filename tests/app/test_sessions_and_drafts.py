@@ -79,3 +79,13 @@ def test_a_draft_is_kept_even_while_invalid(app, ui, data_dir):
     with CaseStore() as register:
         (summary,) = register.list_drafts()
         assert register.load_draft(summary.id).data["applicant"]["credit_code"] == "bad code"
+
+
+def test_starting_blank_leaves_the_saved_draft_in_the_register(app, ui, data_dir):
+    ui.load_example(app, "02-premium-short.json")
+    kept = app.session_state["draft_id"]
+    app.button(key="btn.blank").click().run()
+    assert app.session_state["draft_id"] is None
+    assert app.text_input(key="f.applicant.name").value == ""
+    with CaseStore() as register:
+        assert [d.id for d in register.list_drafts()] == [kept]
