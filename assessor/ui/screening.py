@@ -236,7 +236,9 @@ def _drill_down(screening: Screening, shown: list[str]) -> None:
     if assessment is None:
         return
     st.markdown(f"### {s('page.findings')}: {t(f'verdict.{assessment.verdict.value}', lang)}")
-    from .assessment_page import card
+    from ..rulebook import load_rulebook
+    from .assessment_page import card  # the assessment page's own finding card: one look everywhere
 
+    rulebook = load_rulebook(screening.settings.rulebook_path)
     for finding in assessment.findings:
-        card(finding)
+        card(finding, rulebook)
