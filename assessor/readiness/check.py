@@ -40,6 +40,7 @@ def connect(memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int | None = None
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute(f"SET temp_directory = '{tempfile.gettempdir()}/assessor-duckdb'")
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")  # it would print into the CLI's JSON output
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con
