@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 
 UNITS = tuple(u.value for u in Unit)
 UPLOADS_DONE = "uploads.done"
+SECTIONS = ("applicant", "premiums", "sites", "proposed", "records", "unifications")
+SECTION_KEY = "intake.section"
 
 
 def render() -> None:
@@ -34,19 +36,19 @@ def render() -> None:
     drafts = st.container()
     status = st.container()
     board = Board()
-    tabs = st.tabs([tr(f"intake.tab.{name}") for name in ("applicant", "premiums", "sites", "proposed", "records", "unifications")])
-    with tabs[0]:
-        _applicant(board)
-    with tabs[1]:
-        _selling_and_premiums(board)
-    with tabs[2]:
-        _existing_sites(board)
-    with tabs[3]:
-        _proposed_site(board)
-    with tabs[4]:
-        _complaints_and_violations(board)
-    with tabs[5]:
-        _unifications(board)
+    # Only the open section runs: the page stays quick to load, and the other sections'
+    # messages appear in the summary above, each with its path.
+    labels = [tr(f"intake.tab.{name}") for name in SECTIONS]
+    key = f"{SECTION_KEY}.{lang()}"
+    last = state.settings().get("section")
+    if key not in st.session_state and last in SECTIONS:
+        st.session_state[key] = labels[SECTIONS.index(last)]  # reopen the section left last
+    tabs = st.tabs(labels, key=key, on_change="rerun")
+    for name, tab, draw in zip(SECTIONS, tabs, (_applicant, _selling_and_premiums, _existing_sites, _proposed_site, _complaints_and_violations, _unifications), strict=True):
+        if tab.open:
+            state.settings()["section"] = name
+            with tab:
+                draw(board)
     checked = compute.checked(state.draft())
     with status:
         if checked.application is not None:

@@ -107,3 +107,17 @@ class UI:
 @pytest.fixture
 def ui() -> type[UI]:
     return UI
+
+
+def _open_section(at: AppTest, name: str) -> AppTest:
+    """Open a section (tab) of the intake page, as clicking its tab does."""
+    from assessor.i18n import t
+
+    lang = at.session_state["lang"] if "lang" in at.session_state else "zh"
+    at.session_state[f"intake.section.{lang}"] = t(f"app.intake.tab.{name}", lang)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+UI.section = staticmethod(_open_section)

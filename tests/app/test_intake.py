@@ -54,6 +54,7 @@ def _walk(block):
 
 def test_a_bad_cell_in_a_table_is_named_by_row_and_column(app, ui):
     ui.load_example(app, "01-eligible-two-sites.json")
+    ui.section(app, "sites")
     key = _editor_key(app, "f.existing_sites")
     app.session_state[key] = {"edited_rows": {1: {"seats": 200000}}, "added_rows": [], "deleted_rows": []}
     app.run()
@@ -65,6 +66,7 @@ def test_a_bad_cell_in_a_table_is_named_by_row_and_column(app, ui):
 
 def test_editing_a_table_changes_the_assessment(app, ui):
     ui.load_example(app, "01-eligible-two-sites.json")
+    ui.section(app, "sites")
     key = _editor_key(app, "f.existing_sites")
     app.session_state[key] = {"edited_rows": {1: {"seats": 499}}, "added_rows": [], "deleted_rows": []}
     app.run()
@@ -72,7 +74,7 @@ def test_editing_a_table_changes_the_assessment(app, ui):
     ui.goto(app, "assessment")
     ui.set_as_of(app, __import__("datetime").date(2026, 6, 30))
     assert f"[{t('status.not_met', 'zh')}]" in ui.finding_status_line(app, "4.2.original_seats")
-    # Back on the intake page the table shows the edited value, not the example's.
+    # Back on the intake page, the same section is open and shows the edited value.
     ui.goto(app, "intake")
     key = _editor_key(app, "f.existing_sites")
     assert int(next(e for e in app.data_editor if e.key == key).value["seats"].iloc[1]) == 499
@@ -80,6 +82,7 @@ def test_editing_a_table_changes_the_assessment(app, ui):
 
 def test_a_premium_typed_as_text_that_is_not_a_number_is_refused_with_its_row(app, ui):
     ui.load_example(app, "01-eligible-two-sites.json")
+    ui.section(app, "premiums")
     key = _editor_key(app, "f.premiums.ledger")
     app.session_state[key] = {"edited_rows": {0: {"premium": "12,5"}}, "added_rows": [], "deleted_rows": []}
     app.run()
@@ -171,6 +174,7 @@ def test_uploading_evidence_records_name_and_hash_and_keeps_content_only_when_as
     content = b"%PDF-1.4 management team letter"
     digest = hashlib.sha256(content).hexdigest()
     path = "unifications.staff.head_office_team"
+    ui.section(app, "unifications")
     app.file_uploader(key=f"u.{path}").upload("派驻文件.pdf", content, "application/pdf").run()
     evidence = app.session_state["draft"]["unifications"]["staff"]["head_office_team"]["evidence"]
     assert evidence == [{"document": "派驻文件.pdf", "sha256": digest}]
