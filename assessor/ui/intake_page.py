@@ -136,12 +136,16 @@ def _take_upload(upload: Any) -> None:
 
 
 def _downloads() -> None:
+    """JSON, Excel and the blank template. The files are made when clicked (deferred), so
+    drawing the page never pays for a workbook nobody downloads."""
     checked = compute.checked(state.draft())
+    code = lang()
     cols = st.columns(3)
     name = (get(("applicant", "name"), "") or "application").strip() or "application"
+    payload = sources.json_bytes(state.draft(), checked.application)
     cols[0].download_button(
         tr("intake.download_json"),
-        sources.json_bytes(state.draft(), checked.application),
+        payload,
         file_name=f"{name}.json",
         mime="application/json",
         icon=":material/download:",
@@ -150,41 +154,28 @@ def _downloads() -> None:
     )
     if not sources.excel_available():
         return
-    if checked.application is not None:
-        try:
-            cols[1].download_button(
-                tr("intake.download_excel"),
-                _excel(checked.application, lang()),
-                file_name=f"{name}.xlsx",
-                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                icon=":material/table_view:",
-                key="dl.xlsx",
-                on_click="ignore",
-            )
-        except Exception:
-            log.exception("workbook failed")
-            cols[1].warning(tr("intake.excel_failed"))
+    application = checked.application
+    if application is not None:
+        cols[1].download_button(
+            tr("intake.download_excel"),
+            lambda: sources.excel_bytes(application, code),
+            file_name=f"{name}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/table_view:",
+            key="dl.xlsx",
+            on_click="ignore",
+        )
     else:
         cols[1].button(tr("intake.download_excel"), disabled=True, help=tr("intake.excel_needs_valid"), icon=":material/table_view:", key="dl.xlsx.off")
     cols[2].download_button(
         tr("intake.download_template"),
-        _template(lang()),
+        lambda: sources.template_bytes(code),
         file_name=tr("intake.template_file"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/grid_on:",
         key="dl.template",
         on_click="ignore",
     )
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _excel(_application: Any, lang_: str, *, fingerprint: str = "") -> bytes:
-    return sources.excel_bytes(_application, lang_)
-
-
-@st.cache_data(show_spinner=False)
-def _template(lang_: str) -> bytes:
-    return sources.template_bytes(lang_)
 
 
 # ---------------------------------------------------------------- drafts and their history

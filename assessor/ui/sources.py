@@ -58,11 +58,10 @@ def example_draft(name: str) -> dict[str, Any]:
 
 
 def excel_available() -> bool:
-    try:
-        from ..intake import excel  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    # Looked up, not imported: openpyxl is loaded only when a workbook is read or written.
+    from importlib.util import find_spec
+
+    return find_spec("assessor.intake.excel") is not None
 
 
 def _too_large(size: int) -> ApplicationError:

@@ -107,6 +107,20 @@ def test_load_example_see_verdict_download_dossier_reload_and_find_draft(server,
     expect(page.get_by_text(t("app.intake.loaded_example", "zh", file="01-eligible-two-sites.json"))).to_be_visible()
     expect(page.get_by_label(t("app.field.applicant.name", "zh"))).to_have_value("华安信达财产保险股份有限公司")
 
+    # Excel out: the workbook reads back as the same application.
+    from assessor.intake import load_application
+    from assessor.intake.excel import application_from_workbook
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name=t("app.intake.download_excel", "zh"), exact=True).click()
+    workbook = tmp / "application.xlsx"
+    info.value.save_as(workbook)
+    original = load_application(ROOT / "examples" / "01-eligible-two-sites.json")
+    assert application_from_workbook(workbook.read_bytes()) == original
+    with page.expect_download() as info:
+        page.get_by_role("button", name=t("app.intake.download_template", "zh")).click()
+    assert info.value.suggested_filename.endswith(".xlsx")
+
     # The verdict, on the date the example is described at.
     page.get_by_role("link", name=t("app.nav.assessment", "zh")).first.click()
     expect(page.get_by_role("heading", name=t("verdict.eligible", "zh"))).to_be_visible()
