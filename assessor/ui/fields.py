@@ -12,9 +12,8 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import streamlit as st
 
 from ..i18n import t
@@ -24,6 +23,9 @@ from . import state
 from .state import FIELD_PREFIX, draft, lang, tr
 
 TABLE_GEN_PREFIX = "tgen."
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Path = tuple[str | int, ...]
 
@@ -248,12 +250,16 @@ def _cell_in(col: Col, value: Any) -> Any:
 
 
 def _missing(value: Any) -> bool:
+    import pandas as pd
+
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
 
 
 def _cell_out(col: Col, value: Any) -> Any:
+    import pandas as pd
+
     if _missing(value):
         return None
     if col.kind == "date":
@@ -269,6 +275,9 @@ def _cell_out(col: Col, value: Any) -> Any:
 
 
 def frame(rows: list[dict[str, Any]], columns: Sequence[Col]) -> pd.DataFrame:
+    # pandas is loaded with the first table, not with the page: it is a second of start-up.
+    import pandas as pd
+
     data = {c.name: [_cell_in(c, row.get(c.name)) if isinstance(row, dict) else None for row in rows] for c in columns}
     df = pd.DataFrame(data, columns=[c.name for c in columns])
     for c in columns:
