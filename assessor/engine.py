@@ -255,14 +255,23 @@ def canonical_application_json(application: Application) -> str:
 
 
 def fingerprint(application: Application, rulebook: Rulebook, readings: Mapping[str, str], as_of: date) -> str:
-    head = json.dumps(
+    """SHA-256 of the canonical JSON document {"application", "as_of", "readings", "rulebook"}.
+
+    The hash state after the application part is kept with the application, so assessing it
+    again on another date or reading hashes only the short tail."""
+    memo = application.memo()
+    head = memo.get("fingerprint_head")
+    if head is None:
+        head = memo["fingerprint_head"] = hashlib.sha256(('{"application":' + canonical_application_json(application) + ",").encode("utf-8"))
+    tail = json.dumps(
         {"as_of": as_of.isoformat(), "readings": dict(sorted(readings.items())), "rulebook": {"id": rulebook.id, "version": rulebook.version}},
         ensure_ascii=False,
         separators=(",", ":"),
         sort_keys=True,
     )
-    payload = '{"application":' + canonical_application_json(application) + "," + head[1:]
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    digest = head.copy()
+    digest.update(tail[1:].encode("utf-8"))
+    return digest.hexdigest()
 
 
 # ---------------------------------------------------------------- the kinds
@@ -518,11 +527,30 @@ _KINDS_WITH_RULEBOOK: dict[str, Callable[..., _Outcome]] = {"checklist": _checkl
 # ---------------------------------------------------------------- assess
 
 
+# Kinds whose finding depends on the application, the rulebook and the readings, but not on the
+# assessment date: their findings are kept with the (frozen) application and reused.
+_TIMELESS_KINDS = frozenset({"min_count_per_site", "checklist", "contained_in"})
+
+
 def _evaluate(app: Application, criterion: Criterion, rulebook: Rulebook, as_of: date, readings: dict[str, str]) -> Finding:
     used = {key: readings[key] for key in criterion.readings}
+    applicable = app.applicant.application_type in criterion.applies_to
+    memo_key = None
+    if not applicable or criterion.kind in _TIMELESS_KINDS:
+        memo_key = ("finding", criterion.id, tuple(used.items()))
+        kept = app.memo().get(memo_key)
+        if kept is not None and kept[0] is rulebook:
+            return kept[1]
+    finding = _make_finding(app, criterion, rulebook, as_of, readings, used, applicable)
+    if memo_key is not None:
+        app.memo()[memo_key] = (rulebook, finding)
+    return finding
+
+
+def _make_finding(app: Application, criterion: Criterion, rulebook: Rulebook, as_of: date, readings: dict[str, str], used: dict[str, str], applicable: bool) -> Finding:
     title = {"zh": criterion.title_zh, "en": criterion.title_en}
     base = dict(criterion=criterion.id, clause=criterion.clause, clause_text=criterion.text, title=title, readings=used)
-    if app.applicant.application_type.value not in criterion.applies_to:
+    if not applicable:
         return Finding(
             **base,
             status=Status.NOT_APPLICABLE,

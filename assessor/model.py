@@ -40,6 +40,13 @@ class Strict(BaseModel):
     def __hash__(self) -> int:
         return hash((type(self), tuple(self.__dict__.values())))
 
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Any:
+        # pydantic's copy keeps private caches, which an update would make stale: a changed
+        # copy is validated afresh instead, so its caches are rebuilt from its own facts.
+        if update:
+            return type(self).model_validate({**self.__dict__, **update})
+        return super().model_copy(deep=deep)
+
 
 # ---------------------------------------------------------------- scalar types
 
@@ -427,6 +434,12 @@ class Application(Strict):
     unifications: Unifications = Field(default_factory=Unifications)
 
     _canonical_json: str | None = PrivateAttr(default=None)
+    _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
+
+    def memo(self) -> dict[Any, Any]:
+        """A place for values derived from this (frozen) application alone, such as the start of
+        its fingerprint, so that re-assessing it on other dates or readings does not redo them."""
+        return self.__pydantic_private__["_memo"]
 
     def canonical_json(self) -> str:
         """The application as canonical JSON (schema field order, no whitespace), made once:
