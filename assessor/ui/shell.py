@@ -13,7 +13,7 @@ from types import ModuleType
 
 import streamlit as st
 
-from ..i18n import LANGS, t
+from ..i18n import LANGS, has, t
 from . import cases, state
 from .state import tr
 
@@ -30,7 +30,7 @@ def page(module: ModuleType, *, default: bool = False) -> st.Page:
     state.init()
     return st.Page(
         guarded(module.render, module.URL),
-        title=tr(f"nav.{module.TITLE}"),
+        title=tr(f"nav.{module.TITLE}") if has(f"app.nav.{module.TITLE}", state.lang()) else module.TITLE,
         icon=module.ICON,
         url_path=module.URL,
         default=default,
