@@ -115,7 +115,22 @@ def test_appendix_fragment_renders_escaped(tmp_path):
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(ROOT / "templates"), autoescape=True, undefined=jinja2.StrictUndefined)
     html = env.get_template("readiness_appendix.html").render(readiness=report)
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert "Appendix: operating readiness" in html and "2.3" not in html.split("<tbody>")[0]
+    assert "Operating readiness (sections" in html
     assert html.count('class="status-') == 31
     zh = env.get_template("readiness_appendix.html").render(readiness=report.in_lang("zh"))
-    assert "附件：运营合规自查" in zh and "需复核" in zh
+    assert "运营合规自查（通知第一至第三部分）" in zh and "需复核" in zh
+
+
+def test_dossier_pdf_carries_the_appendix():
+    import io
+
+    from pypdf import PdfReader
+
+    from assessor.dossier import build_dossier
+    from assessor.intake import load_application
+
+    report = run(*sorted(SAMPLES.glob("*.csv")), as_of=date(2026, 11, 30))
+    pdf = build_dossier(load_application(ROOT / "examples" / "01-eligible-two-sites.json"), as_of=date(2026, 11, 30), readiness=report)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "运营合规自查（通知第一至第三部分）" in text
+    assert "张江路88号3楼" in text  # the bulk group to review (the cell wraps)
