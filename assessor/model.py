@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -64,6 +64,10 @@ class Unit(StrEnum):
 
 
 _UNIT_IN_YUAN = {Unit.YUAN: Decimal(1), Unit.WAN: Decimal(10_000), Unit.YI: Decimal(100_000_000)}
+
+# Fields hold the unit as its plain text (equal to the Unit member): serializing an Enum member
+# costs a Python call per ledger row, a plain string none.
+UnitText = Literal["元", "万元", "亿元"]
 
 
 _MONEY_TEXT = re.compile(r"-?\d+(\.\d+)?")
@@ -239,7 +243,7 @@ class LedgerRow(Strict):
     product_code: ShortText
     telemarketing_exclusive: bool
     premium: Money
-    unit: Unit = Unit.YUAN
+    unit: UnitText = "元"
 
     @property
     def premium_yuan(self) -> Decimal:
@@ -250,13 +254,13 @@ class DeclaredTotal(Strict):
     """A cumulative premium stated by the applicant, standing in where no ledger is given."""
 
     amount: Money
-    unit: Unit = Unit.YUAN
+    unit: UnitText = "元"
     as_of: PastDate = Field(description="the date the declared total runs up to")
     evidence: list[Evidence] = []
 
     @property
     def amount_yuan(self) -> Decimal:
-        return self.amount * self.unit.yuan
+        return self.amount * _UNIT_IN_YUAN[self.unit]
 
 
 class Premiums(Strict):

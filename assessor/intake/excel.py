@@ -518,7 +518,7 @@ class _Where:
 
     def problem(self, loc: tuple[Any, ...], found: Problem) -> Problem:
         place = self.name(loc)
-        if found.key == "enum" and place in self.choices:
+        if found.key in ("enum", "literal_error") and place in self.choices:
             return WorkbookProblem(place, "bad_choice", {"input": found.values.get("input", ""), "choice": self.choices[place]})
         return Problem(place, found.key, found.values)
 
