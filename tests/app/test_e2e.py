@@ -124,6 +124,8 @@ def test_load_example_see_verdict_download_dossier_reload_and_find_draft(server,
     # The verdict, on the date the example is described at.
     page.get_by_role("link", name=t("app.nav.assessment", "zh")).first.click()
     expect(page.get_by_role("heading", name=t("verdict.eligible", "zh"))).to_be_visible()
+    expect(page.get_by_role("heading", name=t("app.assessment.findings", "zh"))).to_be_visible()
+    expect(page.locator("[data-testid=stPlotlyChart]")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "e2e-assessment.png"))
 
     # Generate the dossier and download it.
