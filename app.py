@@ -10,6 +10,9 @@ PAGES = [
     shell.page(intake_page, default=True),
     shell.page(assessment_page),
     shell.page(dossier_page),
+    shell.lazy_page("assessor.ui.scenarios", url="scenarios", icon=":material/insights:"),
+    shell.lazy_page("assessor.ui.screening", url="screening", icon=":material/policy:"),
+    shell.lazy_page("assessor.ui.readiness", url="readiness", icon=":material/checklist:"),
 ]
 
 shell.navigation(PAGES)

@@ -24,7 +24,7 @@ from ..readiness.view import duty_row, issue_lines, log_lines
 
 URL = "readiness"
 TITLE = "readiness"  # key under app.nav.
-ICON = ":material/fact_check:"
+ICON = ":material/checklist:"
 
 MAX_LOG_MB = 200  # per uploaded log; the CLI reads files of any size in place
 SAMPLES = Path(__file__).resolve().parents[2] / "examples" / "logs"

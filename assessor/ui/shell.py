@@ -7,6 +7,7 @@ A page is a module with `URL`, `TITLE` (a key under `app.nav.`), `ICON` and `ren
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 from collections.abc import Callable
 from types import ModuleType
@@ -34,6 +35,26 @@ def page(module: ModuleType, *, default: bool = False) -> st.Page:
         icon=module.ICON,
         url_path=module.URL,
         default=default,
+    )
+
+
+def lazy_page(module_name: str, *, url: str, icon: str) -> st.Page:
+    """A navigation entry whose module is imported only when the page is opened.
+
+    The workshop, screening and readiness pages pull in pandas, plotly and DuckDB; importing
+    them up front would add over a second to every cold start of the app. `url` is also the
+    title key under `app.nav.`; tests/app checks it and `icon` against the module's own.
+    """
+    state.init()
+
+    def render() -> None:
+        importlib.import_module(module_name).render()
+
+    return st.Page(
+        guarded(render, url),
+        title=tr(f"nav.{url}") if has(f"app.nav.{url}", state.lang()) else url,
+        icon=icon,
+        url_path=url,
     )
 
 
