@@ -18,6 +18,7 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import Any
 
+from .i18n import t
 from .engine import Assessment, Finding, Message, Status, Verdict, assess, resolve_readings
 from .model import Application, Unit, first_uncounted_month, month_end
 from .rulebook import MinDuration, MinSum, NoEventInWindow, Rulebook, load_rulebook
@@ -515,3 +516,15 @@ def _overall(judge: _Judge, as_of: date, premium_id: str | None, premium_on: dat
 def _verify(judge: _Judge, on: date, as_of: date) -> Check:
     before = on - timedelta(days=1) if on > as_of else None
     return Check(on, judge.at(on).verdict, before, judge.at(before).verdict if before else None)
+
+
+def check_text(fc: Forecast, lang: str) -> str:
+    """The sentence saying whether the overall date was confirmed by assessing on it and the day before."""
+    check = fc.check
+    if check is None:
+        return ""
+    before = ""
+    if check.day_before is not None:
+        before = t("forecast.check.before", lang, day=check.day_before.isoformat(), verdict=t(f"verdict.{check.verdict_day_before.value}", lang))
+    key = "forecast.check.holds" if check.holds else "forecast.check.fails"
+    return t(key, lang, on=check.on.isoformat(), verdict_on=t(f"verdict.{check.verdict_on.value}", lang), before=before)

@@ -6,7 +6,7 @@ import json
 import sys
 
 from ..cli import add_assessment_options, parse_as_of, parse_readings
-from ..forecast import BASES, DEFAULT_BASIS, Forecast, Outlook
+from ..forecast import BASES, DEFAULT_BASIS, Forecast, Outlook, check_text
 from ..forecast import forecast as make_forecast
 from ..i18n import format_yuan, t
 from ..intake import load_application
@@ -24,17 +24,6 @@ def register(subparsers, lang: str) -> None:
     parser.add_argument("--rulebook", help=t("cli.help.rulebook", lang))
     add_assessment_options(parser, lang)
     parser.set_defaults(run=run)
-
-
-def check_line(fc: Forecast, lang: str) -> str:
-    check = fc.check
-    if check is None:
-        return ""
-    before = ""
-    if check.day_before is not None:
-        before = t("forecast.check.before", lang, day=check.day_before.isoformat(), verdict=t(f"verdict.{check.verdict_day_before.value}", lang))
-    key = "forecast.check.holds" if check.holds else "forecast.check.fails"
-    return t(key, lang, on=check.on.isoformat(), verdict_on=t(f"verdict.{check.verdict_on.value}", lang), before=before)
 
 
 def render_forecast(fc: Forecast, changes: tuple[Change, ...], name: str, lang: str) -> str:
@@ -76,7 +65,7 @@ def render_forecast(fc: Forecast, changes: tuple[Change, ...], name: str, lang: 
         lines += ["   * " + note.text(lang) for note in item.notes]
     lines += ["", t("forecast.text.overall", lang) + fc.summary().text(lang)]
     if fc.check is not None:
-        lines.append(check_line(fc, lang))
+        lines.append(check_text(fc, lang))
     lines += ["* " + note.text(lang) for note in fc.notes]
     lines += ["", t("forecast.text.changes", lang)]
     if not changes:

@@ -22,7 +22,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ..engine import Status, canonical_application_json
-from ..forecast import BASES, DEFAULT_BASIS, Forecast, Outcome, Outlook, forecast
+from ..forecast import BASES, DEFAULT_BASIS, Forecast, Outcome, Outlook, check_text, forecast
 from ..i18n import DEFAULT_LANG, LANGS, format_yuan, t
 from ..intake import load_application
 from ..model import Application, Unit
@@ -325,17 +325,6 @@ def _controls() -> tuple[date, int, dict[str, str]]:
                     format_func=lambda option, r=reading: r.options[option].in_(lang),
                 )
     return as_of, int(basis), chosen
-
-
-def check_text(fc: Forecast, lang: str) -> str:
-    check = fc.check
-    if check is None:
-        return ""
-    before = ""
-    if check.day_before is not None:
-        before = t("forecast.check.before", lang, day=check.day_before.isoformat(), verdict=t(f"verdict.{check.verdict_day_before.value}", lang))
-    key = "forecast.check.holds" if check.holds else "forecast.check.fails"
-    return t(key, lang, on=check.on.isoformat(), verdict_on=t(f"verdict.{check.verdict_on.value}", lang), before=before)
 
 
 def _overall(fc: Forecast, name: str, lang: str) -> None:
