@@ -248,10 +248,7 @@ def test_a_template_filled_in_with_openpyxl_reads_as_the_application_typed():
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_example_round_trips_through_a_workbook(name, lang):
     today = expected_dates().get(name, date.today())
-    try:
-        application = load_application(EXAMPLES / name, today=today)
-    except ApplicationError:
-        pytest.skip(f"{name} is not a valid application on {today}")
+    application = load_application(EXAMPLES / name, today=today)  # every example is valid on its date
     back = application_from_workbook(application_to_workbook(application, lang), today=today)
     assert back == application
     assert back.model_dump(mode="json") == application.model_dump(mode="json")
