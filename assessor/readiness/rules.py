@@ -7,15 +7,15 @@ thresholds under `measure`, one model per metric, so a misspelt threshold fails 
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..rulebook import key_path, load_rule_file, read_toml
 
 DEFAULT_READINESS_RULEBOOK = Path(__file__).resolve().parents[1] / "rulebook" / "readiness-2010.toml"
 
@@ -178,18 +178,6 @@ class ReadinessRulebookError(Exception):
     """A readiness rulebook that cannot be used; the message names the file and the key."""
 
 
-def _key_path(loc: tuple[Any, ...]) -> str:
-    path = ""
-    for part in loc:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif isinstance(part, str) and part in _METRIC_TAGS:  # pydantic names the union branch, not a key
-            continue
-        else:
-            path += f".{part}" if path else str(part)
-    return path or "(top level)"
-
-
 _METRIC_TAGS = {
     "share_within_hours",
     "kept_at_least",
@@ -202,16 +190,13 @@ _METRIC_TAGS = {
 
 
 def parse_readiness_rulebook(text: str, source: str = "<readiness rulebook>") -> ReadinessRulebook:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ReadinessRulebookError(f"{source}: not valid TOML: {exc}") from None
+    data = read_toml(text, source, ReadinessRulebookError)
     try:
         return ReadinessRulebook.model_validate(data)
     except ValidationError as exc:
         lines = []
         for err in exc.errors():
-            where = _key_path(err["loc"])
+            where = key_path(err["loc"], _METRIC_TAGS)
             # Name the duty by its id as well as its index: "duties[4]" alone is hard to find.
             if err["loc"][:1] == ("duties",) and len(err["loc"]) > 1 and isinstance(err["loc"][1], int):
                 duties = data.get("duties") or []
@@ -222,16 +207,6 @@ def parse_readiness_rulebook(text: str, source: str = "<readiness rulebook>") ->
         raise ReadinessRulebookError("\n".join(lines)) from None
 
 
-@lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime: float) -> ReadinessRulebook:
-    return parse_readiness_rulebook(path.read_text(encoding="utf-8"), str(path))
-
-
 def load_readiness_rulebook(path: str | Path | None = None) -> ReadinessRulebook:
     """Load and check a readiness rulebook; the 2010 notice's sections 一 to 三 by default."""
-    file = Path(path) if path is not None else DEFAULT_READINESS_RULEBOOK
-    try:
-        mtime = file.stat().st_mtime
-    except OSError as exc:
-        raise ReadinessRulebookError(f"{file}: cannot be read: {exc.strerror}") from None
-    return _load_cached(file.resolve(), mtime)
+    return load_rule_file(path, DEFAULT_READINESS_RULEBOOK, parse_readiness_rulebook, ReadinessRulebookError)

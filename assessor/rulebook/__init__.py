@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
@@ -190,43 +191,58 @@ class RulebookError(Exception):
     """A rulebook file that cannot be used; the message names the file and the key."""
 
 
-def _key_path(loc: tuple[Any, ...]) -> str:
+def key_path(loc: tuple[Any, ...], union_tags: frozenset[str] | set[str] = frozenset(_PARAMS)) -> str:
+    """A pydantic error location as the key path a rule file's author wrote, e.g. criteria[3].params.years.
+
+    pydantic names the branch of a tagged union (`min_sum`, ...) in the location; the file has no
+    such key, so those tags are left out."""
     path = ""
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif part in _PARAMS:  # pydantic names the union branch; the file has no such key
+        elif part in union_tags:
             continue
         else:
             path += f".{part}" if path else str(part)
     return path or "(top level)"
 
 
-def parse_rulebook(text: str, source: str = "<rulebook>") -> Rulebook:
+def read_toml(text: str, source: str, error: type[Exception] = RulebookError) -> dict[str, Any]:
+    """Parse a rule file's TOML; TOML itself refuses duplicate keys."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib names the line, not the key: quote the line so the key is visible (a duplicate, say).
         where = re.search(r"at line (\d+)", str(exc))
-        line = text.splitlines()[int(where[1]) - 1].strip() if where and int(where[1]) <= len(text.splitlines()) else ""
-        raise RulebookError(f"{source}: not valid TOML: {exc}" + (f": {line}" if line else "")) from None
+        lines = text.splitlines()
+        line = lines[int(where[1]) - 1].strip() if where and int(where[1]) <= len(lines) else ""
+        raise error(f"{source}: not valid TOML: {exc}" + (f": {line}" if line else "")) from None
+
+
+def parse_rulebook(text: str, source: str = "<rulebook>") -> Rulebook:
+    data = read_toml(text, source)
     try:
         return Rulebook.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{source}: {_key_path(err['loc'])}: {err['msg']}" for err in exc.errors()]
+        lines = [f"{source}: {key_path(err['loc'])}: {err['msg']}" for err in exc.errors()]
         raise RulebookError("\n".join(lines)) from None
 
 
-@lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime: float) -> Rulebook:
-    return parse_rulebook(path.read_text(encoding="utf-8"), str(path))
+@lru_cache(maxsize=16)
+def _parse_file(path: Path, mtime: float, parse: Callable[[str, str], Any]) -> Any:
+    return parse(path.read_text(encoding="utf-8"), str(path))
+
+
+def load_rule_file(path: str | Path | None, default: Path, parse: Callable[[str, str], Any], error: type[Exception] = RulebookError) -> Any:
+    """Read and check a rule file once, and again only when it changes on disk."""
+    file = Path(path) if path is not None else default
+    try:
+        mtime = file.stat().st_mtime
+    except OSError as exc:
+        raise error(f"{file}: cannot be read: {exc.strerror}") from None
+    return _parse_file(file.resolve(), mtime, parse)
 
 
 def load_rulebook(path: str | Path | None = None) -> Rulebook:
     """Load and check a rulebook file; the 2010 notice by default."""
-    file = Path(path) if path is not None else DEFAULT_RULEBOOK
-    try:
-        mtime = file.stat().st_mtime
-    except OSError as exc:
-        raise RulebookError(f"{file}: cannot be read: {exc.strerror}") from None
-    return _load_cached(file.resolve(), mtime)
+    return load_rule_file(path, DEFAULT_RULEBOOK, parse_rulebook)
