@@ -11,7 +11,7 @@ import calendar
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -70,19 +70,7 @@ _UNIT_IN_YUAN = {Unit.YUAN: Decimal(1), Unit.WAN: Decimal(10_000), Unit.YI: Deci
 UnitText = Literal["元", "万元", "亿元"]
 
 
-_MONEY_TEXT = re.compile(r"-?\d+(\.\d+)?")
-
-
-def _no_float(value: Any) -> Any:
-    # A binary float cannot hold most decimal amounts exactly; refusing it keeps money exact.
-    if isinstance(value, float):
-        raise PydanticCustomError("money_float", "money must be a decimal string or an integer, not a binary float")
-    if isinstance(value, str):
-        value = value.strip()
-        if not _MONEY_TEXT.fullmatch(value):
-            raise PydanticCustomError("money_format", "money must be written as digits with an optional decimal point")
-    return value
-
+_MONEY_TEXT = re.compile(r"(-?)(\d+)(?:\.(\d+))?")
 
 # Bounds that keep every sum exact in Decimal's 28-digit default context: at most 15 integer
 # digits and 10 decimals in the stated unit (亿元 to the fen needs 10), i.e. 25 significant digits.
@@ -90,22 +78,63 @@ _MONEY_MAX_INTEGER_DIGITS = 15
 _MONEY_MAX_DECIMALS = 10
 
 
-def _non_negative(value: Decimal) -> Decimal:
-    if not value.is_finite():
-        raise PydanticCustomError("finite_number", "Input should be a finite number")
-    if value < 0:
-        raise PydanticCustomError("money_negative", "amount must not be negative")
-    if value and value.adjusted() >= _MONEY_MAX_INTEGER_DIGITS:
-        raise PydanticCustomError("money_too_large", "amount has more than {digits} digits before the decimal point", {"digits": _MONEY_MAX_INTEGER_DIGITS})
-    exponent = value.as_tuple().exponent
-    if exponent < -_MONEY_MAX_DECIMALS:
-        raise PydanticCustomError("money_precision", "amount has more than {places} decimal places", {"places": _MONEY_MAX_DECIMALS})
-    if exponent > 0:  # 1.2E+9 from a JSON number: hold it as plain digits
-        value = Decimal(format(value, "f"))
+def _too_large() -> PydanticCustomError:
+    return PydanticCustomError("money_too_large", "amount has more than {digits} digits before the decimal point", {"digits": _MONEY_MAX_INTEGER_DIGITS})
+
+
+def _too_precise() -> PydanticCustomError:
+    return PydanticCustomError("money_precision", "amount has more than {places} decimal places", {"places": _MONEY_MAX_DECIMALS})
+
+
+def _negative() -> PydanticCustomError:
+    return PydanticCustomError("money_negative", "amount must not be negative")
+
+
+def _money(value: Any) -> Any:
+    """Money in, as an exact Decimal: digits (text or JSON number), never a binary float.
+
+    One validator per amount, because a ledger has many rows and each Python call counts."""
+    if isinstance(value, str):
+        match = _MONEY_TEXT.fullmatch(value.strip())
+        if match is None:
+            raise PydanticCustomError("money_format", "money must be written as digits with an optional decimal point")
+        sign, whole, fraction = match.groups()
+        if len(whole.lstrip("0")) > _MONEY_MAX_INTEGER_DIGITS:
+            raise _too_large()
+        if fraction is not None and len(fraction) > _MONEY_MAX_DECIMALS:
+            raise _too_precise()
+        amount = Decimal(match[0][len(sign):])
+        if sign and amount:
+            raise _negative()
+        return amount
+    if isinstance(value, float):
+        # A binary float cannot hold most decimal amounts exactly; refusing it keeps money exact.
+        raise PydanticCustomError("money_float", "money must be a decimal string or an integer, not a binary float")
+    if isinstance(value, bool):
+        return value  # pydantic refuses it as a decimal
+    if isinstance(value, int):
+        if value < 0:
+            raise _negative()
+        if value and len(str(value)) > _MONEY_MAX_INTEGER_DIGITS:
+            raise _too_large()
+        return Decimal(value)
+    if isinstance(value, Decimal):  # a JSON number read exactly
+        if not value.is_finite():
+            raise PydanticCustomError("finite_number", "Input should be a finite number")
+        if value < 0:
+            raise _negative()
+        if value and value.adjusted() >= _MONEY_MAX_INTEGER_DIGITS:
+            raise _too_large()
+        exponent = value.as_tuple().exponent
+        if exponent < -_MONEY_MAX_DECIMALS:
+            raise _too_precise()
+        if exponent > 0:  # 1.2E+9: hold it as plain digits
+            value = Decimal(format(value, "f"))
+        return value
     return value
 
 
-Money = Annotated[Decimal, BeforeValidator(_no_float), AfterValidator(_non_negative)]
+Money = Annotated[Decimal, BeforeValidator(_money)]
 
 
 def _today(info: ValidationInfo) -> date:
@@ -138,25 +167,33 @@ Day = Annotated[date, BeforeValidator(_no_timestamp)]
 PastDate = Annotated[date, BeforeValidator(_no_timestamp), AfterValidator(_not_future)]
 
 
-_MONTH_TEXT = re.compile(r"(\d{4})-(\d{2})(?:-01)?")
+def _month(value: Any, info: ValidationInfo) -> Any:
+    """A ledger month, YYYY-MM (or its first day), held as its first day; not after today.
 
-
-def _parse_month(value: Any) -> Any:
-    _no_timestamp(value)
+    One validator per row, parsing and checking at once: a ledger has many rows."""
     if isinstance(value, str):
-        match = _MONTH_TEXT.fullmatch(value.strip())
-        if not match or not 1 <= int(match[2]) <= 12:
+        text = value.strip()
+        if len(text) in (7, 10) and text[4] == "-" and text[:4].isdigit() and text[5:7].isdigit() and (len(text) == 7 or text[7:] == "-01"):
+            month = int(text[5:7])
+            if not 1 <= month <= 12:
+                raise PydanticCustomError("month_format", "month must be written YYYY-MM")
+            value = date(int(text[:4]), month, 1)
+        elif text.isdigit():
+            raise PydanticCustomError("date_number", "a date must be written YYYY-MM-DD, not as the number {input}", {"input": text})
+        else:
             raise PydanticCustomError("month_format", "month must be written YYYY-MM")
-        return date(int(match[1]), int(match[2]), 1)
-    if isinstance(value, date):
+    elif isinstance(value, date) and not isinstance(value, datetime):
         if value.day != 1:
             raise PydanticCustomError("month_format", "month must be written YYYY-MM")
-        return value
-    return value
+    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        raise PydanticCustomError("date_number", "a date must be written YYYY-MM-DD, not as the number {input}", {"input": str(value)})
+    else:
+        return value  # pydantic's own date validation says what is wrong
+    return _not_future(value, info)
 
 
 # A month is held as its first day, and written back that way (YYYY-MM-01), which also reads.
-Month = Annotated[date, BeforeValidator(_parse_month), AfterValidator(_not_future)]
+Month = Annotated[date, BeforeValidator(_month)]
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
