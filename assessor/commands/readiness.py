@@ -10,9 +10,6 @@ import sys
 
 from ..cli import EXIT_MISMATCH, UsageError, add_lang, parse_as_of
 from ..i18n import t
-from ..readiness import LogError, ReadinessRulebookError, check_readiness, load_attestations, load_readiness_rulebook, parse_log_spec
-from ..readiness.report import DutyStatus
-from ..readiness.view import render_text
 
 
 def register(subparsers, lang: str) -> None:
@@ -41,6 +38,10 @@ def _bulk_min(text: str | None, lang: str) -> int | None:
 
 
 def run(args) -> int:
+    # imported here: other commands should not pay for openpyxl and DuckDB at start-up
+    from ..readiness import LogError, ReadinessRulebookError, check_readiness, load_attestations, load_readiness_rulebook, parse_log_spec
+    from ..readiness.report import DutyStatus
+    from ..readiness.view import render_text
     lang = args.lang
     as_of = parse_as_of(args.as_of, lang)
     bulk_min = _bulk_min(args.bulk_min, lang)

@@ -7,7 +7,6 @@ from pathlib import Path
 from ..cli import UsageError, add_lang
 from ..i18n import t
 from ..intake import load_application
-from ..intake.excel import application_to_workbook, template_workbook
 
 
 def register(subparsers, lang: str) -> None:
@@ -19,6 +18,8 @@ def register(subparsers, lang: str) -> None:
 
 
 def run(args) -> int:
+    # imported here: other commands should not pay for openpyxl and DuckDB at start-up
+    from ..intake.excel import application_to_workbook, template_workbook
     if args.source:
         data = application_to_workbook(load_application(args.source), args.lang)
     else:
