@@ -241,6 +241,11 @@ def plotly_figure(chart: Chart, lang: str = "zh") -> go.Figure:
         "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
         "legend": {"orientation": "h", "y": -0.2},
     }
+    dated = [p.x for series in chart.series if series.kind != "bar" for p in series.points if isinstance(p.x, date)]
+    if dated and min(dated) == max(dated):
+        # One dated point (a declared total): give the axis a year around it rather than let
+        # plotly zoom to a sub-second span.
+        layout["xaxis"]["range"] = [dated[0] - timedelta(days=183), dated[0] + timedelta(days=183)]
     if chart.lanes:
         layout["yaxis"] = {"tickvals": list(range(len(chart.lanes))), "ticktext": [lane[lang] for lane in chart.lanes], "range": [-0.7, len(chart.lanes) - 0.3]}
         if chart.window is not None:
