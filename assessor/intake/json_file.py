@@ -101,7 +101,7 @@ def parse_application(data: str | bytes | dict[str, Any], today: date | None = N
 
 
 def load_application(path: str | Path, today: date | None = None) -> Application:
-    """Read and validate an application file."""
+    """Read and validate an application file: JSON, or a filled Excel template (.xlsx)."""
     file = Path(path)
     try:
         if file.stat().st_size > MAX_APPLICATION_BYTES:
@@ -109,6 +109,13 @@ def load_application(path: str | Path, today: date | None = None) -> Application
         raw = file.read_bytes()
     except OSError as exc:
         raise ApplicationError([Problem("(file)", "unreadable", {"file": str(file), "detail": exc.strerror or str(exc)})], str(file)) from None
+    if file.suffix.lower() == ".xlsx" or raw[:2] == b"PK":  # a workbook is a zip archive
+        from .excel import application_from_workbook  # openpyxl only when a workbook comes in
+
+        try:
+            return application_from_workbook(raw, today=today)
+        except ApplicationError as exc:
+            raise ApplicationError(exc.problems, str(file)) from None
     return parse_application(raw, today=today, source=str(file))
 
 
