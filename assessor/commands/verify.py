@@ -40,6 +40,7 @@ def run(args) -> int:
     result = verify_dossier(data, lang=lang, rulebook=load_rulebook(args.rulebook))
     if result.status == "ok":
         print(result.summary(lang))
+        print(t("dossier.verify.pages_checked" if result.pages_checked else "dossier.verify.pages_not_checked", lang))
         return EXIT_OK
     if result.status == "mismatch":
         print(result.summary(lang), file=sys.stderr)

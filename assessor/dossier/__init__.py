@@ -90,9 +90,12 @@ def build_dossier(
     from .render import html_to_pdf
 
     assessment, view, svgs, html, generated_at = _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness)
+    # How the pages were made, so that `verify` can make them again and compare byte for byte.
+    rendition = {"lang": lang, "addressee": addressee, "generated_at": generated_at.isoformat(), "software": __version__, "readiness": readiness is not None}
+    stated = dict(assessment.to_json(), rendition=rendition)
     attachments = [
         (APPLICATION_FILE, canonical_application_json(application).encode("utf-8"), "Application (canonical JSON)"),
-        (ASSESSMENT_FILE, json.dumps(assessment.to_json(), ensure_ascii=False, indent=1).encode("utf-8"), f"Assessment (assessor {__version__})"),
+        (ASSESSMENT_FILE, json.dumps(stated, ensure_ascii=False, indent=1).encode("utf-8"), f"Assessment (assessor {__version__})"),
     ]
     rendered = html_to_pdf(html, svgs, attachments, generated_at, identifier=assessment.fingerprint[:32].encode("ascii"))
     return rendered.pdf

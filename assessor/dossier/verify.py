@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from ..engine import Assessment, ReadingError, assess
@@ -32,6 +32,7 @@ class VerifyResult:
     application: Application | None = None
     stated: dict[str, Any] | None = None
     recomputed: Assessment | None = None
+    pages_checked: bool = False  # the pages were rendered again from the embedded data and matched
 
     @property
     def ok(self) -> bool:
@@ -76,8 +77,9 @@ def _compare_findings(stated: list[dict], actual: list[dict], lang: str) -> list
     return differences
 
 
-def verify_dossier(pdf_bytes: bytes, lang: str = "zh", rulebook: Rulebook | None = None) -> VerifyResult:
-    """Recompute a dossier from what it embeds; `differences` are sentences in `lang`."""
+def verify_dossier(pdf_bytes: bytes, lang: str = "zh", rulebook: Rulebook | None = None, rerender: bool = True) -> VerifyResult:
+    """Recompute a dossier from what it embeds and, with `rerender`, make its pages again and
+    compare; `differences` are sentences in `lang`."""
 
     def not_dossier(reason_key: str, **values) -> VerifyResult:
         reason = t(f"dossier.verify.{reason_key}", lang, **values)
@@ -89,16 +91,17 @@ def verify_dossier(pdf_bytes: bytes, lang: str = "zh", rulebook: Rulebook | None
         return not_dossier("not_pdf")
     if APPLICATION_FILE not in embedded.files or ASSESSMENT_FILE not in embedded.files:
         return not_dossier("no_attachments")
+    # The two files are there, so this is a dossier: anything wrong inside them is an alteration.
     try:
         stated = json.loads(embedded.files[ASSESSMENT_FILE].decode("utf-8"))
         if not isinstance(stated, dict):
             raise ValueError
     except (ValueError, UnicodeDecodeError):
-        return not_dossier("bad_json", name=ASSESSMENT_FILE)
+        return VerifyResult(MISMATCH, [t("dossier.verify.bad_json", lang, name=ASSESSMENT_FILE)])
     try:
         raw_application = json.loads(embedded.files[APPLICATION_FILE].decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
-        return not_dossier("bad_json", name=APPLICATION_FILE)
+        return VerifyResult(MISMATCH, [t("dossier.verify.bad_json", lang, name=APPLICATION_FILE)], None, stated)
 
     result = VerifyResult(MISMATCH, [], None, stated)
     try:
@@ -137,9 +140,34 @@ def verify_dossier(pdf_bytes: bytes, lang: str = "zh", rulebook: Rulebook | None
         result.differences.append(t("dossier.verify.diff_fingerprint", lang, stated=_short(stated.get("fingerprint")), actual=actual["fingerprint"]))
     stated_findings = stated.get("findings")
     result.differences += _compare_findings(stated_findings if isinstance(stated_findings, list) else [], actual["findings"], lang)
+    if not result.differences and rerender:
+        result.differences += _compare_pages(pdf_bytes, application, rulebook, as_of, readings, stated.get("rendition"), lang, result)
     if not result.differences:
         result.status = OK
     return result
+
+
+def _compare_pages(pdf_bytes: bytes, application: Application, rulebook: Rulebook, as_of: date, readings: dict, rendition: Any, lang: str, result: VerifyResult) -> list[str]:
+    """Render the dossier again from its embedded data and compare the files byte for byte.
+
+    The data can be consistent while the printed pages were edited; rendering is deterministic
+    for the same software, so any other byte means the file changed after it was made. A
+    dossier from another software version, or one with a readiness appendix (whose logs it does
+    not embed), cannot be re-rendered: it passes on its data, with `pages_checked` false."""
+    from .. import __version__
+    from . import build_dossier
+
+    if not isinstance(rendition, dict) or rendition.get("software") != __version__ or rendition.get("readiness"):
+        return []
+    try:
+        generated_at = datetime.fromisoformat(str(rendition.get("generated_at")))
+        again = build_dossier(application, rulebook, as_of, readings, str(rendition.get("lang") or "zh"), rendition.get("addressee"), generated_at)
+    except (ValueError, TypeError):
+        return [t("dossier.verify.diff_pages", lang)]
+    if again != pdf_bytes:
+        return [t("dossier.verify.diff_pages", lang)]
+    result.pages_checked = True
+    return []
 
 
 def _verdict_text(value: Any, lang: str) -> str:
