@@ -14,7 +14,7 @@ def format_quantity(q: Quantity | None, lang: str = "zh") -> str:
     if q.unit == "yuan":
         return format_yuan(q.value, lang)
     number = format_decimal(q.value) if not isinstance(q.value, int) else f"{q.value:,}"
-    unit = t(f"units.{q.unit}", lang)
+    unit = t(f"units.{q.unit}_one" if q.value == 1 else f"units.{q.unit}", lang)
     return f"{number}{unit}" if lang == "zh" else f"{number} {unit}"
 
 

@@ -51,6 +51,9 @@ def run(args) -> int:
         raise UsageError(str(exc)) from None
     try:
         specs = [parse_log_spec(text) for text in args.logs]
+        missing = [str(spec.path) for spec in specs if not spec.path.exists()]
+        if len(missing) == len(specs):  # as in screening: one bad file never sinks the rest, but with none there is nothing to report
+            raise UsageError("\n".join(t("readiness.errors.not_found", lang, file=name) for name in missing))
         attestations = load_attestations(args.attestations, rulebook) if args.attestations else None
     except LogError as exc:
         raise UsageError(exc.message(lang)) from None

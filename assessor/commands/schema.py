@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import sys
 
+from ..cli import add_lang
 from ..i18n import t
 from ..model import Application
 
 
 def register(subparsers, lang: str) -> None:
     parser = subparsers.add_parser("schema", help=t("cli.help.schema", lang), description=t("cli.help.schema", lang))
+    add_lang(parser, lang)  # the schema itself is language-neutral; accepted like on every command
     parser.set_defaults(run=run)
 
 

@@ -109,6 +109,8 @@ def load_application(path: str | Path, today: date | None = None) -> Application
         raw = file.read_bytes()
     except OSError as exc:
         raise ApplicationError([Problem("(file)", "unreadable", {"file": str(file), "detail": exc.strerror or str(exc)})], str(file)) from None
+    if raw[:5] == b"%PDF-":  # a dossier given where an application is expected
+        raise ApplicationError([Problem("(file)", "is_pdf", {"file": str(file)})], str(file))
     if file.suffix.lower() == ".xlsx" or raw[:2] == b"PK":  # a workbook is a zip archive
         from .excel import application_from_workbook  # openpyxl only when a workbook comes in
 

@@ -134,3 +134,8 @@ def test_dossier_pdf_carries_the_appendix():
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert "运营合规自查（通知第一至第三部分）" in text
     assert "张江路88号3楼" in text  # the bulk group to review (the cell wraps)
+
+
+def test_cli_with_no_log_found_at_all_is_a_usage_error(tmp_path, capsys):
+    assert main(["readiness", str(tmp_path / "missing.csv"), "--lang", "en"]) == 2
+    assert "File not found" in capsys.readouterr().err
