@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 
 from ..cli import add_assessment_options, parse_as_of, parse_readings

@@ -7,11 +7,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..cli import EXIT_INVALID, EXIT_OK, UsageError, add_assessment_options, parse_as_of, parse_readings
 from ..engine import resolve_readings
 from ..i18n import t
 from ..rulebook import load_rulebook
+
+if TYPE_CHECKING:
+    from ..screening.run import Screening
 
 
 def register(subparsers, lang: str) -> None:
@@ -41,7 +45,6 @@ def register_url(args) -> str | None:
 def run(args) -> int:
     # imported here: other commands should not pay for openpyxl and DuckDB at start-up
     from ..screening import Settings, collect_paths, export, export_format, screen
-    from ..screening.run import Screening
     lang = args.lang
     fmt = export_format(args.output)
     if fmt is None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from .. import __version__
 from ..engine import Assessment, Finding, Status, Verdict, add_years, window_start
-from ..i18n import format_decimal, format_yuan, has, t
+from ..i18n import format_yuan, has, t
 from ..model import Application, ApplicationType, Attestation
 from ..report import format_gap, format_quantity
 from ..rulebook import NoEventInWindow, Rulebook

@@ -180,7 +180,7 @@ def test_uploading_evidence_records_name_and_hash_and_keeps_content_only_when_as
     assert evidence == [{"document": "派驻文件.pdf", "sha256": digest}]
     assert not (data_dir / "documents" / digest).exists()
     other = b"%PDF-1.4 systems architecture"
-    app.checkbox(key=f"keep.unifications.systems.call_access").check().run()
+    app.checkbox(key="keep.unifications.systems.call_access").check().run()
     app.file_uploader(key="u.unifications.systems.call_access").upload("架构.pdf", other, "application/pdf").run()
     kept = data_dir / "documents" / hashlib.sha256(other).hexdigest()
     assert kept.read_bytes() == other

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from decimal import Decimal
 
 import pytest
-from core_support import AS_OF, BASE, base, run, validate
+from core_support import AS_OF, BASE, base, validate
 from pydantic import ValidationError
 
-from assessor import Application, ApplicationError, Status
+from assessor import Application, ApplicationError
 from assessor.intake import dump_application
 from assessor.intake.json_file import problems_from
 from assessor.model import credit_code_check_char

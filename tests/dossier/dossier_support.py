@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import threading
 import tomllib
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter

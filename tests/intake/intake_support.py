@@ -9,7 +9,6 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from assessor.intake import load_application
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

@@ -7,7 +7,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from readiness_support import policies_file, policy, run, write_csv
+from readiness_support import policies_file, policy, run
 
 from assessor.cli import main
 from assessor.readiness import LogError, load_readiness_rulebook, parse_attestations
