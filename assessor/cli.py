@@ -64,6 +64,12 @@ def parse_as_of(text: str | None, lang: str) -> date:
         raise UsageError(t("cli.bad_as_of", lang, value=text)) from None
 
 
+def require_suffix(path: str, suffix: str, lang: str) -> None:
+    """Refuse an output name whose extension would mislabel the file (a PDF called x.txt)."""
+    if not path.lower().endswith(suffix):
+        raise UsageError(t("cli.bad_suffix", lang, file=path, suffix=suffix))
+
+
 def parse_readings(pairs: list[str], lang: str) -> dict[str, str]:
     readings = {}
     for pair in pairs:

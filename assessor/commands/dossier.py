@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..cli import EXIT_INVALID, add_assessment_options, parse_as_of, parse_readings
+from ..cli import EXIT_INVALID, add_assessment_options, parse_as_of, parse_readings, require_suffix
 from ..i18n import t
 from ..intake import load_application
 from ..rulebook import load_rulebook
@@ -28,6 +28,7 @@ def run(args) -> int:
     from ..engine import assess
 
     lang = args.lang
+    require_suffix(args.output, ".pdf", lang)
     as_of = parse_as_of(args.as_of, lang)
     readings = parse_readings(args.reading, lang)
     rulebook = load_rulebook(args.rulebook)

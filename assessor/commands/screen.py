@@ -56,17 +56,18 @@ def run(args) -> int:
     screening = screen(sources, settings, refused, workers=args.workers)
     for record in screening.errors:
         print(t("screening.cli.error_line", lang, file=record.label, reason=record.reason_text(lang)), file=sys.stderr)
-    output = Path(args.output)
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_bytes(export(screening, fmt, lang))
-    except OSError as exc:
-        raise UsageError(t("screening.cli.cannot_write", lang, file=args.output, detail=exc.strerror or str(exc))) from None
-    print(t("screening.cli.wrote", lang, file=str(output)))
-    url = register_url(args)
-    if url is not None:
-        _record(screening, url or None, lang)
     counts = screening.counts()
+    if counts["screened"]:  # with nothing screened there is no table worth writing or recording
+        output = Path(args.output)
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_bytes(export(screening, fmt, lang))
+        except OSError as exc:
+            raise UsageError(t("screening.cli.cannot_write", lang, file=args.output, detail=exc.strerror or str(exc))) from None
+        print(t("screening.cli.wrote", lang, file=str(output)))
+        url = register_url(args)
+        if url is not None:
+            _record(screening, url or None, lang)
     print(t("screening.cli.counts", lang, **counts))
     return EXIT_OK if counts["screened"] else EXIT_INVALID
 

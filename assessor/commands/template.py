@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..cli import UsageError, add_lang
+from ..cli import UsageError, add_lang, require_suffix
 from ..i18n import t
 from ..intake import load_application
 
@@ -20,6 +20,8 @@ def register(subparsers, lang: str) -> None:
 def run(args) -> int:
     # imported here: other commands should not pay for openpyxl and DuckDB at start-up
     from ..intake.excel import application_to_workbook, template_workbook
+
+    require_suffix(args.output, ".xlsx", args.lang)
     if args.source:
         data = application_to_workbook(load_application(args.source), args.lang)
     else:
