@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
-from ..rulebook import key_path, load_rule_file, read_toml
+from ..rulebook import Bilingual, RuleModel, key_path, load_rule_file, read_toml
 
 DEFAULT_READINESS_RULEBOOK = Path(__file__).resolve().parents[1] / "rulebook" / "readiness-2010.toml"
 
@@ -23,19 +23,7 @@ LogKind = Literal["policies", "calls", "refusals", "roster", "complaints"]
 Share = Annotated[Decimal, Field(ge=0, le=1)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Bilingual(_Strict):
-    zh: str
-    en: str
-
-    def in_(self, lang: str) -> str:
-        return self.en if lang == "en" else self.zh
-
-
-class ShareWithinHours(_Strict):
+class ShareWithinHours(RuleModel):
     """Share of rows whose `to_column` falls at most `within_hours` after `from_column`."""
 
     metric: Literal["share_within_hours"]
@@ -46,7 +34,7 @@ class ShareWithinHours(_Strict):
     target_share: Share
 
 
-class KeptAtLeast(_Strict):
+class KeptAtLeast(RuleModel):
     """Share of callback recordings kept at least `kept_years` after the callback."""
 
     metric: Literal["kept_at_least"]
@@ -55,7 +43,7 @@ class KeptAtLeast(_Strict):
     target_share: Share
 
 
-class NoCallAfterRefusal(_Strict):
+class NoCallAfterRefusal(RuleModel):
     """Outbound calls to a number within `within_years` after its refusal; at most `max_calls`."""
 
     metric: Literal["no_call_after_refusal"]
@@ -64,20 +52,20 @@ class NoCallAfterRefusal(_Strict):
     max_calls: int = Field(ge=0)
 
 
-class CertifiedBeforeFirstCall(_Strict):
+class CertifiedBeforeFirstCall(RuleModel):
     metric: Literal["certified_before_first_call"]
     log: Literal["roster"]
     target_share: Share
 
 
-class RetrainedWithin(_Strict):
+class RetrainedWithin(RuleModel):
     metric: Literal["retrained_within"]
     log: Literal["roster"]
     within_months: int = Field(ge=1)
     target_share: Share
 
 
-class BulkSharedFields(_Strict):
+class BulkSharedFields(RuleModel):
     """Groups of at least `min_policies` policies sharing one value of any of `fields`."""
 
     metric: Literal["bulk_shared_fields"]
@@ -86,7 +74,7 @@ class BulkSharedFields(_Strict):
     min_policies: int = Field(ge=2)
 
 
-class RatePerPolicies(_Strict):
+class RatePerPolicies(RuleModel):
     """Events per `per_policies` policies sold, by month; reported, no threshold."""
 
     metric: Literal["rate_per_policies"]
@@ -101,7 +89,7 @@ Measure = Annotated[
 ]
 
 
-class Duty(_Strict):
+class Duty(RuleModel):
     id: str = Field(pattern=r"^[123]\.\d\.[a-z0-9_]+$")
     clause: str
     kind: Literal["attested", "measured"]
@@ -122,7 +110,7 @@ class Duty(_Strict):
         return self.title_en if lang == "en" else self.title_zh
 
 
-class ReadinessRulebook(_Strict):
+class ReadinessRulebook(RuleModel):
     id: str
     version: int = Field(ge=1)
     version_date: date

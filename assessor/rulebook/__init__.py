@@ -24,11 +24,13 @@ CriterionKind = Literal["min_duration", "min_sum", "min_count_per_site", "no_eve
 ApplicationKind = Literal["new_site", "relocation"]
 
 
-class _Strict(BaseModel):
+class RuleModel(BaseModel):
+    """Base of every rule-file model: unknown keys are refused, values are frozen."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Bilingual(_Strict):
+class Bilingual(RuleModel):
     zh: str
     en: str
 
@@ -36,7 +38,7 @@ class Bilingual(_Strict):
         return self.en if lang == "en" else self.zh
 
 
-class ReadingDef(_Strict):
+class ReadingDef(RuleModel):
     default: str
     clause: str
     zh: str
@@ -50,7 +52,7 @@ class ReadingDef(_Strict):
         return self
 
 
-class Scope(_Strict):
+class Scope(RuleModel):
     clause: str
     insurer_types: list[str]
     requires_telemarketing_approval: bool
@@ -59,41 +61,41 @@ class Scope(_Strict):
     relocation_note_en: str
 
 
-class MinDuration(_Strict):
+class MinDuration(RuleModel):
     start: str
     years: int = Field(ge=1)
 
 
-class MinSum(_Strict):
+class MinSum(RuleModel):
     measure: Literal["cumulative_premium"]
     threshold: Decimal
     unit: Literal["yuan"]
 
 
-class MinCountPerSite(_Strict):
+class MinCountPerSite(RuleModel):
     sites: Literal["existing_sites", "proposed_site"]
     threshold: int = Field(ge=1)
 
 
-class NoEventInWindow(_Strict):
+class NoEventInWindow(RuleModel):
     events: Literal["complaints", "violations"]
     window_years: int = Field(ge=1)
 
 
-class Checklist(_Strict):
+class Checklist(RuleModel):
     group: str
     items: list[str] = Field(min_length=1)
     requires: list[str] = []
 
 
-class ContainedIn(_Strict):
+class ContainedIn(RuleModel):
     items: list[str] = Field(min_length=1)
     within: str
     group: str
     attested: list[str] = []
 
 
-_PARAMS: dict[str, type[_Strict]] = {
+_PARAMS: dict[str, type[RuleModel]] = {
     "min_duration": MinDuration,
     "min_sum": MinSum,
     "min_count_per_site": MinCountPerSite,
@@ -103,7 +105,7 @@ _PARAMS: dict[str, type[_Strict]] = {
 }
 
 
-class Criterion(_Strict):
+class Criterion(RuleModel):
     id: str
     clause: str
     title_zh: str
@@ -126,7 +128,7 @@ class Criterion(_Strict):
         return self.title_en if lang == "en" else self.title_zh
 
 
-class Rulebook(_Strict):
+class Rulebook(RuleModel):
     id: str
     version: int = Field(ge=1)
     version_date: date
