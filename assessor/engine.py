@@ -7,7 +7,6 @@ Pure and deterministic: no clock, no I/O, the same input gives the same output.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 from collections.abc import Callable, Mapping
@@ -45,17 +44,14 @@ class Verdict(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
 
 
-_SEVERITY = {Status.MET: 0, Status.NOT_APPLICABLE: 0, Status.INSUFFICIENT_EVIDENCE: 1, Status.NOT_MET: 2}
-
-
-def worst(statuses: list[Status]) -> Status:
-    return max(statuses, key=_SEVERITY.__getitem__, default=Status.MET)
-
-
 # ---------------------------------------------------------------- result types
 
+# Results are values: nothing in the product changes them once `assess` returns. They are slotted
+# but not frozen dataclasses, because a frozen one costs about four times as much to build and
+# one assessment builds several dozen of them (findings, parts, quantities, gaps, messages).
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(slots=True)
 class Message:
     """A sentence for the user, kept as a locale key and its values until someone reads it.
 
@@ -91,7 +87,7 @@ def _render_value(value: Any, lang: str) -> Any:
 
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Quantity:
     """A figure with its unit: yuan, seats, days, years, incidents, violations or items."""
 
@@ -103,7 +99,7 @@ class Quantity:
         return {"value": value, "unit": self.unit}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Gap:
     """How far a criterion is from being met, and for anything time-bound the date it closes."""
 
@@ -117,7 +113,7 @@ class Gap:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Part:
     """One site, sub-item or event a finding is made of, with its own status."""
 
@@ -137,7 +133,7 @@ class Part:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Finding:
     criterion: str
     status: Status
@@ -173,7 +169,7 @@ class Finding:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Assessment:
     verdict: Verdict
     as_of: date
@@ -225,8 +221,10 @@ class ReadingError(ValueError):
 
 def add_years(start: date, years: int) -> date:
     """The corresponding day `years` later; the month's last day where there is none (29 Feb)."""
-    year = start.year + years
-    return start.replace(year=year, day=min(start.day, calendar.monthrange(year, start.month)[1]))
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:  # the month stays, so only 29 Feb can be missing: its year ends the month on the 28th
+        return start.replace(year=start.year + years, day=28)
 
 
 def window_start(as_of: date, years: int) -> date:
@@ -263,15 +261,24 @@ def fingerprint(application: Application, rulebook: Rulebook, readings: Mapping[
     head = memo.get("fingerprint_head")
     if head is None:
         head = memo["fingerprint_head"] = hashlib.sha256(('{"application":' + canonical_application_json(application) + ",").encode("utf-8"))
-    tail = json.dumps(
-        {"as_of": as_of.isoformat(), "readings": dict(sorted(readings.items())), "rulebook": {"id": rulebook.id, "version": rulebook.version}},
-        ensure_ascii=False,
-        separators=(",", ":"),
-        sort_keys=True,
-    )
     digest = head.copy()
-    digest.update(tail[1:].encode("utf-8"))
+    digest.update(('"as_of":"' + as_of.isoformat() + '",' + _fingerprint_tail(rulebook, readings)).encode("utf-8"))
     return digest.hexdigest()
+
+
+def _fingerprint_tail(rulebook: Rulebook, readings: Mapping[str, str]) -> str:
+    """The readings and rulebook part of the fingerprinted document, made once per choice of readings."""
+    chosen = tuple(sorted(readings.items()))
+    memo = rulebook.memo()
+    tail = memo.get(("fingerprint_tail", chosen))
+    if tail is None:
+        tail = memo[("fingerprint_tail", chosen)] = json.dumps(
+            {"readings": dict(chosen), "rulebook": {"id": rulebook.id, "version": rulebook.version}},
+            ensure_ascii=False,
+            separators=(",", ":"),
+            sort_keys=True,
+        )[1:]
+    return tail
 
 
 # ---------------------------------------------------------------- the kinds
@@ -441,13 +448,12 @@ def _no_event_in_window(app: Application, c: Criterion, p: NoEventInWindow, as_o
         dates = [e.decision_date for e in counted]
         labels = [(e.decision_date, f"{e.authority} {e.decision_number or ''} {e.kind}".strip()) for e in counted]
     unit = "incidents" if p.events == "complaints" else "violations"
-    window = {"start": start.isoformat(), "end": as_of.isoformat()}
-    values = window | {"n": len(counted), "total": len(events)}
-    key = f"engine.{p.events}"
+    values = {"start": start.isoformat(), "end": as_of.isoformat(), "n": len(counted), "total": len(events)}
+    key = "engine." + p.events
     measured = Quantity(len(counted), unit)
     threshold = Quantity(0, unit)
-    parts = tuple(Part(f"{d.isoformat()}#{i}", {"zh": f"{d.isoformat()} {s}", "en": f"{d.isoformat()} {s}"}, Status.NOT_MET) for i, (d, s) in enumerate(labels))
     if counted:
+        parts = tuple(Part(f"{d.isoformat()}#{i}", {"zh": f"{d.isoformat()} {s}", "en": f"{d.isoformat()} {s}"}, Status.NOT_MET) for i, (d, s) in enumerate(labels))
         closes = add_years(max(dates), p.window_years) + timedelta(days=1) if bounded else None
         values["closes"] = closes.isoformat() if closes else ""
         suffix = "not_met" if bounded else "not_met_unbounded"
@@ -468,22 +474,38 @@ def _attestation_parts(app: Application, rulebook: Rulebook, group: str, names: 
             status = Status.INSUFFICIENT_EVIDENCE
         else:
             status = Status.MET
-        parts.append(Part(f"{group}.{name}", rulebook.item_label(group, name), status, None, tuple(a.evidence)))
+        parts.append(Part(group + "." + name, rulebook.item_label(group, name), status, None, tuple(a.evidence)))
     return tuple(parts)
 
 
+_MET, _NOT_MET, _INSUFFICIENT = Status.MET, Status.NOT_MET, Status.INSUFFICIENT_EVIDENCE
+
+
 def _summarize_parts(parts: tuple[Part, ...], missing_facts: list[str], key: str, values: dict[str, Any], measured: Quantity, threshold: Quantity) -> _Outcome:
-    status = worst([part.status for part in parts] + [Status.INSUFFICIENT_EVIDENCE] * bool(missing_facts))
-    # Keyed by plain tuples: hashing pydantic models is slow, and equal documents are one document.
-    evidence = tuple({(e.document, e.sha256): e for part in parts for e in part.evidence}.values())
-    missing = tuple(part.key for part in parts if part.status is not Status.MET and part.status is not Status.NOT_MET) + tuple(missing_facts)
-    failing = [part.label for part in parts if part.status is not Status.MET]
-    values = values | {
-        "failing": {"zh": "、".join(label["zh"] for label in failing) or "—", "en": "; ".join(label["en"] for label in failing) or "—"},
-        "missing": ", ".join(missing_facts) or "—",
-    }
-    gap = Gap(Quantity(len(failing), "items")) if status is not Status.MET and failing else None
-    return _Outcome(status, f"{key}.{status.value}", values, measured, threshold, gap, evidence, missing, parts)
+    # One pass over the parts: an assessment summarizes five groups of them.
+    # Evidence is keyed by plain tuples: hashing pydantic models is slow, and equal documents are one document.
+    evidence: dict[tuple[str, str | None], Evidence] = {}
+    unanswered: list[str] = []
+    failing_zh: list[str] = []
+    failing_en: list[str] = []
+    status = _INSUFFICIENT if missing_facts else _MET
+    for part in parts:
+        for e in part.evidence:
+            evidence[(e.document, e.sha256)] = e
+        if part.status is _MET:
+            continue
+        if part.status is _NOT_MET:
+            status = _NOT_MET
+        else:
+            unanswered.append(part.key)
+            if part.status is _INSUFFICIENT and status is _MET:
+                status = _INSUFFICIENT
+        failing_zh.append(part.label["zh"])
+        failing_en.append(part.label["en"])
+    values["failing"] = {"zh": "、".join(failing_zh) or "—", "en": "; ".join(failing_en) or "—"}
+    values["missing"] = ", ".join(missing_facts) or "—"
+    gap = Gap(Quantity(len(failing_zh), "items")) if status is not _MET and failing_zh else None
+    return _Outcome(status, key + "." + status.value, values, measured, threshold, gap, tuple(evidence.values()), tuple(unanswered) + tuple(missing_facts), parts)
 
 
 def _checklist(app: Application, c: Criterion, p: Checklist, as_of: date, readings: dict[str, str], rulebook: Rulebook) -> _Outcome:
@@ -532,50 +554,75 @@ _KINDS_WITH_RULEBOOK: dict[str, Callable[..., _Outcome]] = {"checklist": _checkl
 _TIMELESS_KINDS = frozenset({"min_count_per_site", "checklist", "contained_in"})
 
 
-def _evaluate(app: Application, criterion: Criterion, rulebook: Rulebook, as_of: date, readings: dict[str, str]) -> Finding:
-    used = {key: readings[key] for key in criterion.readings}
-    applicable = app.applicant.application_type in criterion.applies_to
-    memo_key = None
-    if not applicable or criterion.kind in _TIMELESS_KINDS:
-        memo_key = ("finding", criterion.id, tuple(used.items()))
-        kept = app.memo().get(memo_key)
-        if kept is not None and kept[0] is rulebook:
-            return kept[1]
-    finding = _make_finding(app, criterion, rulebook, as_of, readings, used, applicable)
-    if memo_key is not None:
-        app.memo()[memo_key] = (rulebook, finding)
-    return finding
+@dataclass(slots=True)
+class _Step:
+    """One criterion as the engine runs it: what the rulebook says, looked up once per rulebook."""
+
+    criterion: Criterion
+    kind: Callable[..., _Outcome]
+    with_rulebook: bool
+    readings: tuple[str, ...]
+    applies_to: frozenset[str]
+    timeless: bool
+    title: dict[str, str]
 
 
-def _make_finding(app: Application, criterion: Criterion, rulebook: Rulebook, as_of: date, readings: dict[str, str], used: dict[str, str], applicable: bool) -> Finding:
-    title = {"zh": criterion.title_zh, "en": criterion.title_en}
-    base = dict(criterion=criterion.id, clause=criterion.clause, clause_text=criterion.text, title=title, readings=used)
+@dataclass(slots=True)
+class _Plan:
+    steps: list[_Step]
+    conventions: dict[str, dict[str, str]]
+    relocation_note: dict[str, str]
+
+
+def _plan(rulebook: Rulebook) -> _Plan:
+    """The rulebook's criteria ready to run, worked out once and kept with the (frozen) rulebook."""
+    memo = rulebook.memo()
+    plan = memo.get("engine_plan")
+    if plan is None:
+        steps = [
+            _Step(
+                criterion,
+                _KINDS.get(criterion.kind) or _KINDS_WITH_RULEBOOK[criterion.kind],
+                criterion.kind in _KINDS_WITH_RULEBOOK,
+                tuple(criterion.readings),
+                frozenset(criterion.applies_to),
+                criterion.kind in _TIMELESS_KINDS,
+                {"zh": criterion.title_zh, "en": criterion.title_en},
+            )
+            for criterion in rulebook.criteria
+        ]
+        conventions = {key: {"zh": c.zh, "en": c.en} for key, c in rulebook.conventions.items()}
+        note = {"zh": rulebook.scope.relocation_note_zh, "en": rulebook.scope.relocation_note_en}
+        plan = memo["engine_plan"] = _Plan(steps, conventions, note)
+    return plan
+
+
+def _make_finding(app: Application, step: _Step, rulebook: Rulebook, plan: _Plan, as_of: date, readings: dict[str, str], applicable: bool) -> Finding:
+    criterion = step.criterion
+    used = {key: readings[key] for key in step.readings}
     if not applicable:
         return Finding(
-            **base,
-            status=Status.NOT_APPLICABLE,
-            measured=None,
-            threshold=None,
-            gap=None,
-            evidence=(),
-            missing_evidence=(),
-            explanation=Message("", literal={"zh": rulebook.scope.relocation_note_zh, "en": rulebook.scope.relocation_note_en}),
+            criterion.id, Status.NOT_APPLICABLE, criterion.clause, criterion.text, step.title, None, None, None, used, (), (), Message("", literal=plan.relocation_note)
         )
-    if criterion.kind in _KINDS:
-        outcome = _KINDS[criterion.kind](app, criterion, criterion.params, as_of, readings)
+    if step.with_rulebook:
+        outcome = step.kind(app, criterion, criterion.params, as_of, readings, rulebook)
     else:
-        outcome = _KINDS_WITH_RULEBOOK[criterion.kind](app, criterion, criterion.params, as_of, readings, rulebook)
+        outcome = step.kind(app, criterion, criterion.params, as_of, readings)
     return Finding(
-        **base,
-        status=outcome.status,
-        measured=outcome.measured,
-        threshold=outcome.threshold,
-        gap=outcome.gap,
-        evidence=outcome.evidence,
-        missing_evidence=outcome.missing_evidence,
-        explanation=Message(outcome.explanation_key, outcome.values),
-        parts=outcome.parts,
-        notes=outcome.notes,
+        criterion.id,
+        outcome.status,
+        criterion.clause,
+        criterion.text,
+        step.title,
+        outcome.measured,
+        outcome.threshold,
+        outcome.gap,
+        used,
+        outcome.evidence,
+        outcome.missing_evidence,
+        Message(outcome.explanation_key, outcome.values),
+        outcome.parts,
+        outcome.notes,
     )
 
 
@@ -591,12 +638,12 @@ def _scope_notes(app: Application, rulebook: Rulebook) -> list[Message]:
 def _verdict(findings: list[Finding], out_of_scope: bool) -> Verdict:
     if out_of_scope:
         return Verdict.OUT_OF_SCOPE
-    statuses = [f.status for f in findings if f.status is not Status.NOT_APPLICABLE]
+    statuses = {f.status for f in findings}
     if Status.NOT_MET in statuses:
         return Verdict.NOT_ELIGIBLE
-    if all(s is Status.MET for s in statuses):
-        return Verdict.ELIGIBLE
-    return Verdict.INCOMPLETE
+    if Status.INSUFFICIENT_EVIDENCE in statuses:
+        return Verdict.INCOMPLETE
+    return Verdict.ELIGIBLE  # every criterion that applies is met
 
 
 def assess(application: Application, rulebook: Rulebook | None = None, as_of: date | None = None, readings: Mapping[str, str] | None = None) -> Assessment:
@@ -607,19 +654,36 @@ def assess(application: Application, rulebook: Rulebook | None = None, as_of: da
         rulebook = load_rulebook()
     as_of = as_of or date.today()
     chosen = resolve_readings(rulebook, readings)
-    findings = [_evaluate(application, criterion, rulebook, as_of, chosen) for criterion in rulebook.criteria]
+    plan = _plan(rulebook)
+    application_type = application.applicant.application_type.value
+    # Findings that do not depend on the date (timeless kinds, and criteria a relocation does not
+    # call for) are kept with the frozen application, per rulebook and readings, and reused.
+    memo = application.memo()
+    kept = memo.get(("timeless_findings", tuple(chosen.values())))
+    if kept is None or kept[0] is not rulebook:
+        kept = memo[("timeless_findings", tuple(chosen.values()))] = (rulebook, {})
+    timeless = kept[1]
+    findings = []
+    for index, step in enumerate(plan.steps):
+        finding = timeless.get(index)
+        if finding is None:
+            applicable = application_type in step.applies_to
+            finding = _make_finding(application, step, rulebook, plan, as_of, chosen, applicable)
+            if step.timeless or not applicable:
+                timeless[index] = finding
+        findings.append(finding)
     scope_notes = _scope_notes(application, rulebook)
     notes = list(scope_notes)
-    if application.applicant.application_type.value == "relocation":
-        notes.append(Message("", literal={"zh": rulebook.scope.relocation_note_zh, "en": rulebook.scope.relocation_note_en}))
+    if application_type == "relocation":
+        notes.append(Message("", literal=plan.relocation_note))
     return Assessment(
-        verdict=_verdict(findings, bool(scope_notes)),
-        as_of=as_of,
-        rulebook_id=rulebook.id,
-        rulebook_version=rulebook.version,
-        readings=chosen,
-        fingerprint=fingerprint(application, rulebook, chosen, as_of),
-        findings=tuple(findings),
-        notes=tuple(notes),
-        conventions={key: {"zh": c.zh, "en": c.en} for key, c in rulebook.conventions.items()},
+        _verdict(findings, bool(scope_notes)),
+        as_of,
+        rulebook.id,
+        rulebook.version,
+        chosen,
+        fingerprint(application, rulebook, chosen, as_of),
+        tuple(findings),
+        tuple(notes),
+        plan.conventions,
     )

@@ -11,7 +11,7 @@ import calendar
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -519,6 +519,10 @@ def month_end(month: date) -> date:
 
 def first_uncounted_month(as_of: date) -> date:
     """The first month whose premium does not count on `as_of`: a month counts once it has ended."""
-    if as_of == month_end(as_of):
-        return date(as_of.year + as_of.month // 12, as_of.month % 12 + 1, 1)
+    following = as_of + _ONE_DAY
+    if following.month != as_of.month:  # as_of is the month's last day
+        return following
     return as_of.replace(day=1)
+
+
+_ONE_DAY = timedelta(days=1)

@@ -168,6 +168,12 @@ class Rulebook(RuleModel):
         return self
 
     _item_labels: dict[tuple[str, str], dict[str, str]] = PrivateAttr(default_factory=dict)
+    _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
+
+    def memo(self) -> dict[Any, Any]:
+        """A place for values derived from this (frozen) rulebook alone, such as the engine's
+        plan of its criteria, so that they are worked out once and not on every assessment."""
+        return self.__pydantic_private__["_memo"]
 
     def model_post_init(self, context: Any) -> None:
         self._item_labels = {(group, name): {"zh": label.zh, "en": label.en} for group, items in self.items.items() for name, label in items.items()}
