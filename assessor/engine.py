@@ -260,7 +260,9 @@ def fingerprint(application: Application, rulebook: Rulebook, readings: Mapping[
     memo = application.memo()
     head = memo.get("fingerprint_head")
     if head is None:
-        head = memo["fingerprint_head"] = hashlib.sha256(('{"application":' + canonical_application_json(application) + ",").encode("utf-8"))
+        head = memo["fingerprint_head"] = hashlib.sha256(b'{"application":')
+        head.update(application.canonical_json_bytes())
+        head.update(b",")
     digest = head.copy()
     digest.update(('"as_of":"' + as_of.isoformat() + '",' + _fingerprint_tail(rulebook, readings)).encode("utf-8"))
     return digest.hexdigest()
@@ -464,18 +466,27 @@ def _no_event_in_window(app: Application, c: Criterion, p: NoEventInWindow, as_o
 
 
 def _attestation_parts(app: Application, rulebook: Rulebook, group: str, names: list[str]) -> tuple[Part, ...]:
-    attestations = getattr(app.unifications, group)
+    attestations = getattr(app.unifications, group).__dict__
     parts = []
-    for name in names:
-        a: Attestation = getattr(attestations, name)
+    for name, key, label in _item_specs(rulebook, group, names):
+        a: Attestation = attestations[name]
         if a.attested is False:
-            status = Status.NOT_MET
+            status = _NOT_MET
         elif a.attested is None or not a.evidence:
-            status = Status.INSUFFICIENT_EVIDENCE
+            status = _INSUFFICIENT
         else:
-            status = Status.MET
-        parts.append(Part(group + "." + name, rulebook.item_label(group, name), status, None, tuple(a.evidence)))
+            status = _MET
+        parts.append(Part(key, label, status, None, tuple(a.evidence)))
     return tuple(parts)
+
+
+def _item_specs(rulebook: Rulebook, group: str, names: list[str]) -> list[tuple[str, str, dict[str, str]]]:
+    """Name, part key and label of each attested sub-item, looked up once per rulebook."""
+    memo = rulebook.memo()
+    specs = memo.get(("item_specs", group, id(names)))
+    if specs is None or specs[0] is not names:
+        specs = memo[("item_specs", group, id(names))] = (names, [(name, f"{group}.{name}", rulebook.item_label(group, name)) for name in names])
+    return specs[1]
 
 
 _MET, _NOT_MET, _INSUFFICIENT = Status.MET, Status.NOT_MET, Status.INSUFFICIENT_EVIDENCE

@@ -474,7 +474,7 @@ class Application(Strict):
     violations: ViolationRecord = Field(default_factory=ViolationRecord)
     unifications: Unifications = Field(default_factory=Unifications)
 
-    _canonical_json: str | None = PrivateAttr(default=None)
+    _canonical_json: bytes | None = PrivateAttr(default=None)
     _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
 
     def memo(self) -> dict[Any, Any]:
@@ -482,13 +482,17 @@ class Application(Strict):
         its fingerprint, so that re-assessing it on other dates or readings does not redo them."""
         return self.__pydantic_private__["_memo"]
 
-    def canonical_json(self) -> str:
-        """The application as canonical JSON (schema field order, no whitespace), made once:
-        the model is frozen, so it cannot go stale, and what-if runs re-assess the same object."""
+    def canonical_json_bytes(self) -> bytes:
+        """The application as canonical JSON in UTF-8 (schema field order, no whitespace), made
+        once: the model is frozen, so it cannot go stale, and what-if runs re-assess the same object."""
         private = self.__pydantic_private__  # direct: pydantic's private-attribute lookup is slow
         if private["_canonical_json"] is None:
-            private["_canonical_json"] = self.model_dump_json()
+            # The serializer's own bytes: no round trip through a str that would be encoded again.
+            private["_canonical_json"] = self.__pydantic_serializer__.to_json(self)
         return private["_canonical_json"]
+
+    def canonical_json(self) -> str:
+        return self.canonical_json_bytes().decode("utf-8")
 
     @field_validator("existing_sites")
     @classmethod
