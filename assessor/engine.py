@@ -302,10 +302,16 @@ class _Outcome:
     notes: tuple[Message, ...] = ()
 
 
+_PATHS: dict[str, tuple[str, ...]] = {}  # a rulebook's dotted paths, split once
+
+
 def _resolve(application: Application, path: str) -> Any:
     """Follow a dotted path; over a list, take the attribute of every element."""
     value: Any = application
-    for name in path.split("."):
+    names = _PATHS.get(path)
+    if names is None:
+        names = _PATHS[path] = tuple(path.split("."))
+    for name in names:
         if value is None:
             return None
         if isinstance(value, list):
@@ -522,30 +528,46 @@ def _summarize_parts(parts: tuple[Part, ...], missing_facts: list[str], key: str
 def _checklist(app: Application, c: Criterion, p: Checklist, as_of: date, readings: dict[str, str], rulebook: Rulebook) -> _Outcome:
     parts = _attestation_parts(app, rulebook, p.group, p.items)
     missing_facts = [path for path in p.requires if not _resolve(app, path)]
-    met = sum(1 for part in parts if part.status is Status.MET)
+    met = 0
+    for part in parts:
+        if part.status is _MET:
+            met += 1
     values = {"met": met, "total": len(parts)}
     return _summarize_parts(parts, missing_facts, "engine.checklist", values, Quantity(met, "items"), Quantity(len(parts), "items"))
 
 
 def _contained_in(app: Application, c: Criterion, p: ContainedIn, as_of: date, readings: dict[str, str], rulebook: Rulebook) -> _Outcome:
-    def norm(v: str) -> str:
-        return v.replace(" ", "").replace("-", "").upper()
-
-    items = [v for path in p.items for v in (_resolve(app, path) or [])]
+    # Written as plain loops: an assessment runs this twice, and each comprehension is a call.
+    items: list[str] = []
+    missing_facts: list[str] = []
+    for path in p.items:
+        found = _resolve(app, path)
+        if found:
+            items.extend(found)
+        else:
+            missing_facts.append(path)
     within_raw = _resolve(app, p.within) or []
-    within = {norm(v if isinstance(v, str) else v.code) for v in within_raw}
-    outside = sorted({v for v in items if norm(v) not in within})
-    attested = _attestation_parts(app, rulebook, p.group, p.attested)
+    within = set()
+    for v in within_raw:  # numbers compare without spaces and dashes; codes without case
+        within.add((v if v.__class__ is str else v.code).replace(" ", "").replace("-", "").upper())
     # Against an empty reference list nothing can be shown to be outside it: that is missing data.
-    outside_status = Status.NOT_MET if within_raw else Status.INSUFFICIENT_EVIDENCE
-    listed = tuple(Part(f"{p.group}:{v}", {"zh": v, "en": v}, outside_status if v in outside else Status.MET) for v in dict.fromkeys(items))
-    missing_facts = [path for path in p.items if not _resolve(app, path)]
+    outside_status = _NOT_MET if within_raw else _INSUFFICIENT
+    unique = list(dict.fromkeys(items))
+    outside: list[str] = []
+    listed: list[Part] = []
+    for v in unique:
+        if v.replace(" ", "").replace("-", "").upper() in within:
+            listed.append(Part(f"{p.group}:{v}", {"zh": v, "en": v}, _MET))
+        else:
+            outside.append(v)
+            listed.append(Part(f"{p.group}:{v}", {"zh": v, "en": v}, outside_status))
+    outside.sort()
     if not within_raw:
         missing_facts.append(p.within)
-    inside = len(set(items)) - len(outside)
-    values = {"inside": inside, "total": len(set(items)), "outside": {"zh": "、".join(outside) or "—", "en": ", ".join(outside) or "—"}}
-    outcome = _summarize_parts(listed + attested, missing_facts, "engine.contained", values, Quantity(inside, "items"), Quantity(len(set(items)), "items"))
-    return outcome
+    inside = len(unique) - len(outside)
+    values = {"inside": inside, "total": len(unique), "outside": {"zh": "、".join(outside) or "—", "en": ", ".join(outside) or "—"}}
+    parts = tuple(listed) + _attestation_parts(app, rulebook, p.group, p.attested)
+    return _summarize_parts(parts, missing_facts, "engine.contained", values, Quantity(inside, "items"), Quantity(len(unique), "items"))
 
 
 _KINDS: dict[str, Callable[..., _Outcome]] = {
