@@ -3,16 +3,14 @@ compared side by side, then ranked."""
 
 from __future__ import annotations
 
-import os
-import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from multiprocessing import get_context
 from time import perf_counter
 
+from ..pool import default_workers, process_pool
 from ..rulebook import load_rulebook
 from .collect import Refused, Source
 from .flags import add_cross_flags
@@ -77,10 +75,6 @@ class Screening:
         }
 
 
-def default_workers() -> int:
-    return max(1, min(os.cpu_count() or 1, 8))
-
-
 def screen(
     sources: Sequence[Source],
     settings: Settings,
@@ -121,14 +115,7 @@ def _in_pool(sources: list[Source], settings: Settings, workers: int, progress: 
     chunks = [sources[i : i + size] for i in range(0, len(sources), size)]
     results: list[list[Record] | None] = [None] * len(chunks)
     done = 0
-    # fork starts workers at once with everything already imported; it is only safe in a
-    # single-threaded process (the CLI). Under Streamlit's threads a fork server is used.
-    if threading.active_count() == 1:
-        context = get_context("fork")
-    else:
-        context = get_context("forkserver")
-        context.set_forkserver_preload(["assessor.screening.worker"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with process_pool(workers, "assessor.screening.worker") as pool:
         futures = {pool.submit(screen_chunk, chunk, settings): i for i, chunk in enumerate(chunks)}
         for future in as_completed(futures):
             index = futures[future]

@@ -1,0 +1,93 @@
+"""Many applications at once: read, validate and assess each, on every core.
+
+For scripts and regulators' batches that need each application's verdict and criterion
+statuses rather than the full findings:
+
+    from assessor.batch import assess_many
+    outcomes = assess_many([path.read_bytes() for path in paths], as_of=date(2026, 6, 30))
+
+One bad document never sinks the batch: its outcome carries the problems found instead. Workers
+send back these small outcomes, not whole assessments, because pickling a full assessment costs
+more than making it.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from .engine import Verdict, assess, resolve_readings
+from .intake import ApplicationError, Problem, parse_application
+from .pool import default_workers, process_pool
+from .rulebook import Rulebook, load_rulebook
+
+# Below this many documents a pool costs more to start than it saves.
+POOL_THRESHOLD = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one document: its verdict and each criterion's status, or its problems."""
+
+    verdict: Verdict | None
+    fingerprint: str | None
+    statuses: tuple[tuple[str, str], ...] = ()  # (criterion id, status), in rulebook order
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def assessed(self) -> bool:
+        return self.verdict is not None
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    rulebook: Rulebook
+    as_of: date
+    readings: dict[str, str]
+    today: date
+
+
+def assess_many(
+    documents: Sequence[bytes | str],
+    rulebook: Rulebook | None = None,
+    as_of: date | None = None,
+    readings: Mapping[str, str] | None = None,
+    today: date | None = None,
+    workers: int | None = None,
+) -> list[Outcome]:
+    """Assess every document (JSON text) on `as_of`; outcomes come back in the documents' order.
+
+    `today` is the day past events are checked against (default: today, and never before `as_of`).
+    A reading that is not in the rulebook raises ReadingError at once, before any work starts."""
+    rulebook = rulebook or load_rulebook()
+    as_of = as_of or date.today()
+    settings = _Settings(rulebook, as_of, resolve_readings(rulebook, readings), max(today or date.today(), as_of))
+    workers = workers or default_workers()
+    if workers == 1 or len(documents) < POOL_THRESHOLD:
+        return _assess_chunk(documents, settings)
+    size = max(100, min(1000, len(documents) // (workers * 4)))
+    chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
+    with process_pool(workers, "assessor.batch", _start_worker) as pool:
+        return [outcome for chunk in pool.map(_assess_chunk, chunks, [settings] * len(chunks)) for outcome in chunk]
+
+
+def _start_worker() -> None:
+    # What the worker inherited (modules, rulebook, schemas) lives as long as it does: set it
+    # aside so that the garbage collector's full passes do not walk it again and again.
+    gc.freeze()
+
+
+def _assess_chunk(documents: Sequence[bytes | str], settings: _Settings) -> list[Outcome]:
+    outcomes = []
+    for document in documents:
+        try:
+            application = parse_application(document, today=settings.today)
+        except ApplicationError as error:
+            outcomes.append(Outcome(None, None, problems=tuple(error.problems)))
+            continue
+        assessment = assess(application, settings.rulebook, settings.as_of, settings.readings)
+        statuses = tuple((f.criterion, f.status.value) for f in assessment.findings)
+        outcomes.append(Outcome(assessment.verdict, assessment.fingerprint, statuses))
+    return outcomes
