@@ -237,8 +237,13 @@ def window_start(as_of: date, years: int) -> date:
 
 def resolve_readings(rulebook: Rulebook, readings: Mapping[str, str] | None = None) -> dict[str, str]:
     """The rulebook's defaults overlaid with the caller's choices, each checked."""
-    chosen = rulebook.default_readings()
-    for key, value in (readings or {}).items():
+    defaults = rulebook.memo().get("default_readings")
+    if defaults is None:
+        defaults = rulebook.memo()["default_readings"] = rulebook.default_readings()
+    chosen = dict(defaults)
+    if not readings:
+        return chosen
+    for key, value in readings.items():
         if key not in rulebook.readings:
             raise ReadingError(key, None, sorted(rulebook.readings))
         if value not in rulebook.readings[key].options:
@@ -434,38 +439,39 @@ def _min_count_per_site(app: Application, c: Criterion, p: MinCountPerSite, as_o
     return _Outcome(Status.MET, f"{key}_met", values, measured, threshold, parts=parts)
 
 
-def _counts_as_serious(reading: str) -> Callable[[Any], bool]:
-    if reading == "both":
-        return lambda e: e.seriously_harmed_consumers and e.major_social_impact
-    return lambda e: e.seriously_harmed_consumers or e.major_social_impact
+def _serious(incident: Any, both: bool) -> bool:
+    """Whether an incident counts under 「严重损害消费者合法权益、造成重大社会影响」, by the reading chosen."""
+    if both:
+        return incident.seriously_harmed_consumers and incident.major_social_impact
+    return incident.seriously_harmed_consumers or incident.major_social_impact
 
 
 def _no_event_in_window(app: Application, c: Criterion, p: NoEventInWindow, as_of: date, readings: dict[str, str]) -> _Outcome:
     start = window_start(as_of, p.window_years)
+    labels: list[tuple[date, str]] = []
     if p.events == "complaints":
         record, events = app.complaints, app.complaints.incidents
-        serious = _counts_as_serious(readings.get("complaint_attributes", "either"))
-        counted = [e for e in events if start <= e.date <= as_of and serious(e)]
-        dates = [e.date for e in counted]
         bounded = True
-        labels = [(e.date, e.summary) for e in counted]
+        if events:
+            both = readings.get("complaint_attributes", "either") == "both"
+            labels = [(e.date, e.summary) for e in events if start <= e.date <= as_of and _serious(e, both)]
     else:
         record, events = app.violations, app.violations.records
         bounded = readings.get("violations_window", "item") == "item"
-        counted = [e for e in events if e.decision_date <= as_of and (not bounded or e.decision_date >= start)]
-        dates = [e.decision_date for e in counted]
-        labels = [(e.decision_date, f"{e.authority} {e.decision_number or ''} {e.kind}".strip()) for e in counted]
+        if events:
+            counted = [e for e in events if e.decision_date <= as_of and (not bounded or e.decision_date >= start)]
+            labels = [(e.decision_date, f"{e.authority} {e.decision_number or ''} {e.kind}".strip()) for e in counted]
     unit = "incidents" if p.events == "complaints" else "violations"
-    values = {"start": start.isoformat(), "end": as_of.isoformat(), "n": len(counted), "total": len(events)}
+    values = {"start": start.isoformat(), "end": as_of.isoformat(), "n": len(labels), "total": len(events)}
     key = "engine." + p.events
-    measured = Quantity(len(counted), unit)
+    measured = Quantity(len(labels), unit)
     threshold = Quantity(0, unit)
-    if counted:
+    if labels:
         parts = tuple(Part(f"{d.isoformat()}#{i}", {"zh": f"{d.isoformat()} {s}", "en": f"{d.isoformat()} {s}"}, Status.NOT_MET) for i, (d, s) in enumerate(labels))
-        closes = add_years(max(dates), p.window_years) + timedelta(days=1) if bounded else None
+        closes = add_years(max(d for d, _ in labels), p.window_years) + timedelta(days=1) if bounded else None
         values["closes"] = closes.isoformat() if closes else ""
         suffix = "not_met" if bounded else "not_met_unbounded"
-        return _Outcome(Status.NOT_MET, f"{key}.{suffix}", values, measured, threshold, Gap(Quantity(len(counted), unit), closes), parts=parts)
+        return _Outcome(Status.NOT_MET, f"{key}.{suffix}", values, measured, threshold, Gap(Quantity(len(labels), unit), closes), parts=parts)
     if not record.attested_complete:
         return _Outcome(Status.INSUFFICIENT_EVIDENCE, f"{key}.not_attested", values, measured, threshold, missing_evidence=(p.events,))
     return _Outcome(Status.MET, f"{key}.met" if bounded else f"{key}.met_unbounded", values, measured, threshold)
@@ -632,7 +638,7 @@ def _plan(rulebook: Rulebook) -> _Plan:
 
 def _make_finding(app: Application, step: _Step, rulebook: Rulebook, plan: _Plan, as_of: date, readings: dict[str, str], applicable: bool) -> Finding:
     criterion = step.criterion
-    used = {key: readings[key] for key in step.readings}
+    used = {key: readings[key] for key in step.readings} if step.readings else {}
     if not applicable:
         return Finding(
             criterion.id, Status.NOT_APPLICABLE, criterion.clause, criterion.text, step.title, None, None, None, used, (), (), Message("", literal=plan.relocation_note)
