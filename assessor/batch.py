@@ -56,6 +56,7 @@ def assess_many(
     readings: Mapping[str, str] | None = None,
     today: date | None = None,
     workers: int | None = None,
+    pool_threshold: int = POOL_THRESHOLD,
 ) -> list[Outcome]:
     """Assess every document (JSON text) on `as_of`; outcomes come back in the documents' order.
 
@@ -65,9 +66,9 @@ def assess_many(
     as_of = as_of or date.today()
     settings = _Settings(rulebook, as_of, resolve_readings(rulebook, readings), max(today or date.today(), as_of))
     workers = workers or default_workers()
-    if workers == 1 or len(documents) < POOL_THRESHOLD:
+    if workers == 1 or len(documents) < pool_threshold:
         return _assess_chunk(documents, settings)
-    size = max(100, min(1000, len(documents) // (workers * 4)))
+    size = max(1, min(1000, len(documents) // (workers * 4)))
     chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
     with process_pool(workers, "assessor.batch", _start_worker) as pool:
         return [outcome for chunk in pool.map(_assess_chunk, chunks, [settings] * len(chunks)) for outcome in chunk]
