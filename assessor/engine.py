@@ -361,8 +361,12 @@ def _premium_from_ledger(app: Application, as_of: date) -> tuple[Decimal, list[M
 
 
 def _ledger_sum_until(app: Application, until: date) -> Decimal:
-    since = app.centralized_selling.since.replace(day=1) if app.centralized_selling else None
-    return app.premiums.exclusive_between(since, first_uncounted_month(until))[0]
+    memo = app.memo()  # asked on the declared total's date, whatever the assessment date: keep it
+    total = memo.get(("ledger_sum_until", until))
+    if total is None:
+        since = app.centralized_selling.since.replace(day=1) if app.centralized_selling else None
+        total = memo[("ledger_sum_until", until)] = app.premiums.exclusive_between(since, first_uncounted_month(until))[0]
+    return total
 
 
 def _min_sum(app: Application, c: Criterion, p: MinSum, as_of: date, readings: dict[str, str]) -> _Outcome:
@@ -665,6 +669,28 @@ def _make_finding(app: Application, step: _Step, rulebook: Rulebook, plan: _Plan
     )
 
 
+@dataclass(slots=True)
+class _Dateless:
+    rulebook: Rulebook
+    findings: list[Finding | None]  # None where the finding depends on the date
+    dated: list[int]  # the indices of those
+    scope_notes: list[Message]
+
+
+def _dateless(app: Application, rulebook: Rulebook, plan: _Plan, as_of: date, readings: dict[str, str]) -> _Dateless:
+    application_type = app.applicant.application_type  # a StrEnum: equal to its text
+    findings: list[Finding | None] = []
+    dated = []
+    for index, step in enumerate(plan.steps):
+        applicable = application_type in step.applies_to
+        if step.timeless or not applicable:
+            findings.append(_make_finding(app, step, rulebook, plan, as_of, readings, applicable))
+        else:
+            findings.append(None)
+            dated.append(index)
+    return _Dateless(rulebook, findings, dated, _scope_notes(app, rulebook))
+
+
 def _scope_notes(app: Application, rulebook: Rulebook) -> list[Message]:
     notes = []
     if app.applicant.insurer_type.value not in rulebook.scope.insurer_types:
@@ -694,26 +720,19 @@ def assess(application: Application, rulebook: Rulebook | None = None, as_of: da
     as_of = as_of or date.today()
     chosen = resolve_readings(rulebook, readings)
     plan = _plan(rulebook)
-    application_type = application.applicant.application_type.value
-    # Findings that do not depend on the date (timeless kinds, and criteria a relocation does not
-    # call for) are kept with the frozen application, per rulebook and readings, and reused.
     memo = application.memo()
-    kept = memo.get(("timeless_findings", tuple(chosen.values())))
-    if kept is None or kept[0] is not rulebook:
-        kept = memo[("timeless_findings", tuple(chosen.values()))] = (rulebook, {})
-    timeless = kept[1]
-    findings = []
-    for index, step in enumerate(plan.steps):
-        finding = timeless.get(index)
-        if finding is None:
-            applicable = application_type in step.applies_to
-            finding = _make_finding(application, step, rulebook, plan, as_of, chosen, applicable)
-            if step.timeless or not applicable:
-                timeless[index] = finding
-        findings.append(finding)
-    scope_notes = _scope_notes(application, rulebook)
+    # What does not depend on the date is kept with the frozen application, per rulebook and
+    # readings: the findings of timeless kinds and of criteria a relocation does not call for,
+    # which criteria are left to work out on each date, and the notes on scope.
+    kept = memo.get(("dateless", tuple(chosen.values())))
+    if kept is None or kept.rulebook is not rulebook:
+        kept = memo[("dateless", tuple(chosen.values()))] = _dateless(application, rulebook, plan, as_of, chosen)
+    findings = list(kept.findings)
+    for index in kept.dated:
+        findings[index] = _make_finding(application, plan.steps[index], rulebook, plan, as_of, chosen, True)
+    scope_notes = kept.scope_notes
     notes = list(scope_notes)
-    if application_type == "relocation":
+    if application.applicant.application_type == "relocation":
         notes.append(Message("", literal=plan.relocation_note))
     return Assessment(
         _verdict(findings, bool(scope_notes)),
