@@ -68,16 +68,29 @@ def assess_many(
     workers = workers or default_workers()
     if workers == 1 or len(documents) < pool_threshold:
         return _assess_chunk(documents, settings)
+    # Each worker gets the documents once, when it starts (under fork: from the parent's memory,
+    # not copied through a pipe), and then only the bounds of each chunk to work on.
     size = max(1, min(1000, len(documents) // (workers * 4)))
-    chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
-    with process_pool(workers, "assessor.batch", _start_worker) as pool:
-        return [outcome for chunk in pool.map(_assess_chunk, chunks, [settings] * len(chunks)) for outcome in chunk]
+    bounds = [(start, min(start + size, len(documents))) for start in range(0, len(documents), size)]
+    with process_pool(workers, "assessor.batch", _start_worker, (documents, settings)) as pool:
+        return [outcome for chunk in pool.map(_assess_bounds, bounds) for outcome in chunk]
 
 
-def _start_worker() -> None:
-    # What the worker inherited (modules, rulebook, schemas) lives as long as it does: set it
-    # aside so that the garbage collector's full passes do not walk it again and again.
+_batch: tuple[Sequence[bytes | str], _Settings] | None = None  # in a worker process: its batch
+
+
+def _start_worker(documents: Sequence[bytes | str], settings: _Settings) -> None:
+    global _batch
+    _batch = (documents, settings)
+    # What the worker inherited (modules, rulebook, schemas, the batch) lives as long as it
+    # does: set it aside so that the garbage collector's full passes do not walk it again.
     gc.freeze()
+
+
+def _assess_bounds(bounds: tuple[int, int]) -> list[Outcome]:
+    assert _batch is not None, "runs in a worker started by assess_many"
+    documents, settings = _batch
+    return _assess_chunk(documents[bounds[0] : bounds[1]], settings)
 
 
 def _assess_chunk(documents: Sequence[bytes | str], settings: _Settings) -> list[Outcome]:
