@@ -126,7 +126,7 @@ class Part:
     def to_json(self) -> dict[str, Any]:
         return {
             "key": self.key,
-            "label": self.label,
+            "label": dict(self.label),  # shared with the rulebook's plan: hand out a copy
             "status": self.status.value,
             "measured": self.measured.to_json() if self.measured else None,
             "evidence": [e.model_dump(mode="json") for e in self.evidence],
@@ -156,7 +156,7 @@ class Finding:
             "status": self.status.value,
             "clause": self.clause,
             "clause_text": self.clause_text,
-            "title": self.title,
+            "title": dict(self.title),  # shared with the rulebook's plan: hand out a copy
             "measured": self.measured.to_json() if self.measured else None,
             "threshold": self.threshold.to_json() if self.threshold else None,
             "gap": self.gap.to_json() if self.gap else None,
@@ -196,7 +196,7 @@ class Assessment:
             "fingerprint": self.fingerprint,
             "findings": [f.to_json() for f in self.findings],
             "notes": [n.both() for n in self.notes],
-            "conventions": self.conventions,
+            "conventions": {key: dict(text) for key, text in self.conventions.items()},
         }
 
     def to_json_text(self) -> str:
@@ -481,6 +481,9 @@ def _no_event_in_window(app: Application, c: Criterion, p: NoEventInWindow, as_o
     return _Outcome(Status.MET, f"{key}.met" if bounded else f"{key}.met_unbounded", values, measured, threshold)
 
 
+_MET, _NOT_MET, _INSUFFICIENT = Status.MET, Status.NOT_MET, Status.INSUFFICIENT_EVIDENCE
+
+
 def _attestation_parts(app: Application, rulebook: Rulebook, group: str, names: list[str]) -> tuple[Part, ...]:
     attestations = getattr(app.unifications, group).__dict__
     parts = []
@@ -503,9 +506,6 @@ def _item_specs(rulebook: Rulebook, group: str, names: list[str]) -> list[tuple[
     if specs is None or specs[0] is not names:
         specs = memo[("item_specs", group, id(names))] = (names, [(name, f"{group}.{name}", rulebook.item_label(group, name)) for name in names])
     return specs[1]
-
-
-_MET, _NOT_MET, _INSUFFICIENT = Status.MET, Status.NOT_MET, Status.INSUFFICIENT_EVIDENCE
 
 
 def _summarize_parts(parts: tuple[Part, ...], missing_facts: list[str], key: str, values: dict[str, Any], measured: Quantity, threshold: Quantity) -> _Outcome:
@@ -559,7 +559,7 @@ def _contained_in(app: Application, c: Criterion, p: ContainedIn, as_of: date, r
     within_raw = _resolve(app, p.within) or []
     within = set()
     for v in within_raw:  # numbers compare without spaces and dashes; codes without case
-        within.add((v if v.__class__ is str else v.code).replace(" ", "").replace("-", "").upper())
+        within.add((v if isinstance(v, str) else v.code).replace(" ", "").replace("-", "").upper())
     # Against an empty reference list nothing can be shown to be outside it: that is missing data.
     outside_status = _NOT_MET if within_raw else _INSUFFICIENT
     unique = list(dict.fromkeys(items))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
+import types
+from concurrent.futures import ProcessPoolExecutor, wait
 from typing import Any, Callable
 
 
@@ -20,8 +22,28 @@ def process_pool(workers: int, preload: str, initializer: Callable[..., Any] | N
     from multiprocessing import get_context
 
     if threading.active_count() == 1:
-        context = get_context("fork")
-    else:
-        context = get_context("forkserver")
-        context.set_forkserver_preload([preload])
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs)
+        return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=initializer, initargs=initargs)
+    context = get_context("forkserver")
+    context.set_forkserver_preload([preload])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer, initargs=initargs)
+    _start_without_main(pool, workers)
+    return pool
+
+
+def _start_without_main(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Start every worker now, with no `__main__` to re-import.
+
+    A worker from a fork server first imports the parent's `__main__` file. Under Streamlit that
+    is the app script itself (Streamlit installs it as `__main__`), which would run the whole app
+    in each worker. While the workers start, `__main__` is a blank module; the pool starts one
+    worker per task submitted until it has them all, so `workers` empty tasks start them all."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        wait([pool.submit(_nothing) for _ in range(workers)])
+    finally:
+        sys.modules["__main__"] = main
+
+
+def _nothing() -> None:
+    return None
