@@ -175,6 +175,15 @@ class Rulebook(RuleModel):
         plan of its criteria, so that they are worked out once and not on every assessment."""
         return self.__pydantic_private__["_memo"]
 
+    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Rulebook:
+        # pydantic's copy shares private state, which holds what was derived from the original:
+        # a changed copy is validated afresh, and any copy starts with nothing derived.
+        if update:
+            return type(self).model_validate({**self.__dict__, **update})
+        copy = super().model_copy(deep=deep)
+        copy.__pydantic_private__["_memo"] = {}
+        return copy
+
     def model_post_init(self, context: Any) -> None:
         self._item_labels = {(group, name): {"zh": label.zh, "en": label.en} for group, items in self.items.items() for name, label in items.items()}
 

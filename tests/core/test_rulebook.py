@@ -134,3 +134,18 @@ def test_a_changed_threshold_changes_the_verdict_without_code(tmp_path):
     a = assess(validate(base()), rb, AS_OF)
     assert a.finding("4.2.new_seats").status.value == "not_met"  # 600 planned < 700
     assert a.finding("4.2.original_seats").status.value == "met"  # 800 >= 700
+
+
+def test_a_changed_copy_of_the_rulebook_is_assessed_by_its_own_rules():
+    rulebook = load_rulebook()
+    app = validate(base())
+    before = assess(app, rulebook, AS_OF).finding("4.2.new_seats").status.value  # caches what it derived
+    criteria = [
+        c.model_copy(update={"params": c.params.model_copy(update={"threshold": 100_000})}) if c.id == "4.2.new_seats" else c
+        for c in rulebook.criteria
+    ]
+    stricter = rulebook.model_copy(update={"criteria": criteria, "version": rulebook.version + 1})
+    assert assess(app, stricter, AS_OF).finding("4.2.new_seats").status.value == "not_met"
+    assert assess(app, rulebook, AS_OF).finding("4.2.new_seats").status.value == before == "met"
+    copied = rulebook.model_copy()
+    assert copied.memo() is not rulebook.memo() and copied.memo() == {}
