@@ -4,10 +4,10 @@ For scripts and regulators' batches that need each application's verdict and cri
 statuses rather than the full findings:
 
     from assessor.batch import assess_many
-    outcomes = assess_many([path.read_bytes() for path in paths], as_of=date(2026, 6, 30))
+    results = assess_many([path.read_bytes() for path in paths], as_of=date(2026, 6, 30))
 
-One bad document never sinks the batch: its outcome carries the problems found instead. Workers
-send back these small outcomes, not whole assessments, because pickling a full assessment costs
+One bad document never sinks the batch: its result carries the problems found instead. Workers
+send back these small results, not whole assessments, because pickling a full assessment costs
 more than making it.
 """
 
@@ -28,7 +28,7 @@ POOL_THRESHOLD = 500
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class BatchResult:
     """What became of one document: its verdict and each criterion's status, or its problems."""
 
     verdict: Verdict | None
@@ -57,23 +57,27 @@ def assess_many(
     today: date | None = None,
     workers: int | None = None,
     pool_threshold: int = POOL_THRESHOLD,
-) -> list[Outcome]:
-    """Assess every document (JSON text) on `as_of`; outcomes come back in the documents' order.
+) -> list[BatchResult]:
+    """Assess every document (JSON text) on `as_of`; results come back in the documents' order.
 
     `today` is the day past events are checked against (default: today, and never before `as_of`).
     A reading that is not in the rulebook raises ReadingError at once, before any work starts."""
     rulebook = rulebook or load_rulebook()
     as_of = as_of or date.today()
     settings = _Settings(rulebook, as_of, resolve_readings(rulebook, readings), max(today or date.today(), as_of))
-    workers = workers or default_workers()
+    workers = default_workers() if workers is None else workers
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, not {workers}")
+    if not documents:
+        return []
     if workers == 1 or len(documents) < pool_threshold:
         return _assess_chunk(documents, settings)
-    # Each worker gets the documents once, when it starts (under fork: from the parent's memory,
-    # not copied through a pipe), and then only the bounds of each chunk to work on.
+    # Each worker gets the documents once, when it starts (under fork straight from this
+    # process's memory; under a fork server pickled to each worker), then only chunk bounds.
     size = max(1, min(1000, len(documents) // (workers * 4)))
     bounds = [(start, min(start + size, len(documents))) for start in range(0, len(documents), size)]
     with process_pool(workers, "assessor.batch", _start_worker, (documents, settings)) as pool:
-        return [outcome for chunk in pool.map(_assess_bounds, bounds) for outcome in chunk]
+        return [result for chunk in pool.map(_assess_bounds, bounds) for result in chunk]
 
 
 _batch: tuple[Sequence[bytes | str], _Settings] | None = None  # in a worker process: its batch
@@ -87,21 +91,23 @@ def _start_worker(documents: Sequence[bytes | str], settings: _Settings) -> None
     gc.freeze()
 
 
-def _assess_bounds(bounds: tuple[int, int]) -> list[Outcome]:
+def _assess_bounds(bounds: tuple[int, int]) -> list[BatchResult]:
     assert _batch is not None, "runs in a worker started by assess_many"
     documents, settings = _batch
     return _assess_chunk(documents[bounds[0] : bounds[1]], settings)
 
 
-def _assess_chunk(documents: Sequence[bytes | str], settings: _Settings) -> list[Outcome]:
-    outcomes = []
+def _assess_chunk(documents: Sequence[bytes | str], settings: _Settings) -> list[BatchResult]:
+    results = []
     for document in documents:
         try:
             application = parse_application(document, today=settings.today)
+            assessment = assess(application, settings.rulebook, settings.as_of, settings.readings)
         except ApplicationError as error:
-            outcomes.append(Outcome(None, None, problems=tuple(error.problems)))
-            continue
-        assessment = assess(application, settings.rulebook, settings.as_of, settings.readings)
-        statuses = tuple((f.criterion, f.status.value) for f in assessment.findings)
-        outcomes.append(Outcome(assessment.verdict, assessment.fingerprint, statuses))
-    return outcomes
+            results.append(BatchResult(None, None, problems=tuple(error.problems)))
+        except Exception as error:  # noqa: BLE001 - a document the reader did not foresee must not sink the batch
+            results.append(BatchResult(None, None, problems=(Problem("(file)", "other", {"detail": f"{type(error).__name__}: {error}"}),)))
+        else:
+            statuses = tuple((f.criterion, f.status.value) for f in assessment.findings)
+            results.append(BatchResult(assessment.verdict, assessment.fingerprint, statuses))
+    return results

@@ -143,9 +143,9 @@ def run_batch(documents: list[bytes], rulebook, with_assess: bool) -> tuple[floa
 def run_pool(documents: list[bytes], rulebook, workers: int) -> float:
     """Wall seconds for assess_many to read, validate and assess every document on `workers` processes."""
     start = time.perf_counter()
-    outcomes = assess_many(documents, rulebook, AS_OF, today=TODAY, workers=workers)
+    results = assess_many(documents, rulebook, AS_OF, today=TODAY, workers=workers)
     elapsed = time.perf_counter() - start
-    assert len(outcomes) == len(documents)
+    assert len(results) == len(documents)
     return elapsed
 
 

@@ -98,6 +98,8 @@ def parse_application(data: str | bytes | dict[str, Any], today: date | None = N
             raise ApplicationError([Problem("(file)", "not_json", {"line": exc.lineno, "column": exc.colno, "detail": exc.msg})], source) from None
         except RecursionError:
             raise ApplicationError([Problem("(file)", "not_json", {"line": 0, "column": 0, "detail": "nested too deeply"})], source) from None
+        except ValueError:  # a number too long for Python to read (over 4,300 digits)
+            raise ApplicationError([Problem("(file)", "number_too_long", {})], source) from None
     if not isinstance(data, dict):
         raise ApplicationError([Problem("(top level)", "not_object", {})], source)
     try:

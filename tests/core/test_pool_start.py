@@ -28,10 +28,10 @@ def test_a_pool_started_beside_other_threads_does_not_import_the_main_script(tmp
     other = threading.Thread(target=stop.wait, daemon=True)  # more than one thread: the fork server is used
     other.start()
     try:
-        outcomes = assess_many([EXAMPLE.read_bytes()] * 8, as_of=date(2026, 6, 30), today=date(2026, 11, 25), workers=workers, pool_threshold=1)
+        results = assess_many([EXAMPLE.read_bytes()] * 8, as_of=date(2026, 6, 30), today=date(2026, 11, 25), workers=workers, pool_threshold=1)
     finally:
         stop.set()
         other.join()
-    assert [o.verdict.value for o in outcomes] == ["eligible"] * 8
+    assert [o.verdict.value for o in results] == ["eligible"] * 8
     assert not marker.exists()
     assert sys.modules["__main__"] is main  # put back as it was
