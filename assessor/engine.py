@@ -484,20 +484,17 @@ def _no_event_in_window(app: Application, c: Criterion, p: NoEventInWindow, as_o
     return _Outcome(Status.MET, f"{key}.met" if bounded else f"{key}.met_unbounded", values, measured, threshold)
 
 
-_MET, _NOT_MET, _INSUFFICIENT = Status.MET, Status.NOT_MET, Status.INSUFFICIENT_EVIDENCE
-
-
 def _attestation_parts(app: Application, rulebook: Rulebook, group: str, names: list[str]) -> tuple[Part, ...]:
     attestations = getattr(app.unifications, group).__dict__
     parts = []
     for name, key, label in _item_specs(rulebook, group, names):
         a: Attestation = attestations[name]
         if a.attested is False:
-            status = _NOT_MET
+            status = Status.NOT_MET
         elif a.attested is None or not a.evidence:
-            status = _INSUFFICIENT
+            status = Status.INSUFFICIENT_EVIDENCE
         else:
-            status = _MET
+            status = Status.MET
         parts.append(Part(key, label, status, None, tuple(a.evidence)))
     return tuple(parts)
 
@@ -518,33 +515,29 @@ def _summarize_parts(parts: tuple[Part, ...], missing_facts: list[str], key: str
     unanswered: list[str] = []
     failing_zh: list[str] = []
     failing_en: list[str] = []
-    status = _INSUFFICIENT if missing_facts else _MET
+    status = Status.INSUFFICIENT_EVIDENCE if missing_facts else Status.MET
     for part in parts:
         for e in part.evidence:
             evidence[(e.document, e.sha256)] = e
-        if part.status is _MET:
+        if part.status is Status.MET:
             continue
-        if part.status is _NOT_MET:
-            status = _NOT_MET
+        if part.status is Status.NOT_MET:
+            status = Status.NOT_MET
         else:
             unanswered.append(part.key)
-            if part.status is _INSUFFICIENT and status is _MET:
-                status = _INSUFFICIENT
+            if part.status is Status.INSUFFICIENT_EVIDENCE and status is Status.MET:
+                status = Status.INSUFFICIENT_EVIDENCE
         failing_zh.append(part.label["zh"])
         failing_en.append(part.label["en"])
-    values["failing"] = {"zh": "、".join(failing_zh) or "—", "en": "; ".join(failing_en) or "—"}
-    values["missing"] = ", ".join(missing_facts) or "—"
-    gap = Gap(Quantity(len(failing_zh), "items")) if status is not _MET and failing_zh else None
+    values = {**values, "failing": {"zh": "、".join(failing_zh) or "—", "en": "; ".join(failing_en) or "—"}, "missing": ", ".join(missing_facts) or "—"}
+    gap = Gap(Quantity(len(failing_zh), "items")) if status is not Status.MET and failing_zh else None
     return _Outcome(status, key + "." + status.value, values, measured, threshold, gap, tuple(evidence.values()), tuple(unanswered) + tuple(missing_facts), parts)
 
 
 def _checklist(app: Application, c: Criterion, p: Checklist, as_of: date, readings: dict[str, str], rulebook: Rulebook) -> _Outcome:
     parts = _attestation_parts(app, rulebook, p.group, p.items)
     missing_facts = [path for path in p.requires if not _resolve(app, path)]
-    met = 0
-    for part in parts:
-        if part.status is _MET:
-            met += 1
+    met = sum(1 for part in parts if part.status is Status.MET)
     values = {"met": met, "total": len(parts)}
     return _summarize_parts(parts, missing_facts, "engine.checklist", values, Quantity(met, "items"), Quantity(len(parts), "items"))
 
@@ -564,13 +557,13 @@ def _contained_in(app: Application, c: Criterion, p: ContainedIn, as_of: date, r
     for v in within_raw:  # numbers compare without spaces and dashes; codes without case
         within.add((v if isinstance(v, str) else v.code).replace(" ", "").replace("-", "").upper())
     # Against an empty reference list nothing can be shown to be outside it: that is missing data.
-    outside_status = _NOT_MET if within_raw else _INSUFFICIENT
+    outside_status = Status.NOT_MET if within_raw else Status.INSUFFICIENT_EVIDENCE
     unique = list(dict.fromkeys(items))
     outside: list[str] = []
     listed: list[Part] = []
     for v in unique:
         if v.replace(" ", "").replace("-", "").upper() in within:
-            listed.append(Part(f"{p.group}:{v}", {"zh": v, "en": v}, _MET))
+            listed.append(Part(f"{p.group}:{v}", {"zh": v, "en": v}, Status.MET))
         else:
             outside.append(v)
             listed.append(Part(f"{p.group}:{v}", {"zh": v, "en": v}, outside_status))
@@ -654,7 +647,7 @@ def _make_finding(app: Application, step: _Step, rulebook: Rulebook, plan: _Plan
         outcome = step.kind(app, criterion, criterion.params, as_of, readings, rulebook)
     else:
         outcome = step.kind(app, criterion, criterion.params, as_of, readings)
-    return Finding(
+    return Finding(  # positional, in field order: a finding is built eleven times per assessment
         criterion.id,
         outcome.status,
         criterion.clause,
@@ -738,13 +731,13 @@ def assess(application: Application, rulebook: Rulebook | None = None, as_of: da
     if application.applicant.application_type == "relocation":
         notes.append(Message("", literal=plan.relocation_note))
     return Assessment(
-        _verdict(findings, bool(scope_notes)),
-        as_of,
-        rulebook.id,
-        rulebook.version,
-        chosen,
-        fingerprint(application, rulebook, chosen, as_of),
-        tuple(findings),
-        tuple(notes),
-        plan.conventions,
+        verdict=_verdict(findings, bool(scope_notes)),
+        as_of=as_of,
+        rulebook_id=rulebook.id,
+        rulebook_version=rulebook.version,
+        readings=chosen,
+        fingerprint=fingerprint(application, rulebook, chosen, as_of),
+        findings=tuple(findings),
+        notes=tuple(notes),
+        conventions=plan.conventions,
     )
