@@ -1,4 +1,4 @@
-"""Many applications at once: read, validate and assess each, on every core.
+"""Many applications at once: read, validate and assess each, on worker processes (one per core).
 
 For scripts and regulators' batches that need each application's verdict and criterion
 statuses rather than the full findings:
