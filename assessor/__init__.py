@@ -1,10 +1,10 @@
 """Call-site licensing assessor: may a P&C insurer open a new telemarketing call site?
 
     from assessor import assess, load_application, load_rulebook
-    assessment = assess(load_application("examples/01-eligible.json"), load_rulebook(), as_of=date(2026, 6, 30))
+    assessment = assess(load_application("examples/01-eligible-two-sites.json"), load_rulebook(), as_of=date(2026, 6, 30))
 """
 
-from .engine import Assessment, Finding, ReadingError, Status, Verdict, assess
+from .engine import AsOfError, Assessment, Finding, ReadingError, Status, Verdict, assess
 from .intake import ApplicationError, load_application, parse_application
 from .model import Application
 from .rulebook import Rulebook, RulebookError, load_rulebook
@@ -16,6 +16,7 @@ __all__ = [
     "ApplicationError",
     "Assessment",
     "Finding",
+    "AsOfError",
     "ReadingError",
     "Rulebook",
     "RulebookError",

@@ -20,8 +20,8 @@ from .results import Assessment, Finding, Gap, Message, Part, Quantity, Status, 
 from .rulebook import Criterion, Rulebook
 
 __all__ = [  # the results are defined in results.py; callers import them from here
-    "Assessment", "Finding", "Gap", "Message", "Part", "Quantity", "ReadingError", "Status", "Verdict",
-    "add_years", "assess", "canonical_application_json", "fingerprint", "resolve_readings", "window_start",
+    "AsOfError", "Assessment", "Finding", "Gap", "Message", "Part", "Quantity", "ReadingError", "Status", "Verdict",
+    "add_years", "assess", "canonical_application_json", "check_as_of", "fingerprint", "resolve_readings", "window_start",
 ]
 
 
@@ -36,6 +36,30 @@ class ReadingError(ValueError):
         if self.value is None:
             return t("errors.reading_unknown", lang, key=self.key, allowed=", ".join(self.allowed))
         return t("errors.reading_value", lang, key=self.key, value=self.value, allowed=", ".join(self.allowed))
+
+
+# The latest assessment date the calendar arithmetic can serve: a window or a closing date a
+# year on from it must still be a date.
+LATEST_AS_OF = date(9998, 12, 31)
+
+
+class AsOfError(ValueError):
+    """An assessment date the rulebook cannot speak to: before it took effect, or past the calendar."""
+
+    def __init__(self, as_of: date, earliest: date):
+        self.as_of, self.earliest = as_of, earliest
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str) -> str:
+        if self.as_of < self.earliest:
+            return t("errors.as_of_before_rulebook", lang, as_of=self.as_of.isoformat(), effective=self.earliest.isoformat())
+        return t("errors.as_of_too_late", lang, as_of=self.as_of.isoformat(), latest=LATEST_AS_OF.isoformat())
+
+
+def check_as_of(rulebook: Rulebook, as_of: date) -> None:
+    """Refuse an assessment date before the rulebook took effect or beyond what dates can hold."""
+    if not rulebook.effective_from <= as_of <= LATEST_AS_OF:
+        raise AsOfError(as_of, rulebook.effective_from)
 
 
 # ---------------------------------------------------------------- readings and fingerprint
@@ -223,6 +247,7 @@ def assess(application: Application, rulebook: Rulebook | None = None, as_of: da
 
         rulebook = load_rulebook()
     as_of = as_of or date.today()
+    check_as_of(rulebook, as_of)
     chosen = resolve_readings(rulebook, readings)
     plan = _plan(rulebook)
     memo = application.memo()

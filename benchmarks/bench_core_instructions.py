@@ -81,6 +81,10 @@ def main() -> None:
     print(f"instructions per application, {args.n} generated applications (thousands):")
     print(f"  parse+validate {per['parse']:,.0f}k; first assess {per['assess']:,.0f}k, of which canonical JSON {per['canonical']:,.0f}k")
     print(f"  ratio (parse+validate+assess) / parse+validate: {(per['parse'] + per['assess']) / per['parse']:.2f} [target <= 1.5]")
+    floor = (per["parse"] + per["canonical"]) / per["parse"]
+    budget = 0.5 * per["parse"] - per["canonical"]
+    print(f"  ratio with the fingerprint alone (canonical JSON, no findings): {floor:.2f}")
+    print(f"  left under 1.5 for the 11 findings: {budget:,.0f}k, {budget / 11:,.0f}k each; now {(per['assess'] - per['canonical']) / 11:,.0f}k each")
     print(f"  re-assess the largest example on a new date: {per['reassess']:,.0f}k")
 
 
