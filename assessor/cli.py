@@ -8,14 +8,16 @@ and an exit code, never a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import pkgutil
+import re
 import sys
 from collections.abc import Sequence
 from datetime import date
 
 from . import commands
-from .engine import ReadingError
+from .engine import AsOfError, ReadingError
 from .i18n import DEFAULT_LANG, LANGS, t
 from .intake import ApplicationError
 from .rulebook import RulebookError
@@ -29,23 +31,83 @@ class UsageError(Exception):
 
 def _lang_from(argv: Sequence[str]) -> str:
     # The parser's own help must be in the user's language, so --lang is read before parsing.
+    # The last one wins, as it does when argparse reads them (before and after the command).
+    found = DEFAULT_LANG
     for i, arg in enumerate(argv):
         if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGS:
-            return argv[i + 1]
-        if arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGS:
-            return arg.split("=", 1)[1]
-    return DEFAULT_LANG
+            found = argv[i + 1]
+        elif arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGS:
+            found = arg.split("=", 1)[1]
+    return found
+
+
+# argparse's own messages (Python 3.11), each with the key of its translation; the names and
+# values it quotes are kept as they are. A message not listed here is printed as argparse wrote it.
+_ARGPARSE_MESSAGES = tuple(
+    (re.compile(pattern, re.DOTALL), key)
+    for pattern, key in (
+        (r"argument (?P<name>.+?): (?P<message>.+)", "argument"),
+        (r"the following arguments are required: (?P<names>.+)", "required"),
+        (r"invalid choice: (?P<value>.+?) \(choose from (?P<choices>.*)\)", "invalid_choice"),
+        (r"unrecognized arguments: (?P<args>.*)", "unrecognized"),
+        (r"expected one argument", "expected_one"),
+        (r"expected at most one argument", "expected_at_most_one"),
+        (r"expected at least one argument", "expected_at_least_one"),
+        (r"expected (?P<n>\d+) arguments?", "expected_n"),
+        (r"invalid (?P<type>\S+) value: (?P<value>.+)", "invalid_value"),
+        (r"not allowed with argument (?P<name>.+)", "not_allowed_with"),
+        (r"ambiguous option: (?P<option>.+?) could match (?P<matches>.+)", "ambiguous"),
+        (r"one of the arguments (?P<names>.+) is required", "one_of_required"),
+        (r"ignored explicit argument (?P<value>.+)", "ignored_explicit"),
+        (r"can't open '(?P<file>.*)': (?P<error>.*)", "cannot_open"),
+    )
+)
+
+
+def translate_argparse(message: str, lang: str) -> str:
+    """argparse's English error message in `lang`; unknown messages are returned unchanged."""
+    for pattern, key in _ARGPARSE_MESSAGES:
+        match = pattern.fullmatch(message)
+        if match:
+            values = match.groupdict()
+            if key == "argument":
+                values["message"] = translate_argparse(values["message"], lang)
+            return t(f"cli.argparse.{key}", lang, **values)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def __init__(self, prog: str, *args, lang: str = DEFAULT_LANG, **kwargs) -> None:
+        super().__init__(prog, *args, **kwargs)
+        self._usage_prefix = t("cli.argparse.usage", lang)
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, self._usage_prefix if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse in the user's language: its headings, its -h help and its error messages."""
+
+    def __init__(self, *args, lang: str = DEFAULT_LANG, **kwargs) -> None:
+        self.lang = lang
+        add_help = kwargs.pop("add_help", True)
+        kwargs.setdefault("formatter_class", functools.partial(_Formatter, lang=lang))
+        super().__init__(*args, add_help=False, **kwargs)
+        self._positionals.title = t("cli.argparse.positionals", lang)
+        self._optionals.title = t("cli.argparse.options", lang)
+        if add_help:
+            self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=t("cli.argparse.help", lang))
+
     def error(self, message: str) -> None:  # argparse exits 2 as well; keep its message short
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"{self.prog}: {message}\n")
+        sys.stderr.write(f"{self.prog}: {translate_argparse(message, self.lang)}\n")
         raise SystemExit(EXIT_INVALID)
 
 
 def add_lang(parser: argparse.ArgumentParser, lang: str) -> None:
-    parser.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=t("cli.help.lang", lang))
+    # No default here: `assessor --lang en COMMAND` sets it on the main parser, and a default on
+    # the command's parser would overwrite it. main() reads DEFAULT_LANG when neither is given.
+    parser.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help=t("cli.help.lang", lang))
 
 
 def add_assessment_options(parser: argparse.ArgumentParser, lang: str) -> None:
@@ -55,13 +117,26 @@ def add_assessment_options(parser: argparse.ArgumentParser, lang: str) -> None:
     add_lang(parser, lang)
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_as_of(text: str | None, lang: str) -> date:
-    if not text:
+    """The assessment date: today when not given, else exactly YYYY-MM-DD and a real date
+    (date.fromisoformat alone would also take 20260831, 2026-W35-1 and other ISO forms)."""
+    if text is None:
         return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(t("cli.bad_as_of", lang, value=text)) from None
+    if _ISO_DATE.fullmatch(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise UsageError(t("cli.bad_as_of", lang, value=text))
+
+
+def note_future_as_of(as_of: date, lang: str) -> None:
+    """A one-line note on stderr when the assessment date lies after today."""
+    if as_of > date.today():
+        print(t("cli.future_as_of", lang, as_of=as_of.isoformat()), file=sys.stderr)
 
 
 def require_suffix(path: str, suffix: str, lang: str) -> None:
@@ -76,13 +151,17 @@ def parse_readings(pairs: list[str], lang: str) -> dict[str, str]:
         key, sep, value = pair.partition("=")
         if not sep or not key or not value:
             raise UsageError(t("cli.bad_reading", lang, value=pair))
-        readings[key.strip()] = value.strip()
+        key = key.strip()
+        if key in readings:
+            raise UsageError(t("cli.repeated_reading", lang, key=key))
+        readings[key] = value.strip()
     return readings
 
 
 def build_parser(lang: str) -> argparse.ArgumentParser:
-    parser = _Parser(prog="assessor", description=t("cli.help.description", lang))
-    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = _Parser(prog="assessor", description=t("cli.help.description", lang), lang=lang)
+    parser.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help=t("cli.help.lang", lang))
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=functools.partial(_Parser, lang=lang))
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"{commands.__name__}.{info.name}").register(subparsers, lang)
     return parser
@@ -101,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in exc.lines(lang):
             print(f"  {line}", file=sys.stderr)
         return EXIT_INVALID
-    except ReadingError as exc:
+    except (ReadingError, AsOfError) as exc:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_INVALID
     except (UsageError, RulebookError) as exc:

@@ -1,6 +1,8 @@
 """The application: every fact section 四 of the 2010 notice asks about.
 
-Money is exact `Decimal`; a binary float is refused rather than rounded. Dates are dates.
+Money is exact `Decimal`; a binary float is refused rather than rounded. Dates are dates,
+written YYYY-MM-DD. Nothing is coerced: a yes/no is true or false (not "yes" or 1), seats are
+whole numbers (not "820" or 820.0), and every amount states its unit.
 Dates of past events may not lie after "today", which callers pass as validation context
 (`{"today": date}`) so that tests and batch runs stay deterministic.
 """
@@ -23,6 +25,8 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    StrictBool,
+    StrictInt,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -156,10 +160,16 @@ def _not_future(value: date, info: ValidationInfo) -> date:
     return value
 
 
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _no_timestamp(value: Any) -> Any:
-    # pydantic would read 86400 or "86400" as a Unix timestamp; a date must look like one.
+    # pydantic would read 86400 or "86400" as a Unix timestamp, and "2024-10-08T00:00" as a day;
+    # a date must be written as one, YYYY-MM-DD.
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) or (isinstance(value, str) and value.strip().isdigit()):
         raise PydanticCustomError("date_number", "a date must be written YYYY-MM-DD, not as the number {input}", {"input": str(value)})
+    if isinstance(value, str) and _DATE_TEXT.fullmatch(value) is None:
+        raise PydanticCustomError("date_format", "a date must be written YYYY-MM-DD, not {input}", {"input": value})
     return value
 
 
@@ -195,8 +205,12 @@ def _month(value: Any, info: ValidationInfo) -> Any:
 # A month is held as its first day, and written back that way (YYYY-MM-01), which also reads.
 Month = Annotated[date, BeforeValidator(_month)]
 
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+# Text must hold something other than spaces; the pattern runs in pydantic-core, not in Python.
+NOT_BLANK = r"\S"
+Text = Annotated[str, Field(min_length=1, max_length=2000, pattern=NOT_BLANK)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200, pattern=NOT_BLANK)]
+# Seats are counted: a whole JSON number, never true, "820" or 820.0 read as one.
+Seats = Annotated[StrictInt, Field(ge=0, le=100_000)]
 PhoneNumber = Annotated[str, Field(pattern=r"^\+?[0-9][0-9\- ]{2,19}$")]
 
 # GB 32100-2015: 18 characters from a 31-symbol alphabet; the last is a weighted check digit.
@@ -250,14 +264,14 @@ class Evidence(Strict):
     """A document that backs a claim; the SHA-256 pins its exact content."""
 
     document: ShortText
-    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$")] | None = None
 
 
 class Applicant(Strict):
     name: ShortText
     credit_code: CreditCode
     insurer_type: InsurerType
-    telemarketing_approved: bool = Field(description="approved to sell telemarketing-exclusive products")
+    telemarketing_approved: StrictBool = Field(description="approved to sell telemarketing-exclusive products")
     telemarketing_approval_ref: ShortText | None = None
     application_type: ApplicationType = ApplicationType.NEW_SITE
     contact_person: ShortText | None = None
@@ -266,7 +280,9 @@ class Applicant(Strict):
     @model_validator(mode="after")
     def _approval_has_reference(self) -> Applicant:
         if self.telemarketing_approved and not self.telemarketing_approval_ref:
-            raise PydanticCustomError("approval_ref_missing", "an approval to sell telemarketing-exclusive products needs its reference")
+            raise PydanticCustomError(
+                "approval_ref_missing", "an approval to sell telemarketing-exclusive products needs its reference", {"field": "telemarketing_approval_ref"}
+            )
         return self
 
 
@@ -278,9 +294,9 @@ class CentralizedSelling(Strict):
 class LedgerRow(Strict):
     month: Month
     product_code: ShortText
-    telemarketing_exclusive: bool
+    telemarketing_exclusive: StrictBool
     premium: Money
-    unit: UnitText = "元"
+    unit: UnitText  # stated on every row: a figure in 万元 read as 元 would be 10,000 times too small
 
     @property
     def premium_yuan(self) -> Decimal:
@@ -291,7 +307,7 @@ class DeclaredTotal(Strict):
     """A cumulative premium stated by the applicant, standing in where no ledger is given."""
 
     amount: Money
-    unit: UnitText = "元"
+    unit: UnitText
     as_of: PastDate = Field(description="the date the declared total runs up to")
     evidence: list[Evidence] = []
 
@@ -344,7 +360,7 @@ class ExistingSite(Strict):
     address: Text
     approval_ref: ShortText | None = None
     approval_date: PastDate | None = None
-    seats: Annotated[int, Field(ge=0, le=100_000)]
+    seats: Seats
 
 
 class TeamMember(Strict):
@@ -356,7 +372,7 @@ class TeamMember(Strict):
 class ProposedSite(Strict):
     city: ShortText
     address: Text
-    planned_seats: Annotated[int, Field(ge=0, le=100_000)]
+    planned_seats: Seats
     planned_opening: Day | None = None
     inbound_numbers: list[PhoneNumber] = []
     outbound_numbers: list[PhoneNumber] = []
@@ -379,8 +395,8 @@ class Company(Strict):
 class Complaint(Strict):
     date: PastDate
     summary: Text
-    seriously_harmed_consumers: bool
-    major_social_impact: bool
+    seriously_harmed_consumers: StrictBool
+    major_social_impact: StrictBool
     status: ComplaintStatus = ComplaintStatus.OPEN
     resolved_on: PastDate | None = None
     source: ShortText | None = None
@@ -389,7 +405,8 @@ class Complaint(Strict):
     def _resolved_after_incident(self) -> Complaint:
         if self.resolved_on is not None and self.resolved_on < self.date:
             raise PydanticCustomError(
-                "end_before_start", "resolved_on ({end}) lies before the incident date ({start})", {"end": self.resolved_on.isoformat(), "start": self.date.isoformat()}
+                "end_before_start", "resolved_on ({end}) lies before the incident date ({start})",
+                {"end": self.resolved_on.isoformat(), "start": self.date.isoformat(), "field": "resolved_on"},
             )
         return self
 
@@ -404,16 +421,16 @@ class Violation(Strict):
 
 class ComplaintRecord(Strict):
     incidents: list[Complaint] = []
-    attested_complete: bool = Field(False, description="the applicant attests that the list is complete")
+    attested_complete: StrictBool = Field(False, description="the applicant attests that the list is complete")
 
 
 class ViolationRecord(Strict):
     records: list[Violation] = []
-    attested_complete: bool = Field(False, description="the applicant attests that the list is complete")
+    attested_complete: StrictBool = Field(False, description="the applicant attests that the list is complete")
 
 
 class Attestation(Strict):
-    attested: bool | None = Field(None, description="true: attested; false: not in place; null: not yet answered")
+    attested: StrictBool | None = Field(None, description="true: attested; false: not in place; null: not yet answered")
     description: str = Field("", max_length=2000)
     evidence: list[Evidence] = []
 
@@ -511,7 +528,7 @@ class Application(Strict):
             raise PydanticCustomError(
                 "end_before_start",
                 "premiums.declared_total.as_of ({end}) lies before centralized selling began ({start})",
-                {"end": total.as_of.isoformat(), "start": self.centralized_selling.since.isoformat()},
+                {"end": total.as_of.isoformat(), "start": self.centralized_selling.since.isoformat(), "field": "premiums.declared_total.as_of"},
             )
         return self
 

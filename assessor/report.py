@@ -64,5 +64,8 @@ def render_text(assessment: Assessment, applicant: str, lang: str = "zh") -> str
         if f.evidence:
             lines.append("   " + t("report.evidence", lang, documents="; ".join(e.document for e in f.evidence)))
         lines += ["   * " + note.text(lang) for note in f.notes]
+    if assessment.conventions:
+        lines += ["", t("report.conventions", lang)]
+        lines += ["   - " + text["en" if lang == "en" else "zh"] for text in assessment.conventions.values()]
     lines += ["", t("report.confirm_current", lang)]
     return "\n".join(lines) + "\n"

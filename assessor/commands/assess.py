@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..cli import add_assessment_options, parse_as_of, parse_readings
+from ..cli import add_assessment_options, note_future_as_of, parse_as_of, parse_readings
 from ..engine import assess
 from ..i18n import t
 from ..intake import load_application
@@ -27,6 +27,7 @@ def run(args) -> int:
     rulebook = load_rulebook(args.rulebook)
     application = load_application(args.file)
     assessment = assess(application, rulebook, as_of, readings)
+    note_future_as_of(as_of, args.lang)
     if args.format == "json":
         sys.stdout.write(assessment.to_json_text())
     else:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..cli import EXIT_INVALID, EXIT_OK, UsageError, add_assessment_options, parse_as_of, parse_readings
-from ..engine import resolve_readings
+from ..engine import check_as_of, resolve_readings
 from ..i18n import t
 from ..rulebook import load_rulebook
 
@@ -50,7 +50,9 @@ def run(args) -> int:
     if fmt is None:
         raise UsageError(t("screening.cli.bad_output", lang, file=args.output))
     as_of = parse_as_of(args.as_of, lang)
-    readings = resolve_readings(load_rulebook(args.rulebook), parse_readings(args.reading, lang))
+    rulebook = load_rulebook(args.rulebook)
+    check_as_of(rulebook, as_of)  # one date for every file: refused once (exit 2), not as an error row per file
+    readings = resolve_readings(rulebook, parse_readings(args.reading, lang))
     settings = Settings(as_of=as_of, readings=readings, rulebook_path=args.rulebook, lang=lang)
     sources, refused = collect_paths(args.paths)
     screening = screen(sources, settings, refused, workers=args.workers)

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from ..cli import EXIT_INVALID, EXIT_MISMATCH, EXIT_OK, add_lang
+from ..engine import AsOfError
 from ..i18n import t
 from ..rulebook import load_rulebook
 
@@ -37,7 +38,14 @@ def run(args) -> int:
     except OSError as exc:
         print(t("dossier.errors.not_readable", lang, file=str(file), detail=exc.strerror or str(exc)), file=sys.stderr)
         return EXIT_INVALID
-    result = verify_dossier(data, lang=lang, rulebook=load_rulebook(args.rulebook))
+    try:
+        result = verify_dossier(data, lang=lang, rulebook=load_rulebook(args.rulebook))
+    except AsOfError as exc:
+        # The tool makes no dossier for a date its rulebook cannot assess, so a file that states
+        # one was changed after it was made: an alteration (exit 1), like an unreadable date.
+        print(t("dossier.verify.mismatch", lang), file=sys.stderr)
+        print(f"  - {exc.message(lang)}", file=sys.stderr)
+        return EXIT_MISMATCH
     if result.status == "ok":
         print(result.summary(lang))
         print(t("dossier.verify.pages_checked" if result.pages_checked else "dossier.verify.pages_not_checked", lang))

@@ -34,7 +34,7 @@ from pydantic import ValidationError
 from ..i18n import DEFAULT_LANG, LANGS, t
 from ..model import Application, ApplicationType, Attestation, ComplaintStatus, ExistingSite, InsurerType, ProposedSite, Unifications, Unit
 from ..rulebook import load_rulebook
-from .json_file import ApplicationError, Problem, problems_from
+from .json_file import ApplicationError, Problem, error_loc, problems_from
 
 __all__ = [
     "MAX_ROWS_PER_SHEET",
@@ -359,10 +359,13 @@ def _read_text(value: Any) -> Any:
 
 
 def _read_int(value: Any) -> Any:
+    # A workbook holds whole numbers as floats, or as text where a cell is formatted as text;
+    # the model takes only whole numbers, so the cell is read as one here or left as it is.
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, str):
-        return value.strip().replace(",", "")
+        text = value.strip().replace(",", "")
+        return int(text) if text.isascii() and text.isdigit() else text
     return value
 
 
@@ -781,7 +784,7 @@ def application_from_workbook(data: bytes, today: date | None = None) -> Applica
     try:
         application = Application.model_validate(out, context={"today": today or date.today()})
     except ValidationError as exc:
-        located = [where.problem(err["loc"], p) for err, p in zip(exc.errors(include_url=False), problems_from(exc), strict=True)]
+        located = [where.problem(error_loc(err), p) for err, p in zip(exc.errors(include_url=False), problems_from(exc), strict=True)]
         # A refused cell was left out, so the model may also call it missing: say it once.
         named = {p.path for p in refused}
         raise ApplicationError(refused + [p for p in located if p.path not in named]) from None

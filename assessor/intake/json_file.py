@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..i18n import has, t
-from ..model import Application
+from ..model import NOT_BLANK, Application
 
 MAX_APPLICATION_BYTES = 20 * 1024 * 1024
 
@@ -64,16 +64,26 @@ def format_loc(loc: tuple[Any, ...]) -> str:
     return path or "(top level)"
 
 
+def error_loc(err: Any) -> tuple[Any, ...]:
+    """Where an error lies. A check across fields (an end before its start) is raised on the
+    object holding them and names, in its context, the field it concerns: that field is appended."""
+    field = (err.get("ctx") or {}).get("field")
+    return tuple(err["loc"]) + tuple(field.split(".")) if field else tuple(err["loc"])
+
+
 def problems_from(error: ValidationError) -> list[Problem]:
     problems = []
     for err in error.errors(include_url=False):
-        ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items()}
+        ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items() if k != "field"}
         if "expected" in ctx:  # pydantic writes "'a', 'b' or 'c'" in English; keep only the choices
             ctx["expected"] = ctx["expected"].replace(" or ", ", ")
+        key = err["type"]
+        if key == "string_pattern_mismatch" and ctx.get("pattern") == NOT_BLANK:
+            key = "blank"
         raw = err.get("input")
-        shown = raw if isinstance(raw, (str, int, float, bool)) or raw is None else type(raw).__name__
+        shown = raw if isinstance(raw, (str, int, float, bool, Decimal)) or raw is None else type(raw).__name__
         values = ctx | {"input": str(shown)[:80], "detail": err["msg"]}
-        problems.append(Problem(format_loc(err["loc"]), err["type"], values))
+        problems.append(Problem(format_loc(error_loc(err)), key, values))
     return problems
 
 
@@ -116,7 +126,10 @@ def load_application(path: str | Path, today: date | None = None) -> Application
     try:
         if file.stat().st_size > MAX_APPLICATION_BYTES:
             raise ApplicationError([Problem("(file)", "too_large", {"limit": MAX_APPLICATION_BYTES // (1024 * 1024)})], str(file))
-        raw = file.read_bytes()
+        with file.open("rb") as stream:  # at most one byte past the limit: a device reports no size
+            raw = stream.read(MAX_APPLICATION_BYTES + 1)
+        if len(raw) > MAX_APPLICATION_BYTES:
+            raise ApplicationError([Problem("(file)", "too_large", {"limit": MAX_APPLICATION_BYTES // (1024 * 1024)})], str(file))
     except OSError as exc:
         raise ApplicationError([Problem("(file)", "unreadable", {"file": str(file), "detail": exc.strerror or str(exc)})], str(file)) from None
     if raw[:5] == b"%PDF-":  # a dossier given where an application is expected

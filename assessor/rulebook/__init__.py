@@ -1,7 +1,9 @@
 """The rulebook: the notice's criteria as data, and a strict loader for it.
 
 A rulebook file is TOML. The loader refuses unknown keys (pydantic, `extra="forbid"`) and
-duplicate keys (TOML itself), and its errors name the file and the key.
+duplicate keys (TOML itself), a file it cannot read or that is not UTF-8, criterion ids other
+than the stable ones, and params naming a field the application does not have; its errors name
+the file and the key.
 """
 
 from __future__ import annotations
@@ -13,15 +15,98 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from collections.abc import Callable
-from typing import Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from ..model import Application
 
 RULEBOOK_DIR = Path(__file__).parent
 DEFAULT_RULEBOOK = RULEBOOK_DIR / "notice-2010.toml"
 
 CriterionKind = Literal["min_duration", "min_sum", "min_count_per_site", "no_event_in_window", "checklist", "contained_in"]
 ApplicationKind = Literal["new_site", "relocation"]
+
+# The stable criterion ids of section 四, as DOMAIN.md lists them ("The criteria of section 四,
+# with stable ids"): every finding carries one, and the code (screening, forecast, the app)
+# looks findings up by them. A rulebook holds exactly these, each once.
+CRITERION_IDS: tuple[str, ...] = (
+    "4.1.tenure",
+    "4.1.premium",
+    "4.2.original_seats",
+    "4.2.new_seats",
+    "4.3.complaints",
+    "4.3.violations",
+    "4.4.staff",
+    "4.4.systems",
+    "4.4.numbers",
+    "4.4.products",
+    "4.4.operations",
+)
+
+
+def _refuse(title: str, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
+    """Raise the problems found as one ValidationError, each at its own key path.
+
+    Raised inside a validator, pydantic puts each location under the validated value's own, so
+    a criterion's problem at ("params", "start") is reported at criteria[0].params.start."""
+    if problems:
+        raise ValidationError.from_exception_data(
+            title, [{"type": PydanticCustomError("rulebook", message), "loc": loc, "input": None} for loc, message in problems]
+        )
+
+
+# ---------------------------------------------------------------- paths into the application
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation holds: through Optional, unions, list and Annotated,
+    as `kinds._resolve` follows them (over a list, the attribute of every element)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _models_in(get_args(annotation)[0])
+    if origin in (Union, UnionType, list):
+        return [model for arg in get_args(annotation) for model in _models_in(arg)]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return []
+
+
+def application_path_error(path: str) -> str | None:
+    """Why a dotted path (as in a criterion's params) names no field of an application; None if it does."""
+    models: list[type[BaseModel]] = [Application]
+    walked: list[str] = []
+    for name in path.split("."):
+        where = ".".join(walked) or "an application"
+        if not models:
+            return f"{path!r} is not a field of an application ({where} has no fields)"
+        annotations = [model.model_fields[name].annotation for model in models if name in model.model_fields]
+        if not annotations:
+            return f"{path!r} is not a field of an application (no field {name!r} in {where})"
+        models = [model for annotation in annotations for model in _models_in(annotation)]
+        walked.append(name)
+    return None
+
+
+def _unification_items(group: str) -> list[str] | None:
+    """The attested items of a group under an application's `unifications`; None if there is no such group."""
+    (unifications,) = _models_in(Application.model_fields["unifications"].annotation)
+    field = unifications.model_fields.get(group)
+    if field is None:
+        return None
+    return [name for model in _models_in(field.annotation) for name in model.model_fields]
+
+
+def _unification_groups() -> list[str]:
+    (unifications,) = _models_in(Application.model_fields["unifications"].annotation)
+    return list(unifications.model_fields)
+
+
+def _missing_ids(present: set[str]) -> str | None:
+    missing = [i for i in CRITERION_IDS if i not in present]
+    return f"missing criterion ids: {', '.join(missing)} (a rulebook holds each stable id once)" if missing else None
 
 
 class RuleModel(BaseModel):
@@ -116,13 +201,55 @@ class Criterion(RuleModel):
     readings: list[str] = []
     params: MinDuration | MinSum | MinCountPerSite | NoEventInWindow | Checklist | ContainedIn
 
-    @model_validator(mode="before")
+    @field_validator("id")
     @classmethod
-    def _params_of_kind(cls, data: Any) -> Any:
-        # Parse params with the model of the declared kind, so an error names the right keys.
-        if isinstance(data, dict) and isinstance(data.get("params"), dict) and data.get("kind") in _PARAMS:
-            data = dict(data, params=_PARAMS[data["kind"]].model_validate(data["params"]))
-        return data
+    def _stable_id(cls, value: str) -> str:
+        if value not in CRITERION_IDS:
+            raise PydanticCustomError("rulebook", f"unknown criterion id {value!r}; the stable ids are {', '.join(CRITERION_IDS)}")
+        return value
+
+    @field_validator("params", mode="before")
+    @classmethod
+    def _params_of_kind(cls, value: Any, info: ValidationInfo) -> Any:
+        # Parse params with the model of the declared kind, so an error names the right keys; raised
+        # here, its location is under params (criteria[0].params.years). `kind` is validated first.
+        kind = info.data.get("kind")
+        if kind in _PARAMS:
+            return _PARAMS[kind].model_validate(value)
+        return value
+
+    @model_validator(mode="after")
+    def _params_name_application_fields(self) -> Criterion:
+        # Every path and group the params name must exist in the application model, or an
+        # assessment would fail on the first application it reads.
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        p = self.params
+        paths: list[tuple[tuple[str | int, ...], str]] = []
+        if isinstance(p, MinDuration):
+            paths.append((("params", "start"), p.start))
+        elif isinstance(p, Checklist):
+            paths.extend((("params", "requires", i), path) for i, path in enumerate(p.requires))
+        elif isinstance(p, ContainedIn):
+            paths.extend((("params", "items", i), path) for i, path in enumerate(p.items))
+            paths.append((("params", "within"), p.within))
+        for loc, path in paths:
+            error = application_path_error(path)
+            if error:
+                problems.append((loc, error))
+        if isinstance(p, (Checklist, ContainedIn)):
+            known = _unification_items(p.group)
+            if known is None:
+                groups = ", ".join(_unification_groups())
+                problems.append((("params", "group"), f"{p.group!r} is not a group of unifications in an application (the groups are {groups})"))
+            else:
+                key, names = ("items", p.items) if isinstance(p, Checklist) else ("attested", p.attested)
+                for i, name in enumerate(names):
+                    if name not in known:
+                        problems.append(
+                            (("params", key, i), f"{name!r} is not an item of unifications.{p.group} in an application (the items are {', '.join(known)})")
+                        )
+        _refuse("Criterion", problems)
+        return self
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_zh
@@ -151,20 +278,26 @@ class Rulebook(RuleModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Rulebook:
-        ids = [c.id for c in self.criteria]
-        dupes = {i for i in ids if ids.count(i) > 1}
-        if dupes:
-            raise ValueError(f"criterion ids appear twice: {sorted(dupes)}")
-        for criterion in self.criteria:
-            for reading in criterion.readings:
+        problems: list[tuple[tuple[str | int, ...], str]] = []
+        seen: set[str] = set()
+        for index, criterion in enumerate(self.criteria):
+            if criterion.id in seen:
+                problems.append((("criteria", index, "id"), f"criterion id {criterion.id!r} appears twice"))
+            seen.add(criterion.id)
+        missing = _missing_ids(seen)
+        if missing:
+            problems.append((("criteria",), missing))
+        for index, criterion in enumerate(self.criteria):
+            for r, reading in enumerate(criterion.readings):
                 if reading not in self.readings:
-                    raise ValueError(f"criterion {criterion.id} names unknown reading {reading!r}")
+                    problems.append((("criteria", index, "readings", r), f"criterion {criterion.id} names unknown reading {reading!r}"))
             params = criterion.params
             if isinstance(params, (Checklist, ContainedIn)):
-                names = params.items if isinstance(params, Checklist) else params.attested
-                for name in names:
+                key, names = ("items", params.items) if isinstance(params, Checklist) else ("attested", params.attested)
+                for n, name in enumerate(names):
                     if name not in self.items.get(params.group, {}):
-                        raise ValueError(f"criterion {criterion.id} names unknown item {params.group}.{name}")
+                        problems.append((("criteria", index, "params", key, n), f"criterion {criterion.id} names unknown item {params.group}.{name}"))
+        _refuse("Rulebook", problems)
         return self
 
     _item_labels: dict[tuple[str, str], dict[str, str]] = PrivateAttr(default_factory=dict)
@@ -241,13 +374,27 @@ def parse_rulebook(text: str, source: str = "<rulebook>") -> Rulebook:
     try:
         return Rulebook.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{source}: {key_path(err['loc'])}: {err['msg']}" for err in exc.errors()]
+        errors = exc.errors()
+        lines = [f"{source}: {key_path(err['loc'])}: {err['msg']}" for err in errors]
+        # The whole rulebook's check of ids runs only once every criterion is valid: where one is
+        # not (a misspelt id, say), name the ids missing from what the file wrote all the same.
+        criteria = data.get("criteria")
+        if isinstance(criteria, list) and not any(err["loc"] == ("criteria",) for err in errors):
+            missing = _missing_ids({c["id"] for c in criteria if isinstance(c, dict) and isinstance(c.get("id"), str)})
+            if missing:
+                lines.append(f"{source}: criteria: {missing}")
         raise RulebookError("\n".join(lines)) from None
 
 
 @lru_cache(maxsize=16)
-def _parse_file(path: Path, mtime: float, parse: Callable[[str, str], Any]) -> Any:
-    return parse(path.read_text(encoding="utf-8"), str(path))
+def _parse_file(path: Path, mtime: float, parse: Callable[[str, str], Any], error: type[Exception] = RulebookError) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:  # a directory, no permission, ...
+        raise error(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})") from None
+    return parse(text, str(path))
 
 
 def load_rule_file(path: str | Path | None, default: Path, parse: Callable[[str, str], Any], error: type[Exception] = RulebookError) -> Any:
@@ -257,7 +404,7 @@ def load_rule_file(path: str | Path | None, default: Path, parse: Callable[[str,
         mtime = file.stat().st_mtime
     except OSError as exc:
         raise error(f"{file}: cannot be read: {exc.strerror}") from None
-    return _parse_file(file.resolve(), mtime, parse)
+    return _parse_file(file.resolve(), mtime, parse, error)
 
 
 def load_rulebook(path: str | Path | None = None) -> Rulebook:

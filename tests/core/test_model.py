@@ -45,7 +45,7 @@ def test_wrong_type_for_seats_names_the_row():
     app["existing_sites"].append(dict(app["existing_sites"][0], id="B", seats="许多"))
     path, key = only(app)
     assert path == "existing_sites[1].seats"
-    assert key == "int_parsing"
+    assert key == "int_type"
 
 
 def test_fractional_seats_are_refused_not_rounded():
@@ -79,8 +79,8 @@ def test_negative_money():
 def test_negative_money_in_ledger_names_the_row():
     app = base()
     app["premiums"]["ledger"] = [
-        {"month": "2024-02", "product_code": "P1", "telemarketing_exclusive": True, "premium": "10"},
-        {"month": "2024-03", "product_code": "P1", "telemarketing_exclusive": True, "premium": -3},
+        {"month": "2024-02", "product_code": "P1", "telemarketing_exclusive": True, "premium": "10", "unit": "元"},
+        {"month": "2024-03", "product_code": "P1", "telemarketing_exclusive": True, "premium": -3, "unit": "元"},
     ]
     assert only(app) == ("premiums.ledger[1].premium", "money_negative")
 
@@ -150,14 +150,14 @@ def test_today_itself_is_not_the_future():
 
 def test_a_future_ledger_month_is_refused():
     app = base()
-    app["premiums"]["ledger"] = [{"month": "2026-07", "product_code": "P1", "telemarketing_exclusive": True, "premium": "1"}]
+    app["premiums"]["ledger"] = [{"month": "2026-07", "product_code": "P1", "telemarketing_exclusive": True, "premium": "1", "unit": "元"}]
     assert only(app) == ("premiums.ledger[0].month", "date_in_future")
 
 
 @pytest.mark.parametrize("month", ["2024-13", "2024/02", "202402", "2024-02-15"])
 def test_badly_written_month(month):
     app = base()
-    app["premiums"]["ledger"] = [{"month": month, "product_code": "P1", "telemarketing_exclusive": True, "premium": "1"}]
+    app["premiums"]["ledger"] = [{"month": month, "product_code": "P1", "telemarketing_exclusive": True, "premium": "1", "unit": "元"}]
     assert only(app)[0] == "premiums.ledger[0].month"
 
 

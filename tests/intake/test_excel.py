@@ -364,11 +364,11 @@ def test_an_unknown_insurer_type_lists_the_dropdown_choices_in_the_users_languag
     assert problems(data, "en", today) == {f"{APPLICANT}!B4 (公司类型 / Insurer type)": "'寿险' is not allowed; choose one of: property & casualty, life, other"}
 
 
-def test_a_record_level_rule_names_its_row_and_a_list_rule_names_its_sheet(eligible):
+def test_a_record_level_rule_names_its_cell_and_a_list_rule_names_its_sheet(eligible):
     _, today = eligible
     edits = [(COMPLAINTS, "A5", datetime(2025, 3, 2)), (COMPLAINTS, "F5", datetime(2025, 3, 1)), (SITES, "A4", "BJ-01")]
     found = problems(_broken(eligible, edits), "zh", today)
-    assert found[f"{COMPLAINTS}!A5:G5"] == t("errors.input.end_before_start", "zh", end="2025-03-01", start="2025-03-02")
+    assert found[f"{COMPLAINTS}!F5 (办结日期 / Resolved on)"] == t("errors.input.end_before_start", "zh", end="2025-03-01", start="2025-03-02")
     assert found[SITES] == t("errors.input.duplicate_site_id", "zh", id="BJ-01")
 
 
