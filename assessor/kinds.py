@@ -44,6 +44,20 @@ def window_start(as_of: date, years: int) -> date:
     return add_years(as_of, -years)
 
 
+_ONE_DAY = timedelta(days=1)
+
+
+def leaves_window(day: date, years: int) -> date:
+    """The first assessment date whose window 「N年内」 no longer holds `day`.
+
+    Usually the day after its anniversary; but seen from 29 Feb the window opens on 28 Feb of
+    the year before, so an event on 28 Feb is still inside on 29 Feb and leaves on 1 March."""
+    leaves = add_years(day, years) + _ONE_DAY
+    while window_start(leaves, years) <= day:
+        leaves += _ONE_DAY
+    return leaves
+
+
 @dataclass(slots=True)
 class Outcome:
     """What a kind measured; the engine adds the rulebook's side to make a Finding."""
@@ -225,7 +239,7 @@ def _no_event_in_window(app: Application, c: Criterion, p: NoEventInWindow, as_o
     threshold = Quantity(0, unit)
     if labels:
         parts = tuple(Part(f"{d.isoformat()}#{i}", {"zh": f"{d.isoformat()} {s}", "en": f"{d.isoformat()} {s}"}, Status.NOT_MET) for i, (d, s) in enumerate(labels))
-        closes = add_years(max(d for d, _ in labels), p.window_years) + timedelta(days=1) if bounded else None
+        closes = leaves_window(max(d for d, _ in labels), p.window_years) if bounded else None
         values["closes"] = closes.isoformat() if closes else ""
         suffix = "not_met" if bounded else "not_met_unbounded"
         return Outcome(Status.NOT_MET, f"{key}.{suffix}", values, measured, threshold, Gap(Quantity(len(labels), unit), closes), parts=parts)

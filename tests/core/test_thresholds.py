@@ -6,10 +6,12 @@ Code (start day not counted, 29 Feb ends on 28 Feb), the 「1年内」 window in
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from core_support import AS_OF, base, run, status
 
 from assessor import Status, Verdict
@@ -458,6 +460,35 @@ def test_window_ending_on_29_february_starts_on_28_february(day, expected):
     app = base()
     app["complaints"]["incidents"] = [_complaint(day)]
     assert status(app, "4.3.complaints", date(2028, 2, 29)) == expected
+
+
+@pytest.mark.parametrize("events", ["complaints", "violations"])
+def test_an_event_on_28_february_leaves_the_window_on_1_march_of_a_leap_year(events):
+    # Seen from 2024-02-29 the window opens on 2023-02-28, so the event still counts that day:
+    # the gap closes on 1 March, and the criterion is met from then on.
+    app = base()
+    if events == "complaints":
+        app["complaints"]["incidents"] = [_complaint("2023-02-28")]
+    else:
+        app["violations"]["records"] = [
+            {"decision_date": "2023-02-28", "authority": "某银保监分局", "decision_number": "罚2023-1", "kind": "罚款", "summary": "销售误导"}
+        ]
+    criterion, today = f"4.3.{events}", date(2026, 6, 30)
+    on_leap_day = run(app, date(2024, 2, 29), today=today).finding(criterion)
+    assert on_leap_day.status is Status.NOT_MET
+    assert on_leap_day.gap.closes_on == date(2024, 3, 1)
+    assert run(app, date(2024, 3, 1), today=today).finding(criterion).status is Status.MET
+
+
+@given(st.dates(min_value=date(2012, 1, 1), max_value=date(2040, 12, 31)))
+@settings(max_examples=150, deadline=None)
+def test_the_gap_of_a_window_closes_on_the_first_day_the_event_no_longer_counts(day):
+    app = base()
+    app["complaints"]["incidents"] = [_complaint(day.isoformat())]
+    today = date(2042, 1, 1)  # every date of the base application lies before it
+    closes = run(app, day + timedelta(days=100), today=today).finding("4.3.complaints").gap.closes_on
+    assert run(app, closes - timedelta(days=1), today=today).finding("4.3.complaints").status is Status.NOT_MET
+    assert run(app, closes, today=today).finding("4.3.complaints").status is Status.MET
 
 
 def test_declared_total_running_past_the_assessment_date_cannot_stand_for_it():
