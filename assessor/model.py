@@ -28,6 +28,7 @@ from pydantic import (
     StrictBool,
     StrictInt,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
@@ -138,7 +139,20 @@ def _money(value: Any) -> Any:
     return value
 
 
-Money = Annotated[Decimal, BeforeValidator(_money)]
+# The printed schema says what the validator takes: digits as text or a JSON number, never negative.
+Money = Annotated[
+    Decimal,
+    BeforeValidator(_money),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": r"^\s*\d{1,15}(\.\d{1,10})?\s*$"},
+                {"type": "number", "minimum": 0},
+            ],
+            "description": "an exact amount in the unit stated beside it, as digits (preferably text, such as \"91500.00\")",
+        }
+    ),
+]
 
 
 def _today(info: ValidationInfo) -> date:
@@ -203,7 +217,11 @@ def _month(value: Any, info: ValidationInfo) -> Any:
 
 
 # A month is held as its first day, and written back that way (YYYY-MM-01), which also reads.
-Month = Annotated[date, BeforeValidator(_month)]
+Month = Annotated[
+    date,
+    BeforeValidator(_month),
+    WithJsonSchema({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])(-01)?$", "description": "a calendar month, YYYY-MM"}),
+]
 
 # Text must hold something other than spaces; the pattern runs in pydantic-core, not in Python.
 NOT_BLANK = r"\S"
@@ -238,7 +256,17 @@ def _valid_credit_code(value: str) -> str:
     return code
 
 
-CreditCode = Annotated[str, AfterValidator(_valid_credit_code)]
+CreditCode = Annotated[
+    str,
+    AfterValidator(_valid_credit_code),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}\s*$",
+            "description": "unified social credit code, 18 characters with the check character of GB 32100-2015",
+        }
+    ),
+]
 
 
 class InsurerType(StrEnum):
