@@ -16,7 +16,7 @@ from datetime import date
 from .i18n import t
 from .kinds import KINDS, KINDS_WITH_RULEBOOK, Outcome, add_years, window_start
 from .model import Application
-from .results import Assessment, Finding, Gap, Message, Part, Quantity, Status, Verdict
+from .results import Assessment, Finding, Gap, Message, Part, Quantity, Status, Verdict, read_only
 from .rulebook import Criterion, Rulebook
 
 __all__ = [  # the results are defined in results.py; callers import them from here
@@ -136,14 +136,14 @@ class _Step:
     readings: tuple[str, ...]
     applies_to: frozenset[str]
     timeless: bool
-    title: dict[str, str]
+    title: Mapping[str, str]
 
 
 @dataclass(slots=True)
 class _Plan:
     steps: list[_Step]
-    conventions: dict[str, dict[str, str]]
-    relocation_note: dict[str, str]
+    conventions: Mapping[str, Mapping[str, str]]
+    relocation_note: Mapping[str, str]
 
 
 def _plan(rulebook: Rulebook) -> _Plan:
@@ -159,19 +159,19 @@ def _plan(rulebook: Rulebook) -> _Plan:
                 tuple(criterion.readings),
                 frozenset(criterion.applies_to),
                 criterion.kind in _TIMELESS_KINDS,
-                {"zh": criterion.title_zh, "en": criterion.title_en},
+                read_only({"zh": criterion.title_zh, "en": criterion.title_en}),
             )
             for criterion in rulebook.criteria
         ]
-        conventions = {key: {"zh": c.zh, "en": c.en} for key, c in rulebook.conventions.items()}
-        note = {"zh": rulebook.scope.relocation_note_zh, "en": rulebook.scope.relocation_note_en}
+        conventions = read_only({key: read_only({"zh": c.zh, "en": c.en}) for key, c in rulebook.conventions.items()})
+        note = read_only({"zh": rulebook.scope.relocation_note_zh, "en": rulebook.scope.relocation_note_en})
         plan = memo["engine_plan"] = _Plan(steps, conventions, note)
     return plan
 
 
 def _make_finding(app: Application, step: _Step, rulebook: Rulebook, plan: _Plan, as_of: date, readings: dict[str, str], applicable: bool) -> Finding:
     criterion = step.criterion
-    used = {key: readings[key] for key in step.readings} if step.readings else {}
+    used = read_only({key: readings[key] for key in step.readings}) if step.readings else read_only(None)
     if not applicable:
         return Finding(
             criterion.id, Status.NOT_APPLICABLE, criterion.clause, criterion.text, step.title, None, None, None, used, (), (), Message("", literal=plan.relocation_note)
@@ -269,7 +269,7 @@ def assess(application: Application, rulebook: Rulebook | None = None, as_of: da
         as_of=as_of,
         rulebook_id=rulebook.id,
         rulebook_version=rulebook.version,
-        readings=chosen,
+        readings=read_only(chosen),
         fingerprint=fingerprint(application, rulebook, chosen, as_of),
         findings=tuple(findings),
         notes=tuple(notes),

@@ -15,7 +15,7 @@ from typing import Any
 
 from .i18n import format_decimal
 from .model import Application, Attestation, Evidence, first_uncounted_month
-from .results import Gap, Message, Part, Quantity, Status
+from .results import Gap, Message, Part, Quantity, Status, read_only
 from .rulebook import (
     Checklist,
     ContainedIn,
@@ -193,7 +193,7 @@ def _min_count_per_site(app: Application, c: Criterion, p: MinCountPerSite, as_o
     parts = tuple(
         Part(
             site.id,
-            {"zh": f"{site.name}（{site.city}）", "en": f"{site.name} ({site.city})"},
+            read_only({"zh": f"{site.name}（{site.city}）", "en": f"{site.name} ({site.city})"}),
             Status.MET if site.seats >= p.threshold else Status.NOT_MET,
             Quantity(site.seats, "seats"),
         )
@@ -238,7 +238,7 @@ def _no_event_in_window(app: Application, c: Criterion, p: NoEventInWindow, as_o
     measured = Quantity(len(labels), unit)
     threshold = Quantity(0, unit)
     if labels:
-        parts = tuple(Part(f"{d.isoformat()}#{i}", {"zh": f"{d.isoformat()} {s}", "en": f"{d.isoformat()} {s}"}, Status.NOT_MET) for i, (d, s) in enumerate(labels))
+        parts = tuple(Part(f"{d.isoformat()}#{i}", read_only({"zh": f"{d.isoformat()} {s}", "en": f"{d.isoformat()} {s}"}), Status.NOT_MET) for i, (d, s) in enumerate(labels))
         closes = leaves_window(max(d for d, _ in labels), p.window_years) if bounded else None
         values["closes"] = closes.isoformat() if closes else ""
         suffix = "not_met" if bounded else "not_met_unbounded"
@@ -268,7 +268,7 @@ def _item_specs(rulebook: Rulebook, group: str, names: list[str]) -> list[tuple[
     memo = rulebook.memo()
     specs = memo.get(("item_specs", group, id(names)))
     if specs is None or specs[0] is not names:
-        specs = memo[("item_specs", group, id(names))] = (names, [(name, f"{group}.{name}", rulebook.item_label(group, name)) for name in names])
+        specs = memo[("item_specs", group, id(names))] = (names, [(name, f"{group}.{name}", read_only(rulebook.item_label(group, name))) for name in names])
     return specs[1]
 
 
@@ -293,7 +293,7 @@ def _summarize_parts(parts: tuple[Part, ...], missing_facts: list[str], key: str
                 status = Status.INSUFFICIENT_EVIDENCE
         failing_zh.append(part.label["zh"])
         failing_en.append(part.label["en"])
-    values = {**values, "failing": {"zh": "、".join(failing_zh) or "—", "en": "; ".join(failing_en) or "—"}, "missing": ", ".join(missing_facts) or "—"}
+    values = {**values, "failing": read_only({"zh": "、".join(failing_zh) or "—", "en": "; ".join(failing_en) or "—"}), "missing": ", ".join(missing_facts) or "—"}
     gap = Gap(Quantity(len(failing_zh), "items")) if status is not Status.MET and failing_zh else None
     return Outcome(status, key + "." + status.value, values, measured, threshold, gap, tuple(evidence.values()), tuple(unanswered) + tuple(missing_facts), parts)
 
@@ -327,15 +327,15 @@ def _contained_in(app: Application, c: Criterion, p: ContainedIn, as_of: date, r
     listed: list[Part] = []
     for v in unique:
         if v.replace(" ", "").replace("-", "").upper() in within:
-            listed.append(Part(f"{p.group}:{v}", {"zh": v, "en": v}, Status.MET))
+            listed.append(Part(f"{p.group}:{v}", read_only({"zh": v, "en": v}), Status.MET))
         else:
             outside.append(v)
-            listed.append(Part(f"{p.group}:{v}", {"zh": v, "en": v}, outside_status))
+            listed.append(Part(f"{p.group}:{v}", read_only({"zh": v, "en": v}), outside_status))
     outside.sort()
     if not within_raw:
         missing_facts.append(p.within)
     inside = len(unique) - len(outside)
-    values = {"inside": inside, "total": len(unique), "outside": {"zh": "、".join(outside) or "—", "en": ", ".join(outside) or "—"}}
+    values = {"inside": inside, "total": len(unique), "outside": read_only({"zh": "、".join(outside) or "—", "en": ", ".join(outside) or "—"})}
     parts = tuple(listed) + _attestation_parts(app, rulebook, p.group, p.attested)
     return _summarize_parts(parts, missing_facts, "engine.contained", values, Quantity(inside, "items"), Quantity(len(unique), "items"))
 

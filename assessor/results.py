@@ -5,11 +5,11 @@ messages a finding is made of. Plain records, built by the engine and read by ev
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from .i18n import format_yuan, t
 from .model import Evidence
@@ -31,25 +31,58 @@ class Verdict(StrEnum):
 
 # ---------------------------------------------------------------- result types
 
-# Results are read-only by contract: nothing in the product changes them once `assess` returns,
-# and callers must not either, because they are shared. The findings that do not depend on the
-# date are the same objects in every assessment of one application under one rulebook and
-# readings, and titles, item labels and conventions come from the rulebook's plan; `to_json`
-# hands out copies. They are slotted but not frozen dataclasses: freezing them was measured to
-# make a first assessment cost 37% more instructions and a re-assessment 53% more.
+# Results are immutable: named tuples, whose mappings are read-only dicts. The engine keeps the
+# findings that do not depend on the date with the application and hands the same objects to
+# every assessment of it under one rulebook and readings; since nobody can change them, an
+# assessment never depends on what a caller did with an earlier one. Tuples, not frozen
+# dataclasses: a frozen dataclass sets each field through a Python call, which was measured to
+# make an assessment cost 37% more instructions.
+
+class ReadOnlyDict(dict):
+    """A dict that refuses changes. Still a dict, so it reads, prints, pickles (for Streamlit's
+    caches and worker processes) and goes into JSON like one; `copy()` gives a changeable dict."""
+
+    __slots__ = ()
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("results are read-only; copy() gives a dict that can be changed")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse
+
+    def copy(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ReadOnlyDict, (dict(self),))
 
 
-@dataclass(slots=True)
-class Message:
+_EMPTY: Mapping[str, Any] = ReadOnlyDict()
+
+
+def read_only(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """The mapping as a read-only dict (itself if it is one already)."""
+    if not mapping:
+        return _EMPTY
+    return mapping if type(mapping) is ReadOnlyDict else ReadOnlyDict(mapping)
+
+
+class _MessageFields(NamedTuple):
+    key: str
+    values: Mapping[str, Any]
+    literal: Mapping[str, str] | None
+
+
+class Message(_MessageFields):
     """A sentence for the user, kept as a locale key and its values until someone reads it.
 
     Results carry messages rather than text so assessing stays cheap and every language is
     rendered the same way. `literal` holds text that comes from the rulebook itself.
     """
 
-    key: str
-    values: dict[str, Any] = field(default_factory=dict)
-    literal: dict[str, str] | None = None
+    __slots__ = ()
+
+    def __new__(cls, key: str, values: Mapping[str, Any] | None = None, literal: Mapping[str, str] | None = None) -> Message:
+        return tuple.__new__(cls, (key, read_only(values), None if literal is None else read_only(literal)))
 
     def text(self, lang: str = "zh") -> str:
         if self.literal is not None:
@@ -60,8 +93,8 @@ class Message:
     def both(self) -> dict[str, str]:
         return {"zh": self.text("zh"), "en": self.text("en")}
 
-    def __getitem__(self, lang: str) -> str:
-        return self.text(lang)
+    def __getitem__(self, item: Any) -> Any:  # message["zh"] is its text; message[0] its key
+        return self.text(item) if isinstance(item, str) else tuple.__getitem__(self, item)
 
 
 def _render_value(value: Any, lang: str) -> Any:
@@ -69,14 +102,12 @@ def _render_value(value: Any, lang: str) -> Any:
         return format_yuan(value, lang)
     if isinstance(value, Message):
         return value.text(lang)
-    if isinstance(value, dict) and "zh" in value:
+    if isinstance(value, Mapping) and "zh" in value:
         return value["en" if lang == "en" else "zh"]
     return value
 
 
-
-@dataclass(slots=True)
-class Quantity:
+class Quantity(NamedTuple):
     """A figure with its unit: yuan, seats, days, years, incidents, violations or items."""
 
     value: Decimal | int
@@ -87,8 +118,7 @@ class Quantity:
         return {"value": value, "unit": self.unit}
 
 
-@dataclass(slots=True)
-class Gap:
+class Gap(NamedTuple):
     """How far a criterion is from being met, and for anything time-bound the date it closes."""
 
     amount: Quantity | None = None
@@ -101,12 +131,11 @@ class Gap:
         }
 
 
-@dataclass(slots=True)
-class Part:
+class Part(NamedTuple):
     """One site, sub-item or event a finding is made of, with its own status."""
 
     key: str
-    label: dict[str, str]
+    label: Mapping[str, str]
     status: Status
     measured: Quantity | None = None
     evidence: tuple[Evidence, ...] = ()
@@ -114,24 +143,23 @@ class Part:
     def to_json(self) -> dict[str, Any]:
         return {
             "key": self.key,
-            "label": dict(self.label),  # shared with the rulebook's plan: hand out a copy
+            "label": dict(self.label),
             "status": self.status.value,
             "measured": self.measured.to_json() if self.measured else None,
             "evidence": [e.model_dump(mode="json") for e in self.evidence],
         }
 
 
-@dataclass(slots=True)
-class Finding:
+class Finding(NamedTuple):
     criterion: str
     status: Status
     clause: str
     clause_text: str
-    title: dict[str, str]
+    title: Mapping[str, str]
     measured: Quantity | None
     threshold: Quantity | None
     gap: Gap | None
-    readings: dict[str, str]
+    readings: Mapping[str, str]
     evidence: tuple[Evidence, ...]
     missing_evidence: tuple[str, ...]
     explanation: Message
@@ -144,7 +172,7 @@ class Finding:
             "status": self.status.value,
             "clause": self.clause,
             "clause_text": self.clause_text,
-            "title": dict(self.title),  # shared with the rulebook's plan: hand out a copy
+            "title": dict(self.title),
             "measured": self.measured.to_json() if self.measured else None,
             "threshold": self.threshold.to_json() if self.threshold else None,
             "gap": self.gap.to_json() if self.gap else None,
@@ -157,17 +185,16 @@ class Finding:
         }
 
 
-@dataclass(slots=True)
-class Assessment:
+class Assessment(NamedTuple):
     verdict: Verdict
     as_of: date
     rulebook_id: str
     rulebook_version: int
-    readings: dict[str, str]
+    readings: Mapping[str, str]
     fingerprint: str
     findings: tuple[Finding, ...]
     notes: tuple[Message, ...] = ()
-    conventions: dict[str, dict[str, str]] = field(default_factory=dict)
+    conventions: Mapping[str, Mapping[str, str]] = _EMPTY
 
     def finding(self, criterion_id: str) -> Finding:
         for finding in self.findings:
