@@ -223,7 +223,8 @@ def _dateless(app: Application, rulebook: Rulebook, plan: _Plan, as_of: date, re
 def _scope_notes(app: Application, rulebook: Rulebook) -> list[Message]:
     notes = []
     if app.applicant.insurer_type.value not in rulebook.scope.insurer_types:
-        notes.append(Message("engine.scope.insurer_type", {"kind": app.applicant.insurer_type.value}))
+        kind = app.applicant.insurer_type.value
+        notes.append(Message("engine.scope.insurer_type", {"kind": Message(f"engine.insurer_type.{kind}")}))
     if rulebook.scope.requires_telemarketing_approval and not app.applicant.telemarketing_approved:
         notes.append(Message("engine.scope.no_approval"))
     return notes

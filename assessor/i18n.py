@@ -6,6 +6,7 @@ flat table of dotted keys (`engine.status.met`). Code asks for a key and never s
 
 from __future__ import annotations
 
+import errno
 import tomllib
 from decimal import Decimal
 from functools import cache
@@ -54,6 +55,57 @@ def both(key: str, /, **values: Any) -> dict[str, str]:
 
 def has(key: str, lang: str = DEFAULT_LANG) -> bool:
     return key in catalog(lang)
+
+
+# ---------------------------------------------------------------- what the system and parsers say
+
+# The operating system and the JSON parser word their errors in English. Where a message keeps
+# such a detail for later, it keeps beside it the key of its translation (`detail_key`).
+
+
+def os_error_key(exc: OSError) -> str:
+    """The locale key for an operating-system error, such as errors.os.ENOENT."""
+    return f"errors.os.{errno.errorcode.get(exc.errno or 0, 'other')}"
+
+
+def os_error_text(exc: OSError, lang: str = DEFAULT_LANG) -> str:
+    key = os_error_key(exc)
+    return t(key, lang) if has(key, lang) else (exc.strerror or type(exc).__name__)
+
+
+def os_error_values(exc: OSError) -> dict[str, str]:
+    """The detail of an operating-system error, to be worded later in the reader's language."""
+    return {"detail": exc.strerror or type(exc).__name__, "detail_key": os_error_key(exc)}
+
+
+_JSON_DETAILS = (
+    ("Expecting value", "expecting_value"),
+    ("Expecting property name", "expecting_property_name"),
+    ("Expecting ',' delimiter", "expecting_comma"),
+    ("Expecting ':' delimiter", "expecting_colon"),
+    ("Unterminated string", "unterminated_string"),
+    ("Invalid control character", "control_character"),
+    ("Invalid \\escape", "invalid_escape"),
+    ("Invalid \\u", "invalid_escape"),
+    ("Extra data", "extra_data"),
+    ("nested too deeply", "nested_too_deeply"),
+)
+
+
+def json_error_values(detail: str) -> dict[str, str]:
+    """The detail of a JSON parser's error, to be worded later in the reader's language."""
+    for start, name in _JSON_DETAILS:
+        if detail.startswith(start):
+            return {"detail": detail, "detail_key": f"errors.json.{name}"}
+    return {"detail": detail}
+
+
+def with_detail(values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """`values` with its English `detail` replaced by its translation, where there is one."""
+    key = values.get("detail_key")
+    if key and has(key, lang):
+        return values | {"detail": t(key, lang)}
+    return values
 
 
 def format_decimal(value: Decimal, places: int | None = None) -> str:

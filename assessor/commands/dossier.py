@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..cli import EXIT_INVALID, add_assessment_options, parse_as_of, parse_readings, require_suffix
-from ..i18n import t
+from ..i18n import os_error_text, t
 from ..intake import load_application
 from ..rulebook import load_rulebook
 
@@ -45,7 +45,7 @@ def run(args) -> int:
     try:
         out.write_bytes(pdf)
     except OSError as exc:
-        print(t("dossier.errors.write_failed", lang, file=str(out), detail=exc.strerror or str(exc)), file=sys.stderr)
+        print(t("dossier.errors.write_failed", lang, file=str(out), detail=os_error_text(exc, lang)), file=sys.stderr)
         return EXIT_INVALID
     verdict = assess(application, rulebook, as_of, readings).verdict
     print(t("dossier.cli.written", lang, file=str(out), pages=page_count(pdf), verdict=t(f"verdict.{verdict.value}", lang)))

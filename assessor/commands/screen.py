@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..cli import EXIT_INVALID, EXIT_OK, UsageError, add_assessment_options, parse_as_of, parse_readings
 from ..engine import check_as_of, resolve_readings
-from ..i18n import t
+from ..i18n import os_error_text, t
 from ..rulebook import load_rulebook
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def run(args) -> int:
             output.parent.mkdir(parents=True, exist_ok=True)
             output.write_bytes(export(screening, fmt, lang))
         except OSError as exc:
-            raise UsageError(t("screening.cli.cannot_write", lang, file=args.output, detail=exc.strerror or str(exc))) from None
+            raise UsageError(t("screening.cli.cannot_write", lang, file=args.output, detail=os_error_text(exc, lang))) from None
         print(t("screening.cli.wrote", lang, file=str(output)))
         url = register_url(args)
         if url is not None:

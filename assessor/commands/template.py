@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..cli import UsageError, add_lang, require_suffix
-from ..i18n import t
+from ..i18n import os_error_text, t
 from ..intake import load_application
 
 
@@ -30,6 +30,6 @@ def run(args) -> int:
     try:
         target.write_bytes(data)
     except OSError as exc:
-        raise UsageError(t("excel.cli.cannot_write", args.lang, file=str(target), detail=exc.strerror or str(exc))) from None
+        raise UsageError(t("excel.cli.cannot_write", args.lang, file=str(target), detail=os_error_text(exc, args.lang))) from None
     print(t("excel.cli.written", args.lang, file=str(target)))
     return 0

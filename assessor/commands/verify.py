@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..cli import EXIT_INVALID, EXIT_MISMATCH, EXIT_OK, add_lang
 from ..engine import AsOfError
-from ..i18n import t
+from ..i18n import os_error_text, t
 from ..rulebook import load_rulebook
 
 MAX_PDF_BYTES = 200 * 1024 * 1024
@@ -36,7 +36,7 @@ def run(args) -> int:
             raise OSError(0, t("dossier.verify.not_pdf", lang))
         data = file.read_bytes()
     except OSError as exc:
-        print(t("dossier.errors.not_readable", lang, file=str(file), detail=exc.strerror or str(exc)), file=sys.stderr)
+        print(t("dossier.errors.not_readable", lang, file=str(file), detail=os_error_text(exc, lang)), file=sys.stderr)
         return EXIT_INVALID
     try:
         result = verify_dossier(data, lang=lang, rulebook=load_rulebook(args.rulebook))

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..i18n import has, t
+from ..i18n import has, json_error_values, os_error_values, t, with_detail
 from ..model import NOT_BLANK, Application
 
 MAX_APPLICATION_BYTES = 20 * 1024 * 1024
@@ -32,12 +32,17 @@ class Problem:
     def message(self, lang: str = "zh") -> str:
         key = f"errors.input.{self.key}" if has(f"errors.input.{self.key}", lang) else "errors.input.other"
         try:
-            return t(key, lang, **self.values)
+            return t(key, lang, **with_detail(self.values, lang))
         except KeyError:  # a message whose context pydantic did not supply
             return t("errors.input.other", lang, detail=self.values.get("detail", ""))
 
     def line(self, lang: str = "zh") -> str:
-        return f"{self.path}: {self.message(lang)}"
+        where = _WHERE.get(self.path)
+        return f"{t(where, lang) if where else self.path}: {self.message(lang)}"
+
+
+# Problems that lie with no one field are placed by these markers, worded in the reader's language.
+_WHERE = {"(file)": "errors.where.file", "(top level)": "errors.where.top_level"}
 
 
 class ApplicationError(ValueError):
@@ -105,9 +110,9 @@ def parse_application(data: str | bytes | dict[str, Any], today: date | None = N
         except UnicodeDecodeError:
             raise ApplicationError([Problem("(file)", "not_utf8", {})], source) from None
         except json.JSONDecodeError as exc:
-            raise ApplicationError([Problem("(file)", "not_json", {"line": exc.lineno, "column": exc.colno, "detail": exc.msg})], source) from None
+            raise ApplicationError([Problem("(file)", "not_json", {"line": exc.lineno, "column": exc.colno, **json_error_values(exc.msg)})], source) from None
         except RecursionError:
-            raise ApplicationError([Problem("(file)", "not_json", {"line": 0, "column": 0, "detail": "nested too deeply"})], source) from None
+            raise ApplicationError([Problem("(file)", "not_json", {"line": 0, "column": 0, **json_error_values("nested too deeply")})], source) from None
         except ValueError:  # a number too long for Python to read (over 4,300 digits)
             raise ApplicationError([Problem("(file)", "number_too_long", {})], source) from None
     if not isinstance(data, dict):
@@ -117,7 +122,7 @@ def parse_application(data: str | bytes | dict[str, Any], today: date | None = N
     except ValidationError as exc:
         raise ApplicationError(problems_from(exc), source) from None
     except RecursionError:
-        raise ApplicationError([Problem("(file)", "not_json", {"line": 0, "column": 0, "detail": "nested too deeply"})], source) from None
+        raise ApplicationError([Problem("(file)", "not_json", {"line": 0, "column": 0, **json_error_values("nested too deeply")})], source) from None
 
 
 def load_application(path: str | Path, today: date | None = None) -> Application:
@@ -131,7 +136,7 @@ def load_application(path: str | Path, today: date | None = None) -> Application
         if len(raw) > MAX_APPLICATION_BYTES:
             raise ApplicationError([Problem("(file)", "too_large", {"limit": MAX_APPLICATION_BYTES // (1024 * 1024)})], str(file))
     except OSError as exc:
-        raise ApplicationError([Problem("(file)", "unreadable", {"file": str(file), "detail": exc.strerror or str(exc)})], str(file)) from None
+        raise ApplicationError([Problem("(file)", "unreadable", {"file": str(file), **os_error_values(exc)})], str(file)) from None
     if raw[:5] == b"%PDF-":  # a dossier given where an application is expected
         raise ApplicationError([Problem("(file)", "is_pdf", {"file": str(file)})], str(file))
     if file.suffix.lower() == ".xlsx" or raw[:2] == b"PK":  # a workbook is a zip archive

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ..i18n import os_error_values
 from .reasons import Reason
 
 # Suffixes screened; anything else in a folder is skipped silently (a README next to the files
@@ -190,7 +191,7 @@ def _add_file(file: Path, sources: list[Source], refused: list[Refused], limits:
     try:
         inner, bad = open_zip(str(file), file, limits)
     except OSError as exc:
-        refused.append(Refused(str(file), Reason("screening.error.unreadable", {"detail": exc.strerror or type(exc).__name__})))
+        refused.append(Refused(str(file), Reason("screening.error.unreadable", os_error_values(exc))))
         return
     sources.extend(inner)
     refused.extend(bad)

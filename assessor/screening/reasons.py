@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import t
+from ..i18n import t, with_detail
 from ..intake import Problem
 
 
@@ -25,7 +25,7 @@ class Reason:
         if self.problem is not None:
             return self.problem.line(lang)
         try:
-            return t(self.key, lang, **self.values)
+            return t(self.key, lang, **with_detail(self.values, lang))
         except KeyError:  # a value the wording names but the code did not supply
             return t(self.key, lang, **{k: "?" for k in _placeholders(self.key, lang)} | self.values)
 

@@ -17,6 +17,7 @@ from ..intake import ApplicationError, parse_application
 from ..model import Application, Evidence
 from ..rulebook import Rulebook, load_rulebook
 from .collect import FileTooLarge, Source
+from ..i18n import os_error_values
 from .reasons import Reason
 from .record import SCREENED, Facts, Flag, Record, SiteFact
 
@@ -68,7 +69,7 @@ def screen_in_full(source: Source, settings: Settings, rulebook: Rulebook | None
         record.reasons = (Reason("screening.error.too_large", {"mb": exc.size // 2**20}),)
         return record, None, None
     except OSError as exc:
-        record.reasons = (Reason("screening.error.unreadable", {"detail": exc.strerror or type(exc).__name__}),)
+        record.reasons = (Reason("screening.error.unreadable", os_error_values(exc)),)
         return record, None, None
     except Exception as exc:  # noqa: BLE001 - a damaged zip member (bad CRC, bad header)
         record.reasons = (Reason("screening.error.zip_member_corrupt", {"detail": f"{type(exc).__name__}: {str(exc)[:200]}"}),)

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from assessor import Application, ApplicationError
 from assessor.intake import dump_application
+from assessor.i18n import t
 from assessor.intake.json_file import problems_from
 from assessor.model import credit_code_check_char
 
@@ -20,8 +21,11 @@ def problems(data) -> list:
         validate(data)
     found = info.value.problems
     assert found, "an ApplicationError must carry at least one problem"
-    for p in found:  # every problem reads in both languages and names its path
-        assert p.line("zh").startswith(f"{p.path}: ") and p.line("en").startswith(f"{p.path}: ")
+    markers = {"(file)": "errors.where.file", "(top level)": "errors.where.top_level"}
+    for p in found:  # every problem reads in both languages and names its path (or, in words, the file)
+        for lang in ("zh", "en"):
+            where = t(markers[p.path], lang) if p.path in markers else p.path
+            assert p.line(lang) == f"{where}: {p.message(lang)}"
         assert p.message("zh") and p.message("en")
     return found
 
