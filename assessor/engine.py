@@ -137,6 +137,7 @@ class _Step:
     applies_to: frozenset[str]
     timeless: bool
     title: Mapping[str, str]
+    used: dict[tuple[str, ...], Mapping[str, str]]  # the readings it is judged under, per choice of readings
 
 
 @dataclass(slots=True)
@@ -160,6 +161,7 @@ def _plan(rulebook: Rulebook) -> _Plan:
                 frozenset(criterion.applies_to),
                 criterion.kind in _TIMELESS_KINDS,
                 read_only({"zh": criterion.title_zh, "en": criterion.title_en}),
+                {},
             )
             for criterion in rulebook.criteria
         ]
@@ -169,9 +171,16 @@ def _plan(rulebook: Rulebook) -> _Plan:
     return plan
 
 
-def _make_finding(app: Application, step: _Step, rulebook: Rulebook, plan: _Plan, as_of: date, readings: dict[str, str], applicable: bool) -> Finding:
+_new_tuple = tuple.__new__
+
+
+def _make_finding(
+    app: Application, step: _Step, rulebook: Rulebook, plan: _Plan, as_of: date, readings: dict[str, str], readings_key: tuple[str, ...], applicable: bool
+) -> Finding:
     criterion = step.criterion
-    used = read_only({key: readings[key] for key in step.readings}) if step.readings else read_only(None)
+    used = step.used.get(readings_key)
+    if used is None:
+        used = step.used[readings_key] = read_only({key: readings[key] for key in step.readings})
     if not applicable:
         return Finding(
             criterion.id, Status.NOT_APPLICABLE, criterion.clause, criterion.text, step.title, None, None, None, used, (), (), Message("", literal=plan.relocation_note)
@@ -180,21 +189,25 @@ def _make_finding(app: Application, step: _Step, rulebook: Rulebook, plan: _Plan
         outcome = step.kind(app, criterion, criterion.params, as_of, readings, rulebook)
     else:
         outcome = step.kind(app, criterion, criterion.params, as_of, readings)
-    return Finding(  # positional, in field order: a finding is built eleven times per assessment
-        criterion.id,
-        outcome.status,
-        criterion.clause,
-        criterion.text,
-        step.title,
-        outcome.measured,
-        outcome.threshold,
-        outcome.gap,
-        used,
-        outcome.evidence,
-        outcome.missing_evidence,
-        Message(outcome.explanation_key, outcome.values),
-        outcome.parts,
-        outcome.notes,
+    # The tuple made directly, in field order: a finding is built eleven times per assessment.
+    return _new_tuple(
+        Finding,
+        (
+            criterion.id,
+            outcome.status,
+            criterion.clause,
+            criterion.text,
+            step.title,
+            outcome.measured,
+            outcome.threshold,
+            outcome.gap,
+            used,
+            outcome.evidence,
+            outcome.missing_evidence,
+            Message(outcome.explanation_key, outcome.values),
+            outcome.parts,
+            outcome.notes,
+        ),
     )
 
 
@@ -206,14 +219,14 @@ class _Dateless:
     scope_notes: list[Message]
 
 
-def _dateless(app: Application, rulebook: Rulebook, plan: _Plan, as_of: date, readings: dict[str, str]) -> _Dateless:
+def _dateless(app: Application, rulebook: Rulebook, plan: _Plan, as_of: date, readings: dict[str, str], readings_key: tuple[str, ...]) -> _Dateless:
     application_type = app.applicant.application_type  # a StrEnum: equal to its text
     findings: list[Finding | None] = []
     dated = []
     for index, step in enumerate(plan.steps):
         applicable = application_type in step.applies_to
         if step.timeless or not applicable:
-            findings.append(_make_finding(app, step, rulebook, plan, as_of, readings, applicable))
+            findings.append(_make_finding(app, step, rulebook, plan, as_of, readings, readings_key, applicable))
         else:
             findings.append(None)
             dated.append(index)
@@ -255,12 +268,13 @@ def assess(application: Application, rulebook: Rulebook | None = None, as_of: da
     # What does not depend on the date is kept with the frozen application, per rulebook and
     # readings: the findings of timeless kinds and of criteria a relocation does not call for,
     # which criteria are left to work out on each date, and the notes on scope.
-    kept = memo.get(("dateless", tuple(chosen.values())))
+    readings_key = tuple(chosen.values())
+    kept = memo.get(("dateless", readings_key))
     if kept is None or kept.rulebook is not rulebook:
-        kept = memo[("dateless", tuple(chosen.values()))] = _dateless(application, rulebook, plan, as_of, chosen)
+        kept = memo[("dateless", readings_key)] = _dateless(application, rulebook, plan, as_of, chosen, readings_key)
     findings = list(kept.findings)
     for index in kept.dated:
-        findings[index] = _make_finding(application, plan.steps[index], rulebook, plan, as_of, chosen, True)
+        findings[index] = _make_finding(application, plan.steps[index], rulebook, plan, as_of, chosen, readings_key, True)
     scope_notes = kept.scope_notes
     notes = list(scope_notes)
     if application.applicant.application_type == "relocation":

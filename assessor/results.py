@@ -82,7 +82,14 @@ class Message(_MessageFields):
     __slots__ = ()
 
     def __new__(cls, key: str, values: Mapping[str, Any] | None = None, literal: Mapping[str, str] | None = None) -> Message:
-        return tuple.__new__(cls, (key, read_only(values), None if literal is None else read_only(literal)))
+        # read_only() written out: a message is made for every finding and note
+        if not values:
+            values = _EMPTY
+        elif type(values) is not ReadOnlyDict:
+            values = ReadOnlyDict(values)
+        if literal is not None and type(literal) is not ReadOnlyDict:
+            literal = ReadOnlyDict(literal)
+        return tuple.__new__(cls, (key, values, literal))
 
     def text(self, lang: str = "zh") -> str:
         if self.literal is not None:
