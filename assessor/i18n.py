@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import errno
 import tomllib
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -108,18 +108,26 @@ def with_detail(values: dict[str, Any], lang: str) -> dict[str, Any]:
     return values
 
 
-def format_decimal(value: Decimal, places: int | None = None) -> str:
+def format_decimal(value: Decimal, places: int | None = None, rounding: str | None = None) -> str:
     """Digits with thousands separators; exact unless `places` asks for rounding."""
     if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places))
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=rounding)
     text = format(value, ",f")
     if places is None and "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
 
 
+_ONE_HUNDREDTH_YI = Decimal(1_000_000)
+
+
 def format_yuan(amount: Decimal, lang: str = DEFAULT_LANG) -> str:
-    """A yuan amount as a reader expects it: 亿元 first in Chinese, with the exact 元 figure."""
-    yi = format_decimal(amount / Decimal(100_000_000), 2)
+    """A yuan amount as a reader expects it: 亿元 first in Chinese, with the exact 元 figure.
+
+    The 亿元 figure is cut, never rounded up, so an amount just short of a threshold never reads
+    as reaching it (999,999,999.99元 is 9.99亿元, not 10.00); under 0.01亿元 only yuan are shown."""
     exact = format_decimal(amount)
+    if abs(amount) < _ONE_HUNDREDTH_YI:
+        return t("units.yuan_only", lang, yuan=exact)
+    yi = format_decimal(amount / Decimal(100_000_000), 2, ROUND_DOWN)
     return t("units.yuan_amount", lang, yi=yi, yuan=exact)

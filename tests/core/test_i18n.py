@@ -9,6 +9,8 @@ from __future__ import annotations
 import string
 from decimal import Decimal
 
+import pytest
+
 from assessor.i18n import LANGS, LOCALE_DIR, catalog, format_yuan, t
 
 
@@ -55,3 +57,19 @@ def test_yuan_amounts_are_exact_and_shown_in_yi():
     assert "1,000,000,000" in format_yuan(Decimal(1_000_000_000), "en")
     assert "10.00亿元" in format_yuan(Decimal(1_000_000_000), "zh")
     assert "999,999,999.99" in format_yuan(Decimal("999999999.99"), "en")
+
+
+
+@pytest.mark.parametrize(
+    ("amount", "zh", "en"),
+    [
+        ("999999999.99", "9.99亿元（999,999,999.99元）", "999,999,999.99 yuan (9.99亿元)"),  # never shown as reaching 10亿
+        ("1000000000", "10.00亿元（1,000,000,000元）", "1,000,000,000 yuan (10.00亿元)"),
+        ("1000000", "0.01亿元（1,000,000元）", "1,000,000 yuan (0.01亿元)"),
+        ("999999.99", "999,999.99元", "999,999.99 yuan"),  # under 0.01亿元 the 亿元 figure would read 0.00
+        ("0.01", "0.01元", "0.01 yuan"),
+    ],
+)
+def test_a_yuan_amount_never_reads_larger_than_it_is(amount, zh, en):
+    assert format_yuan(Decimal(amount), "zh") == zh
+    assert format_yuan(Decimal(amount), "en") == en
