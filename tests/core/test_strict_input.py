@@ -300,6 +300,8 @@ def test_a_declared_total_with_a_unit_comes_out_in_exact_yuan(amount, unit, yuan
         assert declared.unit == unit
         assert isinstance(declared.amount_yuan, Decimal)
         assert declared.amount_yuan == yuan
+        assert isinstance(declared.amount_yuan, Decimal)
+        assert declared.amount_yuan == yuan
 
 
 # ---------------------------------------------------------------- 5. text is never blank
