@@ -9,7 +9,7 @@ from .intake import ApplicationError, load_application, parse_application
 from .model import Application
 from .rulebook import Rulebook, RulebookError, load_rulebook
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Application",

@@ -51,3 +51,16 @@ def test_the_quick_data_check_leaves_the_pages_alone(dossier):
     data[len(data) // 2] ^= 0xFF
     result = verify_dossier(bytes(data), lang="en", rerender=False)
     assert result.status == "ok" and not result.pages_checked
+
+
+def test_a_dossier_from_an_earlier_version_is_verified_on_its_data(monkeypatch):
+    # Pages are compared only when the same software made them: a dossier from an earlier
+    # version (rendered by other code) must not read as altered.
+    import assessor.dossier as dossier_module
+
+    application = load_application(EXAMPLE, today=AS_OF)
+    monkeypatch.setattr(dossier_module, "__version__", "0.1.0")
+    earlier = build_dossier(application, as_of=AS_OF, generated_at=datetime(2026, 10, 1, 9, 30, tzinfo=timezone.utc))
+    monkeypatch.undo()
+    result = verify_dossier(earlier, lang="en")
+    assert result.status == "ok" and not result.pages_checked, result.differences
