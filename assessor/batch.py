@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .engine import Verdict, assess, resolve_readings
+from .engine import Verdict, assess, check_as_of, resolve_readings
 from .intake import ApplicationError, Problem, parse_application
 from .pool import default_workers, process_pool
 from .rulebook import Rulebook, load_rulebook
@@ -61,9 +61,11 @@ def assess_many(
     """Assess every document (JSON text) on `as_of`; results come back in the documents' order.
 
     `today` is the day past events are checked against (default: today, and never before `as_of`).
-    A reading that is not in the rulebook raises ReadingError at once, before any work starts."""
+    A reading that is not in the rulebook raises ReadingError, and a date the rulebook cannot
+    speak to AsOfError, at once, before any work starts."""
     rulebook = rulebook or load_rulebook()
     as_of = as_of or date.today()
+    check_as_of(rulebook, as_of)  # once, up front, rather than once per document
     settings = _Settings(rulebook, as_of, resolve_readings(rulebook, readings), max(today or date.today(), as_of))
     workers = default_workers() if workers is None else workers
     if workers < 1:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from time import perf_counter
 
+from ..engine import check_as_of
 from ..pool import default_workers, process_pool
 from ..rulebook import load_rulebook
 from .collect import Refused, Source
@@ -87,6 +88,7 @@ def screen(
     started_at = datetime.now(timezone.utc)
     clock = perf_counter()
     rulebook = load_rulebook(settings.rulebook_path)  # fails once, up front, on a bad rulebook
+    check_as_of(rulebook, settings.as_of)  # and on a date it cannot speak to (AsOfError)
     workers = workers or default_workers()
     if workers > 1 and len(sources) >= pool_threshold:
         records = _in_pool(list(sources), settings, workers, progress)

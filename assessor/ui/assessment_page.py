@@ -13,7 +13,7 @@ from ..model import Application
 from ..report import format_gap, format_quantity
 from ..rulebook import Rulebook, load_rulebook
 from . import compute, shell, state
-from .fields import EARLIEST, LATEST, escape
+from .fields import LATEST, escape
 from .state import FIELD_PREFIX, lang, tr
 
 URL = "assessment"
@@ -68,9 +68,13 @@ def controls(rulebook: Rulebook) -> tuple[date, dict[str, str]]:
     with st.container(border=True):
         date_col, readings_col = st.columns([1, 3], gap="large")
         with date_col:
+            # An assessment date the rulebook speaks to: from the day it took effect.
+            earliest = rulebook.effective_from
             if AS_OF_KEY not in st.session_state:
                 st.session_state[AS_OF_KEY] = settings.get("as_of") or date.today()
-            as_of = st.date_input(tr("assessment.as_of"), key=AS_OF_KEY, min_value=EARLIEST, max_value=LATEST, format="YYYY-MM-DD", help=tr("assessment.as_of_help"))
+            if not isinstance(st.session_state[AS_OF_KEY], date) or not earliest <= st.session_state[AS_OF_KEY] <= LATEST:
+                st.session_state[AS_OF_KEY] = min(max(date.today(), earliest), LATEST)
+            as_of = st.date_input(tr("assessment.as_of"), key=AS_OF_KEY, min_value=earliest, max_value=LATEST, format="YYYY-MM-DD", help=tr("assessment.as_of_help"))
             as_of = as_of if isinstance(as_of, date) else date.today()
             settings["as_of"] = as_of
         chosen: dict[str, str] = {}

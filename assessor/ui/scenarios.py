@@ -301,13 +301,14 @@ def _controls() -> tuple[date, int, dict[str, str]]:
     lang = _lang()
     rulebook = load_rulebook()
     state = st.session_state
-    if not isinstance(state.get(AS_OF), date):
+    earliest, latest = rulebook.effective_from, date(2100, 12, 31)  # dates the rulebook speaks to
+    if not isinstance(state.get(AS_OF), date) or not earliest <= state[AS_OF] <= latest:
         state[AS_OF] = date.today()
     settings_readings = (state.get("settings") or {}).get("readings") or {}
     chosen: dict[str, str] = {}
     date_col, basis_col, readings_col = st.columns([1, 1, 3])
     with date_col:
-        as_of = st.date_input(_t("as_of"), key=AS_OF, format="YYYY-MM-DD", min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+        as_of = st.date_input(_t("as_of"), key=AS_OF, format="YYYY-MM-DD", min_value=earliest, max_value=latest)
     with basis_col:
         basis = st.radio(_t("basis"), BASES, key=BASIS, horizontal=True, format_func=lambda n: t("forecast.page.basis_option", lang, n=n))
     with readings_col:

@@ -12,6 +12,7 @@ from html import escape as html_escape
 import streamlit as st
 
 from ..i18n import LANGS, t
+from ..rulebook import load_rulebook
 from ..screening import FLAG_CODES, Screening, Settings, ZipLimits, collect_uploads, export, screen
 from ..screening.collect import Refused, Source
 from ..screening.reasons import Reason
@@ -68,7 +69,10 @@ def _form() -> None:
             max_upload_size=MAX_UPLOAD_MB,
             help=s("page.upload_help", mb=MAX_UPLOAD_MB, members=LIMITS.max_members, total=LIMITS.max_total_bytes // 2**20),
         )
-        as_of = st.date_input(s("page.as_of"), value=st.session_state.get("screening.as_of_value") or date.today(), key="screening.as_of")
+        earliest = load_rulebook().effective_from  # the first day the rulebook speaks to
+        as_of = st.date_input(
+            s("page.as_of"), value=st.session_state.get("screening.as_of_value") or date.today(), key="screening.as_of", min_value=earliest, max_value=date(2100, 12, 31)
+        )
         submitted = st.form_submit_button(s("page.run"), type="primary", icon=":material/play_arrow:")
     if submitted and files:
         st.session_state["screening.as_of_value"] = as_of
@@ -236,7 +240,6 @@ def _drill_down(screening: Screening, shown: list[str]) -> None:
     if assessment is None:
         return
     st.markdown(f"### {s('page.findings')}: {t(f'verdict.{assessment.verdict.value}', lang)}")
-    from ..rulebook import load_rulebook
     from .assessment_page import card  # the assessment page's own finding card: one look everywhere
 
     rulebook = load_rulebook(screening.settings.rulebook_path)

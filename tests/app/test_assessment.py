@@ -108,3 +108,14 @@ def test_invalid_application_is_not_assessed_but_says_why(app, ui):
     ui.goto(app, "assessment")
     assert not [e for e in app.success if e.value.startswith("### ")]
     assert any("applicant.credit_code" in m.value.replace("\\", "") for m in app.markdown)
+
+
+def test_the_assessment_date_starts_on_the_day_the_rulebook_took_effect(app, ui):
+    from assessor.rulebook import load_rulebook
+
+    ui.load_example(app, "03-tenure-short.json")
+    ui.goto(app, "assessment")
+    picker = app.date_input(key="f.as_of")
+    assert picker.min == load_rulebook().effective_from
+    ui.set_as_of(app, load_rulebook().effective_from)  # the first day it speaks to: assessed, no error
+    assert ui.banner(app)

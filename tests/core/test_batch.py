@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from assessor import ReadingError, assess, load_rulebook, parse_application
+from assessor import AsOfError, ReadingError, assess, load_rulebook, parse_application
 from assessor.batch import assess_many
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -64,6 +64,13 @@ def test_a_bad_document_gets_its_problems_and_the_rest_are_assessed(workers):
 def test_an_unknown_reading_is_refused_before_any_work():
     with pytest.raises(ReadingError):
         assess_many(_documents(), as_of=AS_OF, readings={"original_seats": "loose"}, today=TODAY)
+
+
+@pytest.mark.parametrize("as_of", [date(2010, 11, 10), date(9999, 12, 31)])
+def test_a_date_the_rulebook_cannot_speak_to_is_refused_once_before_any_work(as_of):
+    with pytest.raises(AsOfError) as caught:
+        assess_many(_documents(), as_of=as_of, today=date(9999, 12, 31))
+    assert as_of.isoformat() in caught.value.message("zh") and as_of.isoformat() in caught.value.message("en")
 
 
 def test_an_empty_batch_is_an_empty_list_and_starts_no_pool(monkeypatch):
