@@ -292,7 +292,8 @@ class Evidence(Strict):
     """A document that backs a claim; the SHA-256 pins its exact content."""
 
     document: ShortText
-    sha256: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$")] | None = None
+    # Either case is read; it is held in lower case, as tools print it, so one document has one digest.
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$"), AfterValidator(str.lower)] | None = None
 
 
 class Applicant(Strict):

@@ -92,6 +92,23 @@ def problems_from(error: ValidationError) -> list[Problem]:
     return problems
 
 
+def read_json_object(data: str | bytes, source: str = "") -> dict[str, Any]:
+    """A JSON object from text, numbers read as exact decimals; anything else is an ApplicationError."""
+    try:
+        value = json.loads(data, parse_float=Decimal)
+    except UnicodeDecodeError:
+        raise ApplicationError([Problem("(file)", "not_utf8", {})], source) from None
+    except json.JSONDecodeError as exc:
+        raise ApplicationError([Problem("(file)", "not_json", {"line": exc.lineno, "column": exc.colno, **json_error_values(exc.msg)})], source) from None
+    except RecursionError:
+        raise ApplicationError([Problem("(file)", "not_json", {"line": 0, "column": 0, **json_error_values("nested too deeply")})], source) from None
+    except ValueError:  # a number too long for Python to read (over 4,300 digits)
+        raise ApplicationError([Problem("(file)", "number_too_long", {})], source) from None
+    if not isinstance(value, dict):
+        raise ApplicationError([Problem("(top level)", "not_object", {})], source)
+    return value
+
+
 def parse_application(data: str | bytes | dict[str, Any], today: date | None = None, source: str = "") -> Application:
     """Validate an application from JSON text or an already-parsed mapping."""
     if isinstance(data, (str, bytes)):
@@ -105,16 +122,7 @@ def parse_application(data: str | bytes | dict[str, Any], today: date | None = N
             return Application.model_validate_json(data, context={"today": today or date.today()})
         except (ValidationError, RecursionError):
             pass
-        try:
-            data = json.loads(data, parse_float=Decimal)
-        except UnicodeDecodeError:
-            raise ApplicationError([Problem("(file)", "not_utf8", {})], source) from None
-        except json.JSONDecodeError as exc:
-            raise ApplicationError([Problem("(file)", "not_json", {"line": exc.lineno, "column": exc.colno, **json_error_values(exc.msg)})], source) from None
-        except RecursionError:
-            raise ApplicationError([Problem("(file)", "not_json", {"line": 0, "column": 0, **json_error_values("nested too deeply")})], source) from None
-        except ValueError:  # a number too long for Python to read (over 4,300 digits)
-            raise ApplicationError([Problem("(file)", "number_too_long", {})], source) from None
+        data = read_json_object(data, source)
     if not isinstance(data, dict):
         raise ApplicationError([Problem("(top level)", "not_object", {})], source)
     try:

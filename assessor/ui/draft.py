@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..intake import ApplicationError, Problem, parse_application
+from ..intake.json_file import read_json_object
 from ..model import Application
 
 UNIFICATION_ITEMS: dict[str, tuple[str, ...]] = {
@@ -62,17 +63,7 @@ def plain(value: Any) -> Any:
 
 def from_json_bytes(data: bytes) -> dict[str, Any]:
     """A draft from a JSON file's bytes; raises ApplicationError for text that is not a JSON object."""
-    try:
-        raw = json.loads(data, parse_float=Decimal)
-    except UnicodeDecodeError:
-        raise ApplicationError([Problem("(file)", "not_utf8", {})]) from None
-    except json.JSONDecodeError as exc:
-        raise ApplicationError([Problem("(file)", "not_json", {"line": exc.lineno, "column": exc.colno, "detail": exc.msg})]) from None
-    except RecursionError:
-        raise ApplicationError([Problem("(file)", "not_json", {"line": 0, "column": 0, "detail": "nested too deeply"})]) from None
-    if not isinstance(raw, dict):
-        raise ApplicationError([Problem("(top level)", "not_object", {})])
-    return merge_into_blank(plain(raw))
+    return merge_into_blank(plain(read_json_object(data)))
 
 
 def merge_into_blank(data: dict[str, Any]) -> dict[str, Any]:

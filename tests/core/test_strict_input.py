@@ -366,10 +366,13 @@ HEX64 = "0123456789abcdef" * 4
 
 
 @pytest.mark.parametrize("digest", [HEX64, HEX64.upper(), "Ab" * 32], ids=["lower", "upper", "mixed"])
-def test_a_sha256_in_either_case_is_accepted(digest):
+def test_a_sha256_in_either_case_is_accepted_and_held_in_lower_case(digest):
     app = set_at(example(), SHA_PATH, digest)
+    lower = set_at(example(), SHA_PATH, digest.lower())
     for data in (app, json.dumps(app, ensure_ascii=False)):
-        assert get_at(accepted(data), SHA_PATH) == digest
+        read = accepted(data)
+        assert get_at(read, SHA_PATH) == digest.lower()
+        assert read.canonical_json() == accepted(lower).canonical_json()  # one document, one fingerprint
 
 
 @pytest.mark.parametrize(

@@ -46,3 +46,17 @@ def test_an_out_of_scope_insurer_type_is_named_in_words(capsys, lang):
     out = capsys.readouterr().out
     assert t("engine.insurer_type.life", lang) in out
     assert "「life」" not in out and "'life'" not in out
+
+
+def test_a_json_file_uploaded_in_the_app_is_read_by_the_same_reader():
+    # The app's upload goes through intake's reader: the same problems, worded the same way.
+    from assessor.intake import ApplicationError
+    from assessor.ui.draft import from_json_bytes
+
+    with pytest.raises(ApplicationError) as caught:
+        from_json_bytes(b'{"a" 1}')
+    (line,) = caught.value.lines("zh")
+    assert t("errors.json.expecting_colon", "zh") in line and "Expecting" not in line
+    with pytest.raises(ApplicationError) as caught:
+        from_json_bytes(b"[1, 2]")
+    assert caught.value.problems[0].key == "not_object"
