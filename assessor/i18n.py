@@ -121,13 +121,14 @@ def format_decimal(value: Decimal, places: int | None = None, rounding: str | No
 _ONE_HUNDREDTH_YI = Decimal(1_000_000)
 
 
-def format_yuan(amount: Decimal, lang: str = DEFAULT_LANG) -> str:
+def format_yuan(amount: Decimal, lang: str = DEFAULT_LANG, rounding: str = ROUND_DOWN) -> str:
     """A yuan amount as a reader expects it: 亿元 first in Chinese, with the exact 元 figure.
 
     The 亿元 figure is cut, never rounded up, so an amount just short of a threshold never reads
-    as reaching it (999,999,999.99元 is 9.99亿元, not 10.00); under 0.01亿元 only yuan are shown."""
+    as reaching it (999,999,999.99元 is 9.99亿元, not 10.00); a shortfall passes ROUND_UP, so it
+    never reads smaller than it is. Under 0.01亿元 only yuan are shown."""
     exact = format_decimal(amount)
     if abs(amount) < _ONE_HUNDREDTH_YI:
         return t("units.yuan_only", lang, yuan=exact)
-    yi = format_decimal(amount / Decimal(100_000_000), 2, ROUND_DOWN)
+    yi = format_decimal(amount / Decimal(100_000_000), 2, rounding)
     return t("units.yuan_amount", lang, yi=yi, yuan=exact)

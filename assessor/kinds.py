@@ -15,7 +15,7 @@ from typing import Any
 
 from .i18n import format_decimal
 from .model import Application, Attestation, Evidence, first_uncounted_month
-from .results import Gap, Message, Part, Quantity, Status, read_only
+from .results import Gap, Message, Part, Quantity, Shortfall, Status, read_only
 from .rulebook import (
     Checklist,
     ContainedIn,
@@ -166,7 +166,7 @@ def _min_sum(app: Application, c: Criterion, p: MinSum, as_of: date, readings: d
     measured = Quantity(total, "yuan")
     if total < p.threshold:
         gap = Gap(Quantity(p.threshold - total, "yuan"))
-        return Outcome(Status.NOT_MET, "engine.premium.not_met", values | {"short": p.threshold - total}, measured, threshold, gap, evidence, notes=tuple(notes))
+        return Outcome(Status.NOT_MET, "engine.premium.not_met", values | {"short": Shortfall(p.threshold - total)}, measured, threshold, gap, evidence, notes=tuple(notes))
     if basis == "declared" and not evidence:
         return Outcome(Status.INSUFFICIENT_EVIDENCE, "engine.premium.no_evidence", values, measured, threshold, None, evidence, ("premiums",), notes=tuple(notes))
     return Outcome(Status.MET, "engine.premium.met", values, measured, threshold, None, evidence, notes=tuple(notes))

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_DOWN, ROUND_UP
+
 from .engine import Assessment, Finding, Quantity, Status
 from .i18n import format_decimal, format_yuan, t
 
 STATUS_MARK = {Status.MET: "✔", Status.NOT_MET: "✘", Status.INSUFFICIENT_EVIDENCE: "?", Status.NOT_APPLICABLE: "–"}
 
 
-def format_quantity(q: Quantity | None, lang: str = "zh") -> str:
+def format_quantity(q: Quantity | None, lang: str = "zh", rounding: str = ROUND_DOWN) -> str:
     if q is None:
         return "—"
     if q.unit == "yuan":
-        return format_yuan(q.value, lang)
+        return format_yuan(q.value, lang, rounding)
     number = format_decimal(q.value) if not isinstance(q.value, int) else f"{q.value:,}"
     unit = t(f"units.{q.unit}_one" if q.value == 1 else f"units.{q.unit}", lang)
     return f"{number}{unit}" if lang == "zh" else f"{number} {unit}"
@@ -24,7 +26,7 @@ def format_gap(finding: Finding, lang: str = "zh") -> str:
         return "—"
     pieces = []
     if gap.amount is not None:
-        pieces.append(format_quantity(gap.amount, lang))
+        pieces.append(format_quantity(gap.amount, lang, ROUND_UP))  # what is missing, never understated
     if gap.closes_on is not None:
         pieces.append(t("report.closes_on", lang, date=gap.closes_on.isoformat()))
     return "; ".join(pieces) or "—"

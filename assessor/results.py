@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 from enum import StrEnum
 from typing import Any, NamedTuple
 
@@ -104,7 +104,16 @@ class Message(_MessageFields):
         return self.text(item) if isinstance(item, str) else tuple.__getitem__(self, item)
 
 
+class Shortfall(Decimal):
+    """An amount still missing. Its 亿元 figure is rounded up, so a shortfall never reads smaller
+    than it is; other amounts are cut, so they never read larger."""
+
+    __slots__ = ()
+
+
 def _render_value(value: Any, lang: str) -> Any:
+    if isinstance(value, Shortfall):
+        return format_yuan(value, lang, ROUND_UP)
     if isinstance(value, Decimal):
         return format_yuan(value, lang)
     if isinstance(value, Message):

@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .engine import Finding, Message, Quantity, Status, Verdict, add_years, assess, resolve_readings
+from .results import Shortfall
 from .forecast import DEFAULT_BASIS, FAR_FUTURE, Forecast, RunRate, add_months, forecast, projected_application
 from .i18n import t
 from .intake import ApplicationError
@@ -361,11 +362,11 @@ def _premium_changes(app: Application, criterion, finding: Finding, as_of: date,
             exclusive = [r for r in premiums.ledger if r.telemarketing_exclusive]
             product = exclusive[-1].product_code if exclusive else t("forecast.change.placeholder_text", lang)
             row = {"month": last_complete.isoformat(), "product_code": product, "telemarketing_exclusive": True, "premium": format(short, "f"), "unit": "元"}
-            step = Message("forecast.change.add_premium", {"amount": short, "month": last_complete.strftime("%Y-%m")})
+            step = Message("forecast.change.add_premium", {"amount": Shortfall(short), "month": last_complete.strftime("%Y-%m")})
             changes.append(Change(criterion.id, "add_premium", (step,), (Edit("/premiums/ledger/-", row),), amount=amount))
     elif declared.as_of <= as_of:
         edits = (Edit("/premiums/declared_total/amount", format(declared.amount_yuan + short, "f")), Edit("/premiums/declared_total/unit", "元"))
-        changes.append(Change(criterion.id, "add_premium", (Message("forecast.change.add_declared", {"amount": short}),), edits, amount=amount))
+        changes.append(Change(criterion.id, "add_premium", (Message("forecast.change.add_declared", {"amount": Shortfall(short)}),), edits, amount=amount))
     item = fc.criterion(criterion.id)
     if item.met_on is not None and item.met_on > as_of and fc.run_rate is not None:
         step = Message("forecast.change.wait_projected", {"date": item.met_on.isoformat(), "rate": fc.run_rate.per_month})
