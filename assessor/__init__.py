@@ -14,9 +14,9 @@ __version__ = "0.2.0"
 __all__ = [
     "Application",
     "ApplicationError",
+    "AsOfError",
     "Assessment",
     "Finding",
-    "AsOfError",
     "ReadingError",
     "Rulebook",
     "RulebookError",

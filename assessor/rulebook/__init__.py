@@ -74,19 +74,47 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return []
 
 
-def application_path_error(path: str) -> str | None:
-    """Why a dotted path (as in a criterion's params) names no field of an application; None if it does."""
+def _plain_types(annotation: Any) -> set[Any]:
+    """What an annotation holds once Annotated and Optional are taken off (a list stays `list`)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _plain_types(get_args(annotation)[0])
+    if origin in (Union, UnionType):
+        return {t for arg in get_args(annotation) if arg is not type(None) for t in _plain_types(arg)}
+    return {origin or annotation}
+
+
+def _is_list(annotation: Any) -> bool:
+    return list in _plain_types(annotation)
+
+
+def application_path_error(path: str, expect: str | None = None) -> str | None:
+    """Why a dotted path (as in a criterion's params) names no field of an application, or one of
+    the wrong kind; None if it is fine. `expect`: "date" for a start; "texts" for values gathered
+    into a set (a list of text); "codes" for the set they must lie in (a list of text, or of
+    objects with a `code`, such as approved products)."""
     models: list[type[BaseModel]] = [Application]
     walked: list[str] = []
+    annotations: list[Any] = []
+    through_list = False
     for name in path.split("."):
         where = ".".join(walked) or "an application"
         if not models:
             return f"{path!r} is not a field of an application ({where} has no fields)"
+        through_list = through_list or any(_is_list(a) for a in annotations)
         annotations = [model.model_fields[name].annotation for model in models if name in model.model_fields]
         if not annotations:
             return f"{path!r} is not a field of an application (no field {name!r} in {where})"
         models = [model for annotation in annotations for model in _models_in(annotation)]
         walked.append(name)
+    if expect == "date" and (through_list or not all(_plain_types(a) == {date} for a in annotations)):
+        return f"{path!r} must name a date of an application (a start date), not a field of another kind"
+    if expect in ("texts", "codes"):
+        is_list = through_list or all(_is_list(a) for a in annotations)
+        coded = all("code" in model.model_fields for model in models)
+        if not is_list or (models and (expect == "texts" or not coded)):
+            kinds = "text" if expect == "texts" else "text or of objects with a code"
+            return f"{path!r} must name a list of {kinds} in an application (numbers, product codes, approved products)"
     return None
 
 
@@ -224,16 +252,16 @@ class Criterion(RuleModel):
         # assessment would fail on the first application it reads.
         problems: list[tuple[tuple[str | int, ...], str]] = []
         p = self.params
-        paths: list[tuple[tuple[str | int, ...], str]] = []
+        paths: list[tuple[tuple[str | int, ...], str, str | None]] = []
         if isinstance(p, MinDuration):
-            paths.append((("params", "start"), p.start))
+            paths.append((("params", "start"), p.start, "date"))
         elif isinstance(p, Checklist):
-            paths.extend((("params", "requires", i), path) for i, path in enumerate(p.requires))
+            paths.extend((("params", "requires", i), path, None) for i, path in enumerate(p.requires))
         elif isinstance(p, ContainedIn):
-            paths.extend((("params", "items", i), path) for i, path in enumerate(p.items))
-            paths.append((("params", "within"), p.within))
-        for loc, path in paths:
-            error = application_path_error(path)
+            paths.extend((("params", "items", i), path, "texts") for i, path in enumerate(p.items))
+            paths.append((("params", "within"), p.within, "codes"))
+        for loc, path, expect in paths:
+            error = application_path_error(path, expect)
             if error:
                 problems.append((loc, error))
         if isinstance(p, (Checklist, ContainedIn)):

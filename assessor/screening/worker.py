@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..engine import Assessment, Status, add_years, assess
+from ..i18n import os_error_values
 from ..intake import ApplicationError, parse_application
 from ..model import Application, Evidence
 from ..rulebook import Rulebook, load_rulebook
 from .collect import FileTooLarge, Source
-from ..i18n import os_error_values
 from .reasons import Reason
 from .record import SCREENED, Facts, Flag, Record, SiteFact
 

@@ -292,6 +292,8 @@ def test_lang_before_the_command_sets_the_language_of_errors(capsys, lang):
 
 
 def test_lang_before_the_command_works_for_every_command(capsys, tmp_path):
+    code, out, _ = cli(capsys, "--lang", "en", "assess", str(EXAMPLE), "--as-of", "2026-08-31")
+    assert code == EXIT_OK and out.startswith(_verdict_prefix("en")) and not out.startswith(_verdict_prefix("zh"))
     code, out, _ = cli(capsys, "--lang", "en", "schema")
     assert code == EXIT_OK and json.loads(out)["type"] == "object"
     code, out, err = cli(capsys, "--lang", "en", "template", "-o", str(tmp_path / "t.xlsx"))

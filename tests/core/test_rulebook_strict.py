@@ -226,3 +226,18 @@ def test_cli_reports_an_unreadable_rulebook_without_a_traceback(tmp_path, capsys
     assert err.startswith(f"{file}: "), err
     assert ("cannot be read" if kind == "directory" else "not UTF-8 text") in err
     assert "Traceback" not in err
+
+
+def test_a_start_must_name_a_single_date(tmp_path):
+    for wrong in ("applicant.name", "existing_sites.approval_date"):
+        file = variant(tmp_path, 'start = "centralized_selling.since"', f'start = "{wrong}"')
+        assert lines_of(file) == [f"{file}: criteria[0].params.start: {wrong!r} must name a date of an application (a start date), not a field of another kind"]
+
+
+def test_a_set_must_be_gathered_from_lists_and_checked_against_a_list_of_codes(tmp_path):
+    file = variant(tmp_path, 'within = "company.approved_products"', 'within = "applicant.name"')
+    (line,) = lines_of(file)
+    assert line.startswith(f"{file}: criteria[9].params.within: 'applicant.name' must name a list of text or of objects with a code"), line
+    file = variant(tmp_path, '"proposed_site.outbound_numbers"', '"existing_sites"')
+    (line,) = lines_of(file)
+    assert line.startswith(f"{file}: criteria[8].params.items[1]: 'existing_sites' must name a list of text"), line
