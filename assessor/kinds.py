@@ -74,6 +74,8 @@ class Outcome:
     notes: tuple[Message, ...] = ()
 
 
+_new_tuple = tuple.__new__  # builds a result tuple without a Python-level __new__, where many are made
+
 _PATHS: dict[str, tuple[str, ...]] = {}  # a rulebook's dotted paths, split once
 
 
@@ -259,7 +261,7 @@ def _attestation_parts(app: Application, rulebook: Rulebook, group: str, names: 
             status = Status.INSUFFICIENT_EVIDENCE
         else:
             status = Status.MET
-        parts.append(Part(key, label, status, None, tuple(a.evidence)))
+        parts.append(_new_tuple(Part, (key, label, status, None, tuple(a.evidence))))  # a part per sub-item: the tuple made directly
     return tuple(parts)
 
 
@@ -327,10 +329,10 @@ def _contained_in(app: Application, c: Criterion, p: ContainedIn, as_of: date, r
     listed: list[Part] = []
     for v in unique:
         if v.replace(" ", "").replace("-", "").upper() in within:
-            listed.append(Part(f"{p.group}:{v}", read_only({"zh": v, "en": v}), Status.MET))
+            listed.append(_new_tuple(Part, (f"{p.group}:{v}", read_only({"zh": v, "en": v}), Status.MET, None, ())))
         else:
             outside.append(v)
-            listed.append(Part(f"{p.group}:{v}", read_only({"zh": v, "en": v}), outside_status))
+            listed.append(_new_tuple(Part, (f"{p.group}:{v}", read_only({"zh": v, "en": v}), outside_status, None, ())))
     outside.sort()
     if not within_raw:
         missing_facts.append(p.within)
