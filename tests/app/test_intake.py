@@ -188,3 +188,18 @@ def test_uploading_evidence_records_name_and_hash_and_keeps_content_only_when_as
     key = _editor_key(app, "f.unifications.systems.call_access.evidence")
     table = next(e for e in app.data_editor if e.key == key).value
     assert list(table["document"]) == ["架构.pdf"]
+
+
+def test_a_file_written_before_units_were_required_loads_and_says_what_is_missing(app, ui):
+    # A file from before the reader became strict: no unit on the declared total, and a
+    # complaint list attested with "yes". The page takes it, keeps it, and names each problem.
+    import json
+
+    doc = json.loads((EXAMPLES / "02-premium-short.json").read_text(encoding="utf-8"))
+    del doc["premiums"]["declared_total"]["unit"]
+    doc["complaints"]["attested_complete"] = "yes"
+    app.file_uploader(key="upload.application").upload("old.json", json.dumps(doc, ensure_ascii=False).encode("utf-8"), "application/json").run()
+    assert not app.exception and not ui.unexpected_errors(app)
+    assert app.session_state["draft"]["premiums"]["declared_total"]["amount"] == doc["premiums"]["declared_total"]["amount"]
+    messages = " ".join(ui.field_messages(app) + [e.value for e in app.error] + [w.value for w in app.warning])
+    assert t("errors.input.missing", "zh") in messages, messages
