@@ -28,6 +28,7 @@ from ..intake import load_application
 from ..model import Application, Unit
 from ..rulebook import load_rulebook
 from ..scenarios import Change, Comparison, Edit, Scenario, ScenarioError, compare, extra_premium_edits, format_edits, minimal_changes, parse_edits
+from .fields import LATEST
 from .fields import escape as _escape  # names and edits are what the user typed
 
 URL = "scenarios"
@@ -301,7 +302,7 @@ def _controls() -> tuple[date, int, dict[str, str]]:
     lang = _lang()
     rulebook = load_rulebook()
     state = st.session_state
-    earliest, latest = rulebook.effective_from, date(2100, 12, 31)  # dates the rulebook speaks to
+    earliest, latest = rulebook.effective_from, LATEST  # dates the rulebook speaks to, up to the app's latest
     if not isinstance(state.get(AS_OF), date) or not earliest <= state[AS_OF] <= latest:
         state[AS_OF] = date.today()
     settings_readings = (state.get("settings") or {}).get("readings") or {}

@@ -18,6 +18,7 @@ from ..screening.collect import Refused, Source
 from ..screening.reasons import Reason
 from ..screening.table import frame, header
 from ..screening.worker import screen_in_full
+from .fields import LATEST
 
 URL = "screening"
 TITLE = "screening"
@@ -71,7 +72,7 @@ def _form() -> None:
         )
         earliest = load_rulebook().effective_from  # the first day the rulebook speaks to
         as_of = st.date_input(
-            s("page.as_of"), value=st.session_state.get("screening.as_of_value") or date.today(), key="screening.as_of", min_value=earliest, max_value=date(2100, 12, 31)
+            s("page.as_of"), value=st.session_state.get("screening.as_of_value") or date.today(), key="screening.as_of", min_value=earliest, max_value=LATEST
         )
         submitted = st.form_submit_button(s("page.run"), type="primary", icon=":material/play_arrow:")
     if submitted and files:
