@@ -4,10 +4,10 @@
     assessment = assess(load_application("examples/01-eligible-two-sites.json"), load_rulebook(), as_of=date(2026, 6, 30))
 """
 
-from .engine import AsOfError, Assessment, Finding, ReadingError, Status, Verdict, assess
+from .core.engine import AsOfError, Assessment, Finding, ReadingError, Status, Verdict, assess
 from .intake import ApplicationError, load_application, parse_application
-from .model import Application
-from .rulebook import Rulebook, RulebookError, load_rulebook
+from .core.model import Application
+from .core.rulebook import Rulebook, RulebookError, load_rulebook
 
 __version__ = "0.2.0"
 

@@ -18,10 +18,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from .engine import Verdict, assess, check_as_of, resolve_readings
+from .core.engine import Verdict, assess, check_as_of, resolve_readings
 from .intake import ApplicationError, Problem, parse_application
 from .pool import default_workers, process_pool
-from .rulebook import Rulebook, load_rulebook
+from .core.rulebook import Rulebook, load_rulebook
 
 # Below this many documents a pool costs more to start than it saves.
 POOL_THRESHOLD = 500

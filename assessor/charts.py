@@ -20,10 +20,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .engine import Assessment, Status, window_start
+from .core.engine import Assessment, Status, window_start
 from .i18n import both, format_decimal
-from .model import Application, first_uncounted_month, month_end
-from .rulebook import MinCountPerSite, MinSum, NoEventInWindow, Rulebook
+from .core.model import Application, first_uncounted_month, month_end
+from .core.rulebook import MinCountPerSite, MinSum, NoEventInWindow, Rulebook
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go

@@ -17,10 +17,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from . import commands
-from .engine import AsOfError, ReadingError
+from .core.engine import AsOfError, ReadingError
 from .i18n import DEFAULT_LANG, LANGS, t
 from .intake import ApplicationError
-from .rulebook import RulebookError
+from .core.rulebook import RulebookError
 
 EXIT_OK, EXIT_MISMATCH, EXIT_INVALID = 0, 1, 2
 

@@ -19,9 +19,9 @@ from enum import StrEnum
 from typing import Any
 
 from .i18n import t
-from .engine import Assessment, Finding, Message, Status, Verdict, assess, resolve_readings
-from .model import Application, Unit, first_uncounted_month, month_end
-from .rulebook import MinDuration, MinSum, NoEventInWindow, Rulebook, load_rulebook
+from .core.engine import Assessment, Finding, Message, Status, Verdict, assess, resolve_readings
+from .core.model import Application, Unit, first_uncounted_month, month_end
+from .core.rulebook import MinDuration, MinSum, NoEventInWindow, Rulebook, load_rulebook
 
 BASES = (3, 6, 12)
 DEFAULT_BASIS = 12

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_DOWN, ROUND_UP
 
-from .engine import Assessment, Finding, Quantity, Status
+from .core.engine import Assessment, Finding, Quantity, Status
 from .i18n import format_decimal, format_yuan, t
 
 STATUS_MARK = {Status.MET: "✔", Status.NOT_MET: "✘", Status.INSUFFICIENT_EVIDENCE: "?", Status.NOT_APPLICABLE: "–"}

@@ -22,14 +22,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .engine import Finding, Message, Quantity, Status, Verdict, add_years, assess, resolve_readings
-from .results import Shortfall
+from .core.engine import Finding, Message, Quantity, Status, Verdict, add_years, assess, resolve_readings
+from .core.results import Shortfall
 from .forecast import DEFAULT_BASIS, FAR_FUTURE, Forecast, RunRate, add_months, forecast, projected_application
 from .i18n import t
 from .intake import ApplicationError
 from .intake.json_file import problems_from
-from .model import Application, first_uncounted_month
-from .rulebook import Checklist, ContainedIn, MinCountPerSite, MinDuration, MinSum, NoEventInWindow, Rulebook, load_rulebook
+from .core.model import Application, first_uncounted_month
+from .core.rulebook import Checklist, ContainedIn, MinCountPerSite, MinDuration, MinSum, NoEventInWindow, Rulebook, load_rulebook
 
 MAX_SCENARIOS = 4
 

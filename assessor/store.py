@@ -40,7 +40,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from .i18n import has, t
-from .model import Application
+from .core.model import Application
 
 DATA_DIR_ENV = "ASSESSOR_DATA_DIR"
 DATABASE_URL_ENV = "ASSESSOR_DATABASE_URL"

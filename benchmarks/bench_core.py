@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from assessor import assess, load_rulebook, parse_application  # noqa: E402
 from assessor.batch import assess_many  # noqa: E402
-from assessor.model import credit_code_check_char  # noqa: E402
+from assessor.core.model import credit_code_check_char  # noqa: E402
 
 EXAMPLES = ROOT / "examples"
 TODAY = date(2026, 11, 25)

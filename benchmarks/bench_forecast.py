@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 
 from assessor.forecast import forecast  # noqa: E402
 from assessor.intake import load_application, parse_application  # noqa: E402
-from assessor.rulebook import load_rulebook  # noqa: E402
+from assessor.core.rulebook import load_rulebook  # noqa: E402
 from assessor.scenarios import Edit, Scenario, compare, minimal_changes  # noqa: E402
 
 WORKSHOP = ROOT / "examples" / "workshop"

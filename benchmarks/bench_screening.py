@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assessor.intake import ApplicationError, parse_application  # noqa: E402
-from assessor.model import credit_code_check_char  # noqa: E402
+from assessor.core.model import credit_code_check_char  # noqa: E402
 from assessor.screening import Settings, collect_paths, export, screen  # noqa: E402
 from assessor.screening.run import default_workers  # noqa: E402
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import sys
 
 from ..cli import add_assessment_options, note_future_as_of, parse_as_of, parse_readings
-from ..engine import assess
+from ..core.engine import assess
 from ..i18n import t
 from ..intake import load_application
 from ..report import render_text
-from ..rulebook import load_rulebook
+from ..core.rulebook import load_rulebook
 
 
 def register(subparsers, lang: str) -> None:

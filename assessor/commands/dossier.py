@@ -8,7 +8,7 @@ from pathlib import Path
 from ..cli import EXIT_INVALID, add_assessment_options, parse_as_of, parse_readings, require_suffix
 from ..i18n import os_error_text, t
 from ..intake import load_application
-from ..rulebook import load_rulebook
+from ..core.rulebook import load_rulebook
 
 
 def register(subparsers, lang: str) -> None:
@@ -25,7 +25,7 @@ def register(subparsers, lang: str) -> None:
 def run(args) -> int:
     from ..dossier import DossierError, DossierFontError, build_dossier
     from ..dossier.pdfa import page_count
-    from ..engine import assess
+    from ..core.engine import assess
 
     lang = args.lang
     require_suffix(args.output, ".pdf", lang)

@@ -10,7 +10,7 @@ from ..forecast import BASES, DEFAULT_BASIS, Forecast, Outlook, check_text
 from ..forecast import forecast as make_forecast
 from ..i18n import format_yuan, t
 from ..intake import load_application
-from ..rulebook import load_rulebook
+from ..core.rulebook import load_rulebook
 from ..scenarios import Change, minimal_changes
 
 _MARK = {Outlook.MET_NOW: "✔", Outlook.ON_DATE: "◷", Outlook.NEVER: "✘", Outlook.BLOCKED: "✘", Outlook.NOT_APPLICABLE: "–"}

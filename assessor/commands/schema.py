@@ -7,7 +7,7 @@ import sys
 
 from ..cli import add_lang
 from ..i18n import t
-from ..model import Application
+from ..core.model import Application
 
 
 def register(subparsers, lang: str) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..cli import EXIT_INVALID, EXIT_OK, UsageError, add_assessment_options, parse_as_of, parse_readings
-from ..engine import check_as_of, resolve_readings
+from ..core.engine import check_as_of, resolve_readings
 from ..i18n import os_error_text, t
-from ..rulebook import load_rulebook
+from ..core.rulebook import load_rulebook
 
 if TYPE_CHECKING:
     from ..screening.run import Screening

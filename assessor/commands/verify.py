@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from ..cli import EXIT_INVALID, EXIT_MISMATCH, EXIT_OK, add_lang
-from ..engine import AsOfError
+from ..core.engine import AsOfError
 from ..i18n import os_error_text, t
-from ..rulebook import load_rulebook
+from ..core.rulebook import load_rulebook
 
 MAX_PDF_BYTES = 200 * 1024 * 1024
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .. import __version__
-from ..engine import assess, canonical_application_json
-from ..model import Application
-from ..rulebook import Rulebook, load_rulebook
+from ..core.engine import assess, canonical_application_json
+from ..core.model import Application
+from ..core.rulebook import Rulebook, load_rulebook
 from .fonts import DossierFontError, require_cjk_fonts
 from .pdfa import APPLICATION_FILE, ASSESSMENT_FILE
 from .verify import VerifyResult, verify_dossier

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ..engine import Assessment, ReadingError, assess
+from ..core.engine import Assessment, ReadingError, assess
 from ..i18n import t
 from ..intake import ApplicationError, parse_application
-from ..model import Application
-from ..rulebook import Rulebook, load_rulebook
+from ..core.model import Application
+from ..core.rulebook import Rulebook, load_rulebook
 from .pdfa import APPLICATION_FILE, ASSESSMENT_FILE, NotAPdf, read_embedded
 
 OK, MISMATCH, NOT_DOSSIER = "ok", "mismatch", "not_dossier"

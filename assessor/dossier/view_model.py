@@ -14,11 +14,11 @@ from decimal import Decimal
 from typing import Any
 
 from .. import __version__
-from ..engine import Assessment, Finding, Status, Verdict, add_years, window_start
+from ..core.engine import Assessment, Finding, Status, Verdict, add_years, window_start
 from ..i18n import format_yuan, has, t
-from ..model import Application, ApplicationType, Attestation
+from ..core.model import Application, ApplicationType, Attestation
 from ..report import format_gap, format_quantity
-from ..rulebook import NoEventInWindow, Rulebook
+from ..core.rulebook import NoEventInWindow, Rulebook
 
 ATTACHMENT_NAMES = ("application.json", "assessment.json")
 HEADINGS_ZH = "一二三四五六七八九十"

@@ -32,8 +32,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pydantic import ValidationError
 
 from ..i18n import DEFAULT_LANG, LANGS, t
-from ..model import Application, ApplicationType, Attestation, ComplaintStatus, ExistingSite, InsurerType, ProposedSite, Unifications, Unit
-from ..rulebook import load_rulebook
+from ..core.model import Application, ApplicationType, Attestation, ComplaintStatus, ExistingSite, InsurerType, ProposedSite, Unifications, Unit
+from ..core.rulebook import load_rulebook
 from .json_file import ApplicationError, Problem, error_loc, problems_from
 
 __all__ = [

@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..i18n import has, json_error_values, os_error_values, t, with_detail
-from ..model import NOT_BLANK, Application
+from ..core.model import NOT_BLANK, Application
 
 MAX_APPLICATION_BYTES = 20 * 1024 * 1024
 

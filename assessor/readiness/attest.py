@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..model import Attestation, Evidence
+from ..core.model import Attestation, Evidence
 from .logs import LogError
 from .rules import ReadinessRulebook
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import duckdb
 
-from ..model import Attestation
+from ..core.model import Attestation
 from .logs import LogError, LogSpec, OpenedLog, combined_view, cutoff_of, open_log
 from .measures import Figures, KindView, Measurer, month_rows
 from .report import DutyResult, DutyStatus, LogSummary, Quantity, ReadinessReport

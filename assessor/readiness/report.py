@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from ..i18n import t
-from ..model import Evidence
+from ..core.model import Evidence
 
 
 class DutyStatus(StrEnum):

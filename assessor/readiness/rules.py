@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from ..rulebook import Bilingual, RuleModel, key_path, load_rule_file, read_toml
+from ..core.rulebook import Bilingual, RuleModel, key_path, load_rule_file, read_toml
 
 DEFAULT_READINESS_RULEBOOK = Path(__file__).resolve().parents[1] / "rulebook" / "readiness-2010.toml"
 

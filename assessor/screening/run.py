@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from time import perf_counter
 
-from ..engine import check_as_of
+from ..core.engine import check_as_of
 from ..pool import default_workers, process_pool
-from ..rulebook import load_rulebook
+from ..core.rulebook import load_rulebook
 from .collect import Refused, Source
 from .flags import add_cross_flags
 from .rank import rank

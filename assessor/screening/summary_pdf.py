@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..i18n import t
-from ..rulebook import load_rulebook
+from ..core.rulebook import load_rulebook
 from .flags import FLAG_CODES
 from .run import Screening
 

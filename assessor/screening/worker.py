@@ -12,11 +12,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..engine import Assessment, Status, add_years, assess
+from ..core.engine import Assessment, Status, add_years, assess
 from ..i18n import os_error_values
 from ..intake import ApplicationError, parse_application
-from ..model import Application, Evidence
-from ..rulebook import Rulebook, load_rulebook
+from ..core.model import Application, Evidence
+from ..core.rulebook import Rulebook, load_rulebook
 from .collect import FileTooLarge, Source
 from .reasons import Reason
 from .record import SCREENED, Facts, Flag, Record, SiteFact

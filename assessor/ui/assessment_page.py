@@ -7,11 +7,11 @@ from typing import Any
 
 import streamlit as st
 
-from ..engine import Assessment, Finding, Status, Verdict
+from ..core.engine import Assessment, Finding, Status, Verdict
 from ..i18n import has, t
-from ..model import Application
+from ..core.model import Application
 from ..report import format_gap, format_quantity
-from ..rulebook import Rulebook, load_rulebook
+from ..core.rulebook import Rulebook, load_rulebook
 from . import compute, shell, state
 from .fields import LATEST, escape
 from .state import FIELD_PREFIX, lang, tr

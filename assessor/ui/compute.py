@@ -8,9 +8,9 @@ from typing import Any
 
 import streamlit as st
 
-from ..engine import Assessment, assess, canonical_application_json
-from ..model import Application
-from ..rulebook import load_rulebook
+from ..core.engine import Assessment, assess, canonical_application_json
+from ..core.model import Application
+from ..core.rulebook import load_rulebook
 from .draft import Checked, canonical, check
 
 # The application was checked against the real "today" when the user typed it; rebuilding it

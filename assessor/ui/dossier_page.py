@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from ..engine import canonical_application_json
+from ..core.engine import canonical_application_json
 from ..i18n import t
 from . import compute, shell, state
 from .fields import escape

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..intake import ApplicationError, Problem, parse_application
 from ..intake.json_file import read_json_object
-from ..model import Application
+from ..core.model import Application
 
 UNIFICATION_ITEMS: dict[str, tuple[str, ...]] = {
     "staff": ("head_office_team",),

@@ -10,8 +10,8 @@ import streamlit as st
 
 from ..i18n import t
 from ..intake import ApplicationError
-from ..model import ApplicationType, ComplaintStatus, InsurerType, Unit
-from ..rulebook import load_rulebook
+from ..core.model import ApplicationType, ComplaintStatus, InsurerType, Unit
+from ..core.rulebook import load_rulebook
 from . import cases, compute, documents, shell, sources, state
 from .draft import UNIFICATION_ITEMS, blank_draft, changes
 from .fields import Board, escape, Col, answer, choice, count, day, flag, get, lines, put, refresh_table, table, text

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ..i18n import DEFAULT_LANG, LANGS, t
-from ..model import Attestation, Evidence
+from ..core.model import Attestation, Evidence
 from ..readiness import LogError, LogSpec, check_readiness, load_readiness_rulebook, parse_attestations
 from ..readiness.report import ReadinessReport
 from ..readiness.rules import ShareWithinHours

@@ -21,12 +21,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from ..engine import Status, canonical_application_json
+from ..core.engine import Status, canonical_application_json
 from ..forecast import BASES, DEFAULT_BASIS, Forecast, Outcome, Outlook, check_text, forecast
 from ..i18n import DEFAULT_LANG, LANGS, format_yuan, t
 from ..intake import load_application
-from ..model import Application, Unit
-from ..rulebook import load_rulebook
+from ..core.model import Application, Unit
+from ..core.rulebook import load_rulebook
 from ..scenarios import Change, Comparison, Edit, Scenario, ScenarioError, compare, extra_premium_edits, format_edits, minimal_changes, parse_edits
 from .fields import LATEST
 from .fields import escape as _escape  # names and edits are what the user typed

@@ -12,7 +12,7 @@ from html import escape as html_escape
 import streamlit as st
 
 from ..i18n import LANGS, t
-from ..rulebook import load_rulebook
+from ..core.rulebook import load_rulebook
 from ..screening import FLAG_CODES, Screening, Settings, ZipLimits, collect_uploads, export, screen
 from ..screening.collect import Refused, Source
 from ..screening.reasons import Reason

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..intake import ApplicationError, Problem, dump_application
-from ..model import Application
+from ..core.model import Application
 from .draft import application_data, from_application, from_json_bytes, plain
 
 EXAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples"

@@ -45,7 +45,7 @@ def _two_sites_one_small() -> str:
     import json
     from pathlib import Path
 
-    from assessor.rulebook import load_rulebook
+    from assessor.core.rulebook import load_rulebook
 
     threshold = next(c.params.threshold for c in load_rulebook().criteria if c.id == "4.2.original_seats")
     for path in sorted((Path(__file__).parents[2] / "examples").glob("*.json")):
@@ -84,7 +84,7 @@ def test_assessment_date_moves_the_verdict_across_the_tenure_boundary(app, ui):
 
 
 def test_every_finding_has_a_card_with_clause_text(app, ui):
-    from assessor.rulebook import load_rulebook
+    from assessor.core.rulebook import load_rulebook
 
     ui.load_example(app, "01-eligible-two-sites.json")
     ui.goto(app, "assessment")
@@ -111,7 +111,7 @@ def test_invalid_application_is_not_assessed_but_says_why(app, ui):
 
 
 def test_the_assessment_date_starts_on_the_day_the_rulebook_took_effect(app, ui):
-    from assessor.rulebook import load_rulebook
+    from assessor.core.rulebook import load_rulebook
 
     ui.load_example(app, "03-tenure-short.json")
     ui.goto(app, "assessment")

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from assessor import assess, load_rulebook, parse_application
-from assessor.model import credit_code_check_char
+from assessor.core.model import credit_code_check_char
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

@@ -12,10 +12,10 @@ import pytest
 from core_support import EXAMPLES
 
 from assessor.cli import EXIT_INVALID, EXIT_MISMATCH, EXIT_OK, main, translate_argparse
-from assessor.engine import assess
+from assessor.core.engine import assess
 from assessor.i18n import t
 from assessor.intake import load_application
-from assessor.rulebook import load_rulebook
+from assessor.core.rulebook import load_rulebook
 
 EXAMPLE = EXAMPLES / "01-eligible-two-sites.json"
 AS_OF = "2026-06-30"

@@ -9,7 +9,7 @@ import pytest
 from core_support import EXAMPLES, load_expected, run, validate
 
 from assessor import Verdict
-from assessor.rulebook import load_rulebook
+from assessor.core.rulebook import load_rulebook
 
 EXPECTED = load_expected()
 CRITERIA = {c.id for c in load_rulebook().criteria}

@@ -77,7 +77,7 @@ def test_a_yuan_amount_never_reads_larger_than_it_is(amount, zh, en):
 
 def test_a_shortfall_never_reads_smaller_than_it_is():
     from assessor.report import format_gap
-    from assessor.results import Finding, Gap, Message, Quantity, Shortfall, Status
+    from assessor.core.results import Finding, Gap, Message, Quantity, Shortfall, Status
 
     short = Decimal("85999999")  # 0.85999999亿元: cut it would read 0.85, which is not enough
     text = Message("engine.premium.not_met", {"basis": "-", "amount": Decimal("914000001"), "threshold": Decimal("1000000000"), "short": Shortfall(short)})

@@ -13,7 +13,7 @@ from assessor import Application, ApplicationError
 from assessor.intake import dump_application
 from assessor.i18n import t
 from assessor.intake.json_file import problems_from
-from assessor.model import credit_code_check_char
+from assessor.core.model import credit_code_check_char
 
 
 def problems(data) -> list:

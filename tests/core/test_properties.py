@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessor import assess, load_rulebook
-from assessor.engine import window_start
+from assessor.core.engine import window_start
 from assessor.intake import dump_application, parse_application
 
 TODAY = date(2026, 6, 30)

@@ -10,7 +10,7 @@ import pytest
 from core_support import AS_OF, base, validate
 
 from assessor import assess
-from assessor.rulebook import DEFAULT_RULEBOOK, RulebookError, load_rulebook
+from assessor.core.rulebook import DEFAULT_RULEBOOK, RulebookError, load_rulebook
 
 TEXT = DEFAULT_RULEBOOK.read_text(encoding="utf-8")
 DOMAIN_IDS = [

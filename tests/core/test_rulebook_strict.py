@@ -11,7 +11,7 @@ from core_support import AS_OF, EXAMPLES, base, validate
 
 from assessor import assess
 from assessor.cli import EXIT_INVALID, main
-from assessor.rulebook import CRITERION_IDS, DEFAULT_RULEBOOK, RulebookError, application_path_error, load_rule_file, load_rulebook, parse_rulebook
+from assessor.core.rulebook import CRITERION_IDS, DEFAULT_RULEBOOK, RulebookError, application_path_error, load_rule_file, load_rulebook, parse_rulebook
 
 TEXT = DEFAULT_RULEBOOK.read_text(encoding="utf-8")
 EXAMPLE = EXAMPLES / "01-eligible-two-sites.json"

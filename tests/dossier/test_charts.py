@@ -11,8 +11,8 @@ from dossier_support import example
 
 from assessor import assess, load_rulebook, parse_application
 from assessor.charts import incidents_chart, plotly_figure, premium_chart, seats_chart, svg
-from assessor.engine import add_years
-from assessor.model import month_end
+from assessor.core.engine import add_years
+from assessor.core.model import month_end
 
 RULEBOOK = load_rulebook()
 

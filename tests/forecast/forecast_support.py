@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from assessor.intake import parse_application
-from assessor.model import Application, credit_code_check_char
+from assessor.core.model import Application, credit_code_check_char
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKSHOP = ROOT / "examples" / "workshop"

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from forecast_support import YI, app, complaint, data, build, ledger, violation
 
-from assessor.engine import Status, Verdict, assess
+from assessor.core.engine import Status, Verdict, assess
 from assessor.forecast import Outcome, Outlook, forecast, run_rate
 
 

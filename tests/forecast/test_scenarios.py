@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from forecast_support import app, ledger
 
-from assessor.engine import Status, Verdict
+from assessor.core.engine import Status, Verdict
 from assessor.forecast import Outcome
 from assessor.intake import ApplicationError
 from assessor.scenarios import Edit, Scenario, ScenarioError, apply_edits, compare, format_edits, normalize_path, parse_edits

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from forecast_support import EXAMPLES, WORKSHOP, app, build, complaint, data, example_cases, ledger, violation, workshop_index
 
-from assessor.engine import Status, Verdict, assess
+from assessor.core.engine import Status, Verdict, assess
 from assessor.forecast import projected_application
 from assessor.intake import load_application
 from assessor.scenarios import Change, Edit, apply_change, apply_edits, minimal_changes

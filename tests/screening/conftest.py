@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assessor.model import credit_code_check_char
+from assessor.core.model import credit_code_check_char
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"

@@ -11,7 +11,7 @@ from decimal import ROUND_UP, Decimal
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from .i18n import format_yuan, t
+from ..i18n import format_yuan, t
 from .model import Evidence
 
 

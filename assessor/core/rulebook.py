@@ -21,9 +21,9 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..model import Application
+from .model import Application
 
-RULEBOOK_DIR = Path(__file__).parent
+RULEBOOK_DIR = Path(__file__).resolve().parents[1] / "rulebook"  # the rule files are data, beside the package code
 DEFAULT_RULEBOOK = RULEBOOK_DIR / "notice-2010.toml"
 
 CriterionKind = Literal["min_duration", "min_sum", "min_count_per_site", "no_event_in_window", "checklist", "contained_in"]

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .i18n import format_decimal
+from ..i18n import format_decimal
 from .model import Application, Attestation, Evidence, first_uncounted_month
 from .results import Gap, Message, Part, Quantity, Shortfall, Status, read_only
 from .rulebook import (

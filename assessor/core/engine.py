@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from .i18n import t
+from ..i18n import t
 from .kinds import KINDS, KINDS_WITH_RULEBOOK, Outcome, add_years, window_start
 from .model import Application
 from .results import Assessment, Finding, Gap, Message, Part, Quantity, Status, Verdict, read_only
