@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from .core.engine import Assessment, Status, window_start
 from .i18n import both, format_decimal
 from .core.model import Application, first_uncounted_month, month_end
-from .core.rulebook import MinCountPerSite, MinSum, NoEventInWindow, Rulebook
+from .core.kinds import resolve
+from .core.rulebook import Rulebook
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -73,8 +74,9 @@ class Chart:
         return not any(s.points for s in self.series)
 
 
-def _criterion_params(rulebook: Rulebook, kind: type) -> list[tuple[str, Any]]:
-    return [(c.id, c.params) for c in rulebook.criteria if isinstance(c.params, kind)]
+def _criterion_params(rulebook: Rulebook, kind: str, readings: dict[str, str] | None = None) -> list[tuple[str, Any]]:
+    """The id and params (under the readings, where given) of every criterion of a kind."""
+    return [(c.id, rulebook.params_for(c, readings) if readings else c.params) for c in rulebook.criteria if c.kind == kind]
 
 
 # ---------------------------------------------------------------- data
@@ -82,7 +84,10 @@ def _criterion_params(rulebook: Rulebook, kind: type) -> list[tuple[str, Any]]:
 
 def premium_chart(application: Application, assessment: Assessment, rulebook: Rulebook) -> Chart:
     """Cumulative exclusive premium at each month's end, counted as the engine counts it."""
-    (_, params), *_ = _criterion_params(rulebook, MinSum)
+    # With several sums in a rulebook, the chart draws the one with the highest threshold: the
+    # one that binds.
+    sums = _criterion_params(rulebook, "min_sum")
+    _, params = max(sums, key=lambda pair: pair[1].threshold)
     threshold = params.threshold
     as_of = assessment.as_of
     selling = application.centralized_selling
@@ -123,7 +128,7 @@ def premium_chart(application: Application, assessment: Assessment, rulebook: Ru
 
 def seats_chart(application: Application, assessment: Assessment, rulebook: Rulebook) -> Chart:
     """Seats of every existing site and of the proposed site against the per-site threshold."""
-    thresholds = {p.threshold for _, p in _criterion_params(rulebook, MinCountPerSite)}
+    thresholds = {p.threshold for _, p in _criterion_params(rulebook, "min_count_per_site")}
     threshold = max(thresholds) if thresholds else None
     points = [
         Point(site.name, site.seats, {"zh": f"{site.name}（{site.city}）", "en": f"{site.name} ({site.city})"}, threshold is not None and site.seats < threshold)
@@ -148,47 +153,35 @@ def seats_chart(application: Application, assessment: Assessment, rulebook: Rule
 
 def incidents_chart(application: Application, assessment: Assessment, rulebook: Rulebook) -> Chart:
     """Complaints and violations on one timeline; those the finding counted are highlighted."""
-    windows = {p.events: (cid, p.window_years) for cid, p in _criterion_params(rulebook, NoEventInWindow)}
+    windows = _criterion_params(rulebook, "no_event_in_window", dict(assessment.readings))
     as_of = assessment.as_of
-    years = max((y for _, y in windows.values()), default=1)
+    years = max((p.window_years for _, p in windows), default=1)
     window = (window_start(as_of, years), as_of)
-
-    def counted_dates(events: str) -> set[str]:
-        if events not in windows:
-            return set()
-        finding = assessment.finding(windows[events][0])
-        if finding.status is Status.NOT_APPLICABLE:
-            return set()
-        return {part.key.split("#")[0] for part in finding.parts}
-
-    serious = counted_dates("complaints")
-    complaints = tuple(
-        Point(c.date, 1, {"zh": f"{c.date.isoformat()} {c.summary}", "en": f"{c.date.isoformat()} {c.summary}"}, c.date.isoformat() in serious)
-        for c in sorted(application.complaints.incidents, key=lambda c: c.date)
-    )
-    counted_violations = counted_dates("violations")
-    violations = tuple(
-        Point(
-            v.decision_date,
-            0,
-            {"zh": f"{v.decision_date.isoformat()} {v.authority} {v.kind}", "en": f"{v.decision_date.isoformat()} {v.authority} {v.kind}"},
-            v.decision_date.isoformat() in counted_violations,
-        )
-        for v in sorted(application.violations.records, key=lambda v: v.decision_date)
-    )
+    series = []
+    for cid, params in windows:
+        finding = assessment.finding(cid)
+        counted = set() if finding.status is Status.NOT_APPLICABLE else {part.label["zh"] for part in finding.parts}
+        points = []
+        for record in resolve(application, params.events) or []:
+            day = getattr(record, params.date) or getattr(record, "conduct_date", None) or as_of
+            label = record.label()
+            text = {"zh": f"{day.isoformat()} {label['zh']}", "en": f"{day.isoformat()} {label['en']}"}
+            dated = getattr(record, params.date)
+            key = f"{dated.isoformat() if dated else '—'} {label['zh']}"
+            points.append(Point(day, len(windows) - 1 - len(series), text, key in counted))
+        points.sort(key=lambda point: point.x)
+        criterion = rulebook.criterion(cid)
+        series.append(Series(cid, {"zh": criterion.title_zh, "en": criterion.title_en}, "events", tuple(points)))
     return Chart(
         id="incidents",
         title=both("charts.incidents.title"),
         x_label=both("charts.incidents.x"),
         y_label=both("charts.incidents.y"),
-        series=(
-            Series("complaints", both("charts.incidents.complaints"), "events", complaints),
-            Series("violations", both("charts.incidents.violations"), "events", violations),
-        ),
+        series=tuple(series),
         window=window,
         window_label=both("charts.incidents.window", start=window[0].isoformat(), end=window[1].isoformat()),
-        lanes=(both("charts.incidents.violations"), both("charts.incidents.complaints")),
-        note=None if complaints or violations else both("charts.incidents.none"),
+        lanes=tuple(s.label for s in reversed(series)),
+        note=None if any(s.points for s in series) else both("charts.incidents.none"),
     )
 
 

@@ -20,8 +20,9 @@ from typing import Any
 
 from .i18n import t
 from .core.engine import Assessment, Finding, Message, Status, Verdict, assess, resolve_readings
+from .core.kinds import KINDS
 from .core.model import Application, Unit, first_uncounted_month, month_end
-from .core.rulebook import MinDuration, MinSum, NoEventInWindow, Rulebook, load_rulebook
+from .core.rulebook import Criterion, Rulebook, load_rulebook
 
 BASES = (3, 6, 12)
 DEFAULT_BASIS = 12
@@ -31,6 +32,8 @@ HORIZON_MONTHS = 50 * 12
 FAR_FUTURE = date(9999, 12, 31)
 PROJECTED_PRODUCT = "(projected)"
 _MAX_STEPS = 200
+# The verdicts a forecast looks for: eligible for a new site, no obstacle for a relocation.
+CLEAR = frozenset({Verdict.ELIGIBLE, Verdict.NO_OBSTACLE})
 _CENT = Decimal("0.01")
 
 
@@ -122,7 +125,7 @@ class Check:
 
     @property
     def holds(self) -> bool:
-        return self.verdict_on is Verdict.ELIGIBLE and (self.verdict_day_before is None or self.verdict_day_before is not Verdict.ELIGIBLE)
+        return self.verdict_on in CLEAR and (self.verdict_day_before is None or self.verdict_day_before not in CLEAR)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -215,8 +218,9 @@ def months_between(first: date, last: date) -> int:
 # ---------------------------------------------------------------- premium projection
 
 
-def _premium_criterion(rulebook: Rulebook):
-    return next((c for c in rulebook.criteria if isinstance(c.params, MinSum)), None)
+def _sum_criteria(rulebook: Rulebook) -> list[Criterion]:
+    """The criteria measured as a sum of ledger months: the ones a premium projection serves."""
+    return [c for c in rulebook.criteria if c.kind == "min_sum"]
 
 
 def _selling_month(app: Application) -> date | None:
@@ -341,23 +345,24 @@ class _Judge:
         return self._cache[on]
 
 
-def _candidate(finding: Finding, on: date, premium_id: str | None, premium_on: date | None) -> date | None:
-    """The next date the engine says this finding could change to met, or None if time won't."""
+def _candidate(finding: Finding, on: date, crossings: Mapping[str, date]) -> date | None:
+    """The next date the engine says this finding could change to met, or None if time won't:
+    a sum's projected crossing, or the date its kind says time closes the gap."""
     if finding.status is not Status.NOT_MET:
         return None
-    if finding.criterion == premium_id:
-        return premium_on if premium_on and premium_on > on else None
-    closes = finding.gap.closes_on if finding.gap else None
-    return closes if closes and closes > on else None
+    if finding.criterion in crossings:
+        crossing = crossings[finding.criterion]
+        return crossing if crossing > on else None
+    return KINDS[finding.kind].next_date(finding, on)
 
 
-def _earliest(judge: _Judge, criterion_id: str, start: date, premium_id: str | None, premium_on: date | None) -> tuple[date | None, Finding]:
+def _earliest(judge: _Judge, criterion_id: str, start: date, crossings: Mapping[str, date]) -> tuple[date | None, Finding]:
     on = start
     for _ in range(_MAX_STEPS):
         finding = judge.at(on).finding(criterion_id)
         if finding.status in (Status.MET, Status.NOT_APPLICABLE):
             return on, finding
-        nxt = _candidate(finding, on, premium_id, premium_on)
+        nxt = _candidate(finding, on, crossings)
         if nxt is None:
             return None, finding
         on = nxt
@@ -370,8 +375,8 @@ def _last_event(finding: Finding) -> str:
     return max(dates) if dates else ""
 
 
-def _time_bound(criterion) -> bool:
-    return isinstance(criterion.params, (MinDuration, MinSum, NoEventInWindow))
+def _time_bound(criterion: Criterion) -> bool:
+    return criterion.kind_of.dated
 
 
 def _explain(criterion, now: Finding, met_on: date | None, final: Finding, as_of: date, rate: RunRate | None, judge: _Judge, has_ledger: bool) -> tuple[Outlook, Message]:
@@ -381,10 +386,10 @@ def _explain(criterion, now: Finding, met_on: date | None, final: Finding, as_of
     if met_on is not None and met_on <= as_of:
         return Outlook.MET_NOW, Message("forecast.reason.met_now", {"date": as_of.isoformat()})
     if met_on is not None:
-        if isinstance(params, MinDuration):
+        if criterion.kind == "min_duration":
             start = now.explanation.values.get("start", "")
             return Outlook.ON_DATE, Message("forecast.reason.tenure", {"start": start, "years": params.years, "date": met_on.isoformat()})
-        if isinstance(params, MinSum):
+        if criterion.kind == "min_sum":
             return Outlook.ON_DATE, Message(
                 "forecast.reason.premium",
                 {
@@ -396,21 +401,21 @@ def _explain(criterion, now: Finding, met_on: date | None, final: Finding, as_of
                     "counted": now.measured.value if now.measured else Decimal(0),
                 },
             )
-        if isinstance(params, NoEventInWindow):
+        if criterion.kind == "no_event_in_window":
             # The incident that leaves last is in the window the day before: it may post-date as_of.
             leaving = judge.at(met_on - timedelta(days=1)).finding(criterion.id)
             return Outlook.ON_DATE, Message(
                 "forecast.reason.window", {"event": _last_event(leaving) or "—", "years": params.window_years, "date": met_on.isoformat()}
             )
     # Not met on any date we could find: say why time does not help.
-    if isinstance(params, MinSum) and now.status is Status.NOT_MET:
+    if criterion.kind == "min_sum" and now.status is Status.NOT_MET:
         if rate is None:
             key = "forecast.reason.premium_no_months" if has_ledger else "forecast.reason.premium_no_ledger"
             return Outlook.NEVER, Message(key, {"threshold": params.threshold, "as_of": as_of.isoformat()})
         if rate.per_month <= 0:
             return Outlook.NEVER, Message("forecast.reason.premium_zero", {"n": len(rate.months), "threshold": params.threshold})
         return Outlook.NEVER, Message("forecast.reason.premium_horizon", {"years": HORIZON_MONTHS // 12, "rate": rate.per_month})
-    if isinstance(params, NoEventInWindow) and final.status is Status.NOT_MET and not (final.gap and final.gap.closes_on):
+    if criterion.kind == "no_event_in_window" and final.status is Status.NOT_MET and not (final.gap and final.gap.closes_on):
         return Outlook.NEVER, Message("forecast.reason.unbounded", {"reading": ", ".join(f"{k}={v}" for k, v in final.readings.items())})
     return Outlook.BLOCKED, Message("forecast.reason.blocked", {"status": Message(f"status.{final.status.value}"), "explanation": final.explanation})
 
@@ -436,22 +441,29 @@ def forecast(
     chosen = resolve_readings(rulebook, readings)
     now = assess(application, rulebook, as_of, chosen)
 
-    premium = _premium_criterion(rulebook)
-    premium_id = premium.id if premium else None
-    rate = run_rate(application, as_of, basis) if premium else None
-    threshold = premium.params.threshold if premium else None
-    premium_on = None
-    if premium is not None and rate is not None and application.premiums.ledger:
-        premium_now = now.finding(premium_id)
-        if premium_now.status is Status.NOT_MET:
-            counted = premium_now.measured.value if premium_now.measured else Decimal(0)
-            premium_on = _crossing(counted, threshold, rate)
+    sums = _sum_criteria(rulebook)
+    rate = run_rate(application, as_of, basis) if sums else None
+    # Each sum criterion crosses its own threshold on its own projected date.
+    crossings: dict[str, date] = {}
+    if rate is not None and application.premiums.ledger:
+        for criterion in sums:
+            finding_now = now.finding(criterion.id)
+            if finding_now.status is Status.NOT_MET:
+                counted = finding_now.measured.value if finding_now.measured else Decimal(0)
+                crossing = _crossing(counted, criterion.params.threshold, rate)
+                if crossing is not None:
+                    crossings[criterion.id] = crossing
+    premium_on = max(crossings.values(), default=None)
+    # The binding sum is the one with the highest threshold: the chart draws it.
+    binding = max(sums, key=lambda c: c.params.threshold, default=None)
+    premium_id = binding.id if binding else None
+    threshold = binding.params.threshold if binding else None
     judge = _Judge(application, rulebook, chosen, as_of, rate if premium_on else None, premium_on)
 
     items = []
     for criterion in rulebook.criteria:
         finding_now = now.finding(criterion.id)
-        met_on, final = _earliest(judge, criterion.id, as_of, premium_id, premium_on)
+        met_on, final = _earliest(judge, criterion.id, as_of, crossings)
         outlook, reason = _explain(criterion, finding_now, met_on, final, as_of, rate, judge, bool(application.premiums.ledger))
         notes = _seat_note(application, criterion, finding_now)
         items.append(CriterionForecast(criterion.id, criterion.clause, {"zh": criterion.title_zh, "en": criterion.title_en}, finding_now.status, outlook, met_on, _time_bound(criterion), reason, notes))
@@ -465,7 +477,7 @@ def forecast(
     if now.verdict is Verdict.OUT_OF_SCOPE:
         outcome, eligible_on, blocked, check = Outcome.OUT_OF_SCOPE, None, (), None
     else:
-        eligible_on, blocked = _overall(judge, as_of, premium_id, premium_on)
+        eligible_on, blocked = _overall(judge, as_of, crossings)
         if eligible_on is None:
             outcome, check = Outcome.BLOCKED, None
         else:
@@ -494,7 +506,7 @@ def forecast(
     )
 
 
-def _overall(judge: _Judge, as_of: date, premium_id: str | None, premium_on: date | None) -> tuple[date | None, tuple[str, ...]]:
+def _overall(judge: _Judge, as_of: date, crossings: Mapping[str, date]) -> tuple[date | None, tuple[str, ...]]:
     """Move forward to the latest next candidate until every criterion holds on the same day.
 
     A later date can bring a new incident into a window, so the criteria are re-asked together
@@ -502,10 +514,10 @@ def _overall(judge: _Judge, as_of: date, premium_id: str | None, premium_on: dat
     on = as_of
     for _ in range(_MAX_STEPS):
         assessment = judge.at(on)
-        if assessment.verdict is Verdict.ELIGIBLE:
+        if assessment.verdict in CLEAR:
             return on, ()
         pending = [f for f in assessment.findings if f.status not in (Status.MET, Status.NOT_APPLICABLE)]
-        nexts = {f.criterion: _candidate(f, on, premium_id, premium_on) for f in pending}
+        nexts = {f.criterion: _candidate(f, on, crossings) for f in pending}
         blocked = tuple(c for c, d in nexts.items() if d is None)
         if blocked:
             return None, blocked

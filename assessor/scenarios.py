@@ -29,7 +29,8 @@ from .i18n import t
 from .intake import ApplicationError
 from .intake.json_file import problems_from
 from .core.model import Application, first_uncounted_month
-from .core.rulebook import Checklist, ContainedIn, MinCountPerSite, MinDuration, MinSum, NoEventInWindow, Rulebook, load_rulebook
+from .core.kinds import resolve as _resolve
+from .core.rulebook import Criterion, Rulebook, load_rulebook
 
 MAX_SCENARIOS = 4
 
@@ -314,17 +315,26 @@ def _missing_fact_edits(app: Application, paths: Sequence[str], lang: str) -> tu
     return edits, steps, complete
 
 
-def _resolve(app: Application, dotted: str) -> Any:
-    node: Any = app
-    for name in dotted.split("."):
-        if node is None:
-            return None
-        node = getattr(node, name)
-    return node
+def _leaves(data: Any, dotted: str, pointer: str = "", walked: str = "") -> list[tuple[str, Any, str, str]]:
+    """Every value at a dotted path of an application's JSON, with its JSON pointer; over a
+    list, every element's. Where the path stops at an empty list or a null, that place is given
+    with None, its dotted path, and the names below it, so a missing fact can be filled there."""
+    name, _, rest = dotted.partition(".")
+    value = data.get(name) if isinstance(data, dict) else None
+    here, path = f"{pointer}/{name}", f"{walked}.{name}" if walked else name
+    if value is None or value == []:
+        return [(here, None, path, rest)]
+    if isinstance(value, list):
+        if not rest:
+            return [(f"{here}/{i}", item, path, "") for i, item in enumerate(value)]
+        return [leaf for i, item in enumerate(value) for leaf in _leaves(item, rest, f"{here}/{i}", path)]
+    if rest:
+        return _leaves(value, rest, here, path)
+    return [(here, value, path, "")]
 
 
-def _tenure_changes(app: Application, criterion, finding: Finding, as_of: date, lang: str) -> list[Change]:
-    p: MinDuration = criterion.params
+def _tenure_changes(app: Application, criterion: Criterion, finding: Finding, as_of: date, lang: str) -> list[Change]:
+    p = criterion.params
     parent = p.start.rsplit(".", 1)[0]
     evidence_path = _pointer(parent) + "/evidence/-"
     has_evidence = bool(_resolve(app, parent) and _resolve(app, parent).evidence)
@@ -343,7 +353,7 @@ def _tenure_changes(app: Application, criterion, finding: Finding, as_of: date, 
 
 
 def _premium_changes(app: Application, criterion, finding: Finding, as_of: date, fc: Forecast, lang: str) -> list[Change]:
-    p: MinSum = criterion.params
+    p = criterion.params
     premiums = app.premiums
     changes = []
     counted = finding.measured.value if finding.measured else Decimal(0)
@@ -374,34 +384,41 @@ def _premium_changes(app: Application, criterion, finding: Finding, as_of: date,
     return changes
 
 
-def _seat_changes(app: Application, criterion, finding: Finding) -> list[Change]:
-    p: MinCountPerSite = criterion.params
-    if p.sites == "proposed_site":
-        seats = app.proposed_site.planned_seats
-        short = p.threshold - seats
-        step = Message("forecast.change.add_new_seats", {"seats": short, "total": p.threshold})
-        return [Change(criterion.id, "add_seats", (step,), (Edit("/proposed_site/planned_seats", p.threshold),), amount=Quantity(short, "seats"), target="proposed_site")]
-    index = {site.id: i for i, site in enumerate(app.existing_sites)}
+def _seat_changes(app: Application, criterion: Criterion, finding: Finding, lang: str) -> list[Change]:
+    p = criterion.params
+    data = app.model_dump(mode="json")
+    sites = _resolve(app, p.sites)
+    single = not isinstance(sites, list)
+    sites = [sites] if single else sites
+    base = _pointer(p.sites)
     edits, steps, total = [], [], 0
-    for part in finding.parts:
-        if part.status is not Status.NOT_MET or part.key not in index:
+    for index, site in enumerate(sites):
+        where = base if single else f"{base}/{index}"
+        part = next((part for part in finding.parts if part.label == site.label()), None)
+        if part is None or part.status is Status.MET:
             continue
-        site = app.existing_sites[index[part.key]]
-        short = p.threshold - site.seats
-        total += short
-        edits.append(Edit(f"/existing_sites/{index[part.key]}/seats", p.threshold))
-        steps.append(Message("forecast.change.add_seats", {"site": site.name, "seats": short, "total": p.threshold}))
+        count = getattr(site, p.count)
+        if count < p.threshold:
+            short = p.threshold - count
+            total += short
+            edits.append(Edit(f"{where}/{p.count}", p.threshold))
+            steps.append(Message("forecast.change.add_seats", {"site": site.label(), "seats": short, "total": p.threshold}))
+        if not getattr(site, p.evidence):
+            edits.append(Edit(f"{where}/{p.evidence}/-", _placeholder_document(site.label()[lang], lang)))
+            steps.append(Message("forecast.change.evidence", {"item": site.label()}))
+    del data
     if not edits:
         return [Change(criterion.id, "provide", (Message("forecast.change.provide", {"field": p.sites}),))]
-    targets = ",".join(part.key for part in finding.parts if part.status is Status.NOT_MET)
-    return [Change(criterion.id, "add_seats", tuple(steps), tuple(edits), amount=Quantity(total, "seats"), target=targets)]
+    targets = ",".join(part.key for part in finding.parts if part.status is not Status.MET)
+    kind = "add_seats" if total else "evidence"
+    return [Change(criterion.id, kind, tuple(steps), tuple(edits), amount=Quantity(total, p.unit) if total else None, target=targets)]
 
 
-def _window_changes(app: Application, criterion, finding: Finding, fc: Forecast) -> list[Change]:
-    p: NoEventInWindow = criterion.params
-    record = getattr(app, p.events)
-    attest = [] if record.attested_complete else [Edit(f"/{p.events}/attested_complete", True)]
-    attest_step = [] if record.attested_complete else [Message("forecast.change.attest_complete", {"record": Message(f"forecast.change.record_{p.events}")})]
+def _window_changes(app: Application, criterion: Criterion, finding: Finding, fc: Forecast) -> list[Change]:
+    p = criterion.params
+    complete = bool(_resolve(app, p.complete))
+    attest = [] if complete else [Edit(_pointer(p.complete), True)]
+    attest_step = [] if complete else [Message("forecast.change.attest_complete", {"record": p.noun or {"zh": criterion.title_zh, "en": criterion.title_en}})]
     if finding.status is Status.NOT_MET:
         met_on = fc.criterion(criterion.id).met_on
         closes = met_on or (finding.gap.closes_on if finding.gap else None)
@@ -412,44 +429,85 @@ def _window_changes(app: Application, criterion, finding: Finding, fc: Forecast)
     return [Change(criterion.id, "attest_complete", tuple(attest_step), tuple(attest))]
 
 
-def _checklist_changes(app: Application, criterion, finding: Finding, rulebook: Rulebook, lang: str) -> list[Change]:
-    p: Checklist = criterion.params
+def _checklist_changes(app: Application, criterion: Criterion, finding: Finding, rulebook: Rulebook, lang: str) -> list[Change]:
+    p = criterion.params
     edits, steps = _attest_edits(app, finding.parts, p.group, lang)
     missing = [path for path in p.requires if not _resolve(app, path)]
     more_edits, more_steps, _ = _missing_fact_edits(app, missing, lang)
     return [Change(criterion.id, "attest", tuple(steps + more_steps), tuple(edits + more_edits), amount=finding.gap.amount if finding.gap else None)]
 
 
-def _contained_changes(app: Application, criterion, finding: Finding, lang: str) -> list[Change]:
-    p: ContainedIn = criterion.params
-    outside = [part.key.split(":", 1)[1] for part in finding.parts if part.key.startswith(f"{p.group}:") and part.status is Status.NOT_MET]
+def _contained_changes(app: Application, criterion: Criterion, finding: Finding, lang: str) -> list[Change]:
+    """Bring what the application states in line with the reference: a value at odds is set to
+    the one reference value (a unit, a system) or, against a list (numbers, products), either
+    added to it or removed where it is stated; a missing fact is filled from the reference."""
+    p = criterion.params
+    data = app.model_dump(mode="json")
+    reference = _resolve(app, p.within)
+    one = isinstance(reference, str)
+    within_values = [reference] if one else [v if isinstance(v, str) else v.code for v in (reference or [])]
+    keys = {_same(v) for v in within_values}
     attest_edits, attest_steps = _attest_edits(app, finding.parts, p.group, lang)
-    within_values = [v if isinstance(v, str) else v.code for v in (_resolve(app, p.within) or [])]
-    missing_items = [path for path in p.items if not _resolve(app, path)]
-    # An empty list at the site is filled with the approved/unified values, where there are any.
-    fill_edits = [Edit(_pointer(path), list(within_values)) for path in missing_items if within_values]
-    fill_steps = [Message("forecast.change.provide", {"field": path}) for path in missing_items]
-    target = ",".join(outside) or None
+    outside: list[tuple[str, str]] = []
+    fill_edits: list[Edit] = []
+    fill_steps: list[Message] = []
+    for path in p.items:
+        for pointer, value, where, below in _leaves(data, path):
+            if value is None:
+                if within_values:
+                    fill_edits.append(Edit(pointer, _filled(where, below, within_values, lang)))
+                fill_steps.append(Message("forecast.change.provide", {"field": path}))
+            elif _same(value) not in keys:
+                outside.append((pointer, value))
+    values = list(dict.fromkeys(v for _, v in outside))
+    joined = "、".join(values) if lang == "zh" else ", ".join(values)
+    target = ",".join(values) or None
     changes = []
-    if outside:
-        approve = [Edit(_pointer(p.within) + "/-", _element_for(p.within, v)) for v in outside]
-        step = Message("forecast.change.approve", {"values": "、".join(outside) if lang == "zh" else ", ".join(outside)})
+    if outside and one and reference:
+        align = [Edit(pointer, reference) for pointer, _ in outside]
+        step = Message("forecast.change.align", {"values": joined, "reference": reference})
+        changes.append(Change(criterion.id, "align", (step, *attest_steps, *fill_steps), tuple(align + attest_edits + fill_edits), target=target))
+    elif outside:
+        approve = [Edit(_pointer(p.within) + "/-", _element_for(p.within, v)) for v in values]
+        step = Message("forecast.change.approve", {"values": joined})
         changes.append(Change(criterion.id, "approve", (step, *attest_steps, *fill_steps), tuple(approve + attest_edits + fill_edits), target=target))
+        # Or remove them where they are stated, list by list; not where that would empty a list.
+        lists: dict[str, list[int]] = {}
+        for pointer, _ in outside:
+            parent, _, index = pointer.rpartition("/")
+            lists.setdefault(parent, []).append(int(index))
         removal = []
-        for path in p.items:
-            current = _resolve(app, path) or []
-            kept = [v for v in current if v not in outside]
-            if kept != list(current):
-                if not kept:
-                    removal = []
-                    break
-                removal.append(Edit(_pointer(path), kept))
+        for parent, drop in lists.items():
+            current = _get(data, parent)
+            kept = [v for i, v in enumerate(current) if i not in drop]
+            if not kept:
+                removal = []
+                break
+            removal.append(Edit(parent, kept))
         if removal:
-            step = Message("forecast.change.remove", {"values": "、".join(outside) if lang == "zh" else ", ".join(outside)})
+            step = Message("forecast.change.remove", {"values": joined})
             changes.append(Change(criterion.id, "remove", (step, *attest_steps, *fill_steps), tuple(removal + attest_edits + fill_edits), target=target))
     else:
         changes.append(Change(criterion.id, "attest", tuple(attest_steps + fill_steps), tuple(attest_edits + fill_edits)))
     return changes
+
+
+def _filled(where: str, below: str, reference: list[str], lang: str) -> Any:
+    """A stand-in for a missing fact that agrees with the reference: a list of records (a team)
+    gets one placeholder record holding the reference value; a list of text the reference list;
+    a text the one reference value."""
+    if below:
+        records = _placeholder_value(where, lang)
+        record = records[0] if isinstance(records, list) else records
+        record[below.split(".")[-1]] = reference[0]
+        return records
+    if typing.get_origin(_field_type(where)) is list:
+        return list(reference)
+    return reference[0]
+
+
+def _same(value: str) -> str:
+    return value.replace(" ", "").replace("-", "").upper()
 
 
 def _verified(application: Application, change: Change, rulebook: Rulebook, as_of: date, readings: dict[str, str]) -> Change:
@@ -491,16 +549,15 @@ def minimal_changes(
         finding = now.finding(criterion.id)
         if finding.status in (Status.MET, Status.NOT_APPLICABLE):
             continue
-        params = criterion.params
-        if isinstance(params, MinDuration):
+        if criterion.kind == "min_duration":
             found = _tenure_changes(application, criterion, finding, as_of, lang)
-        elif isinstance(params, MinSum):
+        elif criterion.kind == "min_sum":
             found = _premium_changes(application, criterion, finding, as_of, fc, lang)
-        elif isinstance(params, MinCountPerSite):
-            found = _seat_changes(application, criterion, finding)
-        elif isinstance(params, NoEventInWindow):
+        elif criterion.kind == "min_count_per_site":
+            found = _seat_changes(application, criterion, finding, lang)
+        elif criterion.kind == "no_event_in_window":
             found = _window_changes(application, criterion, finding, fc)
-        elif isinstance(params, Checklist):
+        elif criterion.kind == "checklist":
             found = _checklist_changes(application, criterion, finding, rulebook, lang)
         else:
             found = _contained_changes(application, criterion, finding, lang)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_left
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
@@ -24,7 +22,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PrivateAttr,
     StrictBool,
     StrictInt,
     ValidationInfo,
@@ -38,19 +35,15 @@ from pydantic_core import PydanticCustomError
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    def __eq__(self, other: object) -> bool:
-        # Equal facts make equal models: private caches (canonical JSON, ledger index) are not facts.
-        return type(self) is type(other) and self.__dict__ == other.__dict__
 
-    def __hash__(self) -> int:
-        return hash((type(self), tuple(self.__dict__.values())))
-
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Any:
-        # pydantic's copy keeps private caches, which an update would make stale: a changed
-        # copy is validated afresh instead, so its caches are rebuilt from its own facts.
-        if update:
-            return type(self).model_validate({**self.__dict__, **update})
-        return super().model_copy(deep=deep)
+def label(zh: str, en: str, unit: str | None = None, help_zh: str | None = None, help_en: str | None = None) -> dict[str, Any]:
+    """A field's declaration for every face: its zh/en label, its unit and help, in one place."""
+    extra: dict[str, Any] = {"label": {"zh": zh, "en": en}}
+    if unit:
+        extra["unit"] = unit
+    if help_zh or help_en:
+        extra["help"] = {"zh": help_zh or "", "en": help_en or ""}
+    return extra
 
 
 # ---------------------------------------------------------------- scalar types
@@ -303,6 +296,9 @@ class Applicant(Strict):
     telemarketing_approved: StrictBool = Field(description="approved to sell telemarketing-exclusive products")
     telemarketing_approval_ref: ShortText | None = None
     application_type: ApplicationType = ApplicationType.NEW_SITE
+    relocating_site: ShortText | None = Field(
+        None, json_schema_extra=label("拟搬迁的原职场编号", "Id of the site that moves", help_zh="变更（搬迁）职场时必填", help_en="required for a relocation")
+    )
     contact_person: ShortText | None = None
     contact_phone: PhoneNumber | None = None
 
@@ -349,37 +345,33 @@ class Premiums(Strict):
     ledger: list[LedgerRow] = []
     declared_total: DeclaredTotal | None = None
 
-    # Telemarketing-exclusive premium by month, sorted, with running sums: any window's total
-    # is then two bisections, however long the ledger.
-    _index: LedgerIndex | None = PrivateAttr(default=None)
-
-    def model_post_init(self, context: Any) -> None:
-        rows = sorted((r.month, r.premium_yuan) for r in self.ledger if r.telemarketing_exclusive)
-        running, total = [Decimal(0)], Decimal(0)
-        for _, amount in rows:
-            total += amount
-            running.append(total)
-        self._index = LedgerIndex([month for month, _ in rows], running, len(self.ledger) - len(rows))
-
     def exclusive_between(self, first: date | None, before: date) -> tuple[Decimal, int, int]:
         """Exclusive premium of ledger months in [first, before), and the row counts outside it
         on each side: (total, rows before `first`, rows from `before` on)."""
-        index = self.__pydantic_private__["_index"]  # direct: pydantic's private-attribute lookup is slow
-        months = index.months
-        lo = bisect_left(months, first) if first is not None else 0
-        hi = max(bisect_left(months, before), lo)
-        return index.running[hi] - index.running[lo], lo, len(months) - hi
+        total, early, late = Decimal(0), 0, 0
+        for row in self.ledger:
+            if not row.telemarketing_exclusive:
+                continue
+            if first is not None and row.month < first:
+                early += 1
+            elif row.month >= before:
+                late += 1
+            else:
+                total += row.premium_yuan
+        return total, early, late
 
     @property
     def other_product_rows(self) -> int:
-        return self.__pydantic_private__["_index"].other_rows
+        return sum(1 for row in self.ledger if not row.telemarketing_exclusive)
 
 
-@dataclass(frozen=True, slots=True)
-class LedgerIndex:
-    months: list[date]
-    running: list[Decimal]
-    other_rows: int
+class TeamMember(Strict):
+    name: ShortText = Field(json_schema_extra=label("姓名", "Name"))
+    role: ShortText = Field(json_schema_extra=label("职务", "Role"))
+    employing_unit: ShortText = Field(json_schema_extra=label("劳动关系所在单位", "Employing unit", help_zh="与其签订劳动合同的单位，如“总公司电销运营管理部”", help_en="the unit that employs the member, e.g. head office's telemarketing operations department"))
+
+    def label(self) -> dict[str, str]:
+        return {"zh": self.name, "en": self.name}
 
 
 class ExistingSite(Strict):
@@ -389,25 +381,31 @@ class ExistingSite(Strict):
     address: Text
     approval_ref: ShortText | None = None
     approval_date: PastDate | None = None
-    seats: Seats
+    seats: Seats = Field(json_schema_extra=label("坐席数", "Seats", unit="个 / seats"))
+    business_system: ShortText | None = Field(None, json_schema_extra=label("业务系统", "Business system", help_zh="该职场使用的电销业务系统名称", help_en="the telemarketing business system the site runs on"))
+    inbound_numbers: list[PhoneNumber] = Field([], json_schema_extra=label("呼入号码", "Inbound numbers"))
+    outbound_numbers: list[PhoneNumber] = Field([], json_schema_extra=label("呼出号码", "Outbound numbers"))
+    management_team: list[TeamMember] = Field([], json_schema_extra=label("管理团队", "Management team"))
+    evidence: list[Evidence] = Field([], json_schema_extra=label("批复文件或坐席台账", "Approval document or seat register", help_zh="证明该职场获批及坐席数的材料", help_en="documents that show the site's approval and its seat count"))
 
-
-class TeamMember(Strict):
-    name: ShortText
-    role: ShortText
-    employing_unit: ShortText
+    def label(self) -> dict[str, str]:
+        return {"zh": f"{self.name}（{self.city}）", "en": f"{self.name} ({self.city})"}
 
 
 class ProposedSite(Strict):
     city: ShortText
     address: Text
-    planned_seats: Seats
+    planned_seats: Seats = Field(json_schema_extra=label("计划坐席数", "Planned seats", unit="个 / seats"))
     planned_opening: Day | None = None
     inbound_numbers: list[PhoneNumber] = []
     outbound_numbers: list[PhoneNumber] = []
     management_team: list[TeamMember] = []
-    core_system: ShortText | None = None
-    products: list[ShortText] = []
+    business_system: ShortText | None = Field(None, json_schema_extra=label("业务系统", "Business system"))
+    products: list[ShortText] = Field([], json_schema_extra=label("拟销售的电销专用产品代码", "Codes of the products to be sold"))
+    evidence: list[Evidence] = Field([], json_schema_extra=label("职场建设方案", "Site plan", help_zh="证明计划坐席数的建设方案或租赁、采购材料", help_en="the plan (lease, fit-out, procurement) that shows the planned seats"))
+
+    def label(self) -> dict[str, str]:
+        return {"zh": f"拟设职场（{self.city}）", "en": f"proposed site ({self.city})"}
 
 
 class ApprovedProduct(Strict):
@@ -417,6 +415,8 @@ class ApprovedProduct(Strict):
 
 
 class Company(Strict):
+    head_office_unit: ShortText | None = Field(None, json_schema_extra=label("总公司电销运营管理部门", "Head office's telemarketing operations unit", help_zh="各职场管理团队应由该部门派出", help_en="the unit that must send every site's management team"))
+    business_system: ShortText | None = Field(None, json_schema_extra=label("全国集中的电销业务系统", "Nationally centralized business system", help_zh="各职场应统一采用的业务系统名称", help_en="the one business system every site must run on"))
     nationwide_numbers: list[PhoneNumber] = []
     approved_products: list[ApprovedProduct] = []
 
@@ -430,6 +430,9 @@ class Complaint(Strict):
     resolved_on: PastDate | None = None
     source: ShortText | None = None
 
+    def label(self) -> dict[str, str]:
+        return {"zh": self.summary, "en": self.summary}
+
     @model_validator(mode="after")
     def _resolved_after_incident(self) -> Complaint:
         if self.resolved_on is not None and self.resolved_on < self.date:
@@ -441,11 +444,28 @@ class Complaint(Strict):
 
 
 class Violation(Strict):
-    decision_date: PastDate
+    """A violation is dated by its conduct; a decision, if one was taken, has its own date. One
+    still under investigation has no decision yet, and counts all the same."""
+
+    conduct_date: PastDate = Field(json_schema_extra=label("行为发生日期", "Date of the conduct"))
+    decision_date: PastDate | None = Field(None, json_schema_extra=label("处罚决定日期", "Date of the decision", help_zh="尚在调查、未作决定的留空", help_en="leave empty while it is still under investigation"))
     authority: ShortText
     decision_number: ShortText | None = None
     kind: ShortText
     summary: Text
+
+    @model_validator(mode="after")
+    def _decided_after_conduct(self) -> Violation:
+        if self.decision_date is not None and self.decision_date < self.conduct_date:
+            raise PydanticCustomError(
+                "end_before_start", "decision_date ({end}) lies before the conduct ({start})",
+                {"end": self.decision_date.isoformat(), "start": self.conduct_date.isoformat(), "field": "decision_date"},
+            )
+        return self
+
+    def label(self) -> dict[str, str]:
+        text = f"{self.authority} {self.decision_number or ''} {self.kind}".split()
+        return {"zh": " ".join(text), "en": " ".join(text)}
 
 
 class ComplaintRecord(Strict):
@@ -520,22 +540,9 @@ class Application(Strict):
     violations: ViolationRecord = Field(default_factory=ViolationRecord)
     unifications: Unifications = Field(default_factory=Unifications)
 
-    _canonical_json: bytes | None = PrivateAttr(default=None)
-    _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
-
-    def memo(self) -> dict[Any, Any]:
-        """A place for values derived from this (frozen) application alone, such as the start of
-        its fingerprint, so that re-assessing it on other dates or readings does not redo them."""
-        return self.__pydantic_private__["_memo"]
-
     def canonical_json_bytes(self) -> bytes:
-        """The application as canonical JSON in UTF-8 (schema field order, no whitespace), made
-        once: the model is frozen, so it cannot go stale, and what-if runs re-assess the same object."""
-        private = self.__pydantic_private__  # direct: pydantic's private-attribute lookup is slow
-        if private["_canonical_json"] is None:
-            # The serializer's own bytes: no round trip through a str that would be encoded again.
-            private["_canonical_json"] = self.__pydantic_serializer__.to_json(self)
-        return private["_canonical_json"]
+        """The application as canonical JSON in UTF-8: schema field order, no whitespace."""
+        return self.__pydantic_serializer__.to_json(self)
 
     def canonical_json(self) -> str:
         return self.canonical_json_bytes().decode("utf-8")
@@ -549,6 +556,20 @@ class Application(Strict):
                 raise PydanticCustomError("duplicate_site_id", "site id {id} appears twice", {"id": site.id})
             seen.add(site.id)
         return sites
+
+    @model_validator(mode="after")
+    def _relocation_names_its_site(self) -> Application:
+        relocating = self.applicant.application_type == ApplicationType.RELOCATION
+        moving = self.applicant.relocating_site
+        field = "applicant.relocating_site"
+        if relocating and moving is None:
+            raise PydanticCustomError("relocating_site_missing", "a relocation names the existing site that moves", {"field": field})
+        if moving is not None:
+            if not relocating:
+                raise PydanticCustomError("relocating_site_new_site", "only a relocation names a site that moves", {"field": field})
+            if all(site.id != moving for site in self.existing_sites):
+                raise PydanticCustomError("relocating_site_unknown", "no existing site has the id {id}", {"id": moving, "field": field})
+        return self
 
     @model_validator(mode="after")
     def _declared_total_after_start(self) -> Application:
@@ -576,3 +597,17 @@ def first_uncounted_month(as_of: date) -> date:
 
 
 _ONE_DAY = timedelta(days=1)
+
+
+def field_label(model: type[BaseModel], name: str, lang: str = "zh") -> str:
+    """A field's label as its declaration gives it (see `label`), in zh or en; the field's name
+    where none is declared."""
+    extra = model.model_fields[name].json_schema_extra
+    labels = extra.get("label") if isinstance(extra, dict) else None
+    return labels["en" if lang == "en" else "zh"] if labels else name
+
+
+def field_help(model: type[BaseModel], name: str, lang: str = "zh") -> str | None:
+    extra = model.model_fields[name].json_schema_extra
+    helps = extra.get("help") if isinstance(extra, dict) else None
+    return helps["en" if lang == "en" else "zh"] if helps else None

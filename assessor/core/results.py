@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_UP, Decimal
 from enum import StrEnum
-from typing import Any, NamedTuple
+from dataclasses import dataclass, field
+from typing import Any
 
 from ..i18n import format_yuan, t
 from .model import Evidence
@@ -27,69 +28,27 @@ class Verdict(StrEnum):
     NOT_ELIGIBLE = "not_eligible"
     INCOMPLETE = "incomplete"
     OUT_OF_SCOPE = "out_of_scope"
+    # A relocation: the notice sets no threshold for it, so the most it can come to is that
+    # nothing under 四(四) stands in its way; never "eligible to open a new site".
+    NO_OBSTACLE = "no_obstacle"
 
 
 # ---------------------------------------------------------------- result types
 
-# Results are immutable: named tuples, whose mappings are read-only dicts. The engine keeps the
-# findings that do not depend on the date with the application and hands the same objects to
-# every assessment of it under one rulebook and readings; since nobody can change them, an
-# assessment never depends on what a caller did with an earlier one. Tuples, not frozen
-# dataclasses: a frozen dataclass sets each field through a Python call, which was measured to
-# make an assessment cost 37% more instructions.
-
-class ReadOnlyDict(dict):
-    """A dict that refuses changes. Still a dict, so it reads, prints, pickles (for Streamlit's
-    caches and worker processes) and goes into JSON like one; `copy()` gives a changeable dict."""
-
-    __slots__ = ()
-
-    def _refuse(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("results are read-only; copy() gives a dict that can be changed")
-
-    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse
-
-    def copy(self) -> dict[str, Any]:
-        return dict(self)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (ReadOnlyDict, (dict(self),))
+# Results are frozen dataclasses: an assessment is built fresh each time, and nobody can change
+# one after the engine made it. Their mappings are plain dicts by convention never written to.
 
 
-_EMPTY: Mapping[str, Any] = ReadOnlyDict()
-
-
-def read_only(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    """The mapping as a read-only dict (itself if it is one already)."""
-    if not mapping:
-        return _EMPTY
-    return mapping if type(mapping) is ReadOnlyDict else ReadOnlyDict(mapping)
-
-
-class _MessageFields(NamedTuple):
-    key: str
-    values: Mapping[str, Any]
-    literal: Mapping[str, str] | None
-
-
-class Message(_MessageFields):
+@dataclass(frozen=True, slots=True)
+class Message:
     """A sentence for the user, kept as a locale key and its values until someone reads it.
 
-    Results carry messages rather than text so assessing stays cheap and every language is
-    rendered the same way. `literal` holds text that comes from the rulebook itself.
-    """
+    Results carry messages rather than text so every language is rendered the same way.
+    `literal` holds text that comes from the rulebook itself."""
 
-    __slots__ = ()
-
-    def __new__(cls, key: str, values: Mapping[str, Any] | None = None, literal: Mapping[str, str] | None = None) -> Message:
-        # read_only() written out: a message is made for every finding and note
-        if not values:
-            values = _EMPTY
-        elif type(values) is not ReadOnlyDict:
-            values = ReadOnlyDict(values)
-        if literal is not None and type(literal) is not ReadOnlyDict:
-            literal = ReadOnlyDict(literal)
-        return tuple.__new__(cls, (key, values, literal))
+    key: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+    literal: Mapping[str, str] | None = None
 
     def text(self, lang: str = "zh") -> str:
         if self.literal is not None:
@@ -100,8 +59,8 @@ class Message(_MessageFields):
     def both(self) -> dict[str, str]:
         return {"zh": self.text("zh"), "en": self.text("en")}
 
-    def __getitem__(self, item: Any) -> Any:  # message["zh"] is its text; message[0] its key
-        return self.text(item) if isinstance(item, str) else tuple.__getitem__(self, item)
+    def __getitem__(self, lang: str) -> str:  # message["zh"] is its text
+        return self.text(lang)
 
 
 class Shortfall(Decimal):
@@ -123,7 +82,8 @@ def _render_value(value: Any, lang: str) -> Any:
     return value
 
 
-class Quantity(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Quantity:
     """A figure with its unit: yuan, seats, days, years, incidents, violations or items."""
 
     value: Decimal | int
@@ -134,7 +94,8 @@ class Quantity(NamedTuple):
         return {"value": value, "unit": self.unit}
 
 
-class Gap(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Gap:
     """How far a criterion is from being met, and for anything time-bound the date it closes."""
 
     amount: Quantity | None = None
@@ -147,7 +108,8 @@ class Gap(NamedTuple):
         }
 
 
-class Part(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Part:
     """One site, sub-item or event a finding is made of, with its own status."""
 
     key: str
@@ -166,7 +128,8 @@ class Part(NamedTuple):
         }
 
 
-class Finding(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Finding:
     criterion: str
     status: Status
     clause: str
@@ -181,10 +144,16 @@ class Finding(NamedTuple):
     explanation: Message
     parts: tuple[Part, ...] = ()
     notes: tuple[Message, ...] = ()
+    kind: str = ""
+    # For an applicant the notice does not bind, every finding is NOT_APPLICABLE and what the
+    # criterion would have come to is kept here, for information only.
+    for_information: Status | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "criterion": self.criterion,
+            "kind": self.kind,
+            "for_information": self.for_information.value if self.for_information else None,
             "status": self.status.value,
             "clause": self.clause,
             "clause_text": self.clause_text,
@@ -201,7 +170,8 @@ class Finding(NamedTuple):
         }
 
 
-class Assessment(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Assessment:
     verdict: Verdict
     as_of: date
     rulebook_id: str
@@ -210,7 +180,10 @@ class Assessment(NamedTuple):
     fingerprint: str
     findings: tuple[Finding, ...]
     notes: tuple[Message, ...] = ()
-    conventions: Mapping[str, Mapping[str, str]] = _EMPTY
+    conventions: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # An assessment date after the day it was made on is a projection: shown as such, and
+    # never turned into a letter that certifies it.
+    projected: bool = False
 
     def finding(self, criterion_id: str) -> Finding:
         for finding in self.findings:
@@ -222,6 +195,7 @@ class Assessment(NamedTuple):
         return {
             "verdict": self.verdict.value,
             "as_of": self.as_of.isoformat(),
+            "projected": self.projected,
             "rulebook": {"id": self.rulebook_id, "version": self.rulebook_version},
             "readings": dict(self.readings),
             "fingerprint": self.fingerprint,

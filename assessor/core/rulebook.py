@@ -2,8 +2,9 @@
 
 A rulebook file is TOML. The loader refuses unknown keys (pydantic, `extra="forbid"`) and
 duplicate keys (TOML itself), a file it cannot read or that is not UTF-8, criterion ids other
-than the stable ones, and params naming a field the application does not have; its errors name
-the file and the key.
+that repeat or are malformed, kinds it does not know, and params naming a field the application
+does not have; its errors name the file and the key. A criterion is one entry: its id, clause,
+text, kind and params. Adding one with an existing kind is a change to this file alone.
 """
 
 from __future__ import annotations
@@ -18,33 +19,21 @@ from collections.abc import Callable
 from types import UnionType
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from .kinds import KINDS
+from .kinds.base import PathCheck
 from .model import Application
 
 RULEBOOK_DIR = Path(__file__).resolve().parents[1] / "rulebook"  # the rule files are data, beside the package code
 DEFAULT_RULEBOOK = RULEBOOK_DIR / "notice-2010.toml"
 
-CriterionKind = Literal["min_duration", "min_sum", "min_count_per_site", "no_event_in_window", "checklist", "contained_in"]
 ApplicationKind = Literal["new_site", "relocation"]
 
-# The stable criterion ids of section 四, as DOMAIN.md lists them ("The criteria of section 四,
-# with stable ids"): every finding carries one, and the code (screening, forecast, the app)
-# looks findings up by them. A rulebook holds exactly these, each once.
-CRITERION_IDS: tuple[str, ...] = (
-    "4.1.tenure",
-    "4.1.premium",
-    "4.2.original_seats",
-    "4.2.new_seats",
-    "4.3.complaints",
-    "4.3.violations",
-    "4.4.staff",
-    "4.4.systems",
-    "4.4.numbers",
-    "4.4.products",
-    "4.4.operations",
-)
+# A criterion id is the clause it implements and a name: 4.1.premium, 4.2.new_seats. Findings,
+# forecasts, screening and dossiers carry it; no code names one.
+CRITERION_ID = re.compile(r"^[0-9]+(\.[0-9]+)*\.[a-z][a-z0-9_]*$")
 
 
 def _refuse(title: str, problems: list[tuple[tuple[str | int, ...], str]]) -> None:
@@ -110,31 +99,15 @@ def application_path_error(path: str, expect: str | None = None) -> str | None:
     if expect == "date" and (through_list or not all(_plain_types(a) == {date} for a in annotations)):
         return f"{path!r} must name a date of an application (a start date), not a field of another kind"
     if expect in ("texts", "codes"):
-        is_list = through_list or all(_is_list(a) for a in annotations)
-        coded = all("code" in model.model_fields for model in models)
-        if not is_list or (models and (expect == "texts" or not coded)):
-            kinds = "text" if expect == "texts" else "text or of objects with a code"
-            return f"{path!r} must name a list of {kinds} in an application (numbers, product codes, approved products)"
+        # Values compared as text: one text or a list of them; a reference may also be a list
+        # of objects with a code (approved products).
+        coded = bool(models) and all("code" in model.model_fields for model in models)
+        if models and (expect == "texts" or not coded):
+            kinds = "text" if expect == "texts" else "text, or a list of objects with a code"
+            return f"{path!r} must name {kinds} in an application (numbers, units, systems, product codes)"
+    if expect == "premiums" and not (models and all({"ledger", "declared_total"} <= set(model.model_fields) for model in models)):
+        return f"{path!r} must name premiums (a monthly ledger and a declared total) in an application"
     return None
-
-
-def _unification_items(group: str) -> list[str] | None:
-    """The attested items of a group under an application's `unifications`; None if there is no such group."""
-    (unifications,) = _models_in(Application.model_fields["unifications"].annotation)
-    field = unifications.model_fields.get(group)
-    if field is None:
-        return None
-    return [name for model in _models_in(field.annotation) for name in model.model_fields]
-
-
-def _unification_groups() -> list[str]:
-    (unifications,) = _models_in(Application.model_fields["unifications"].annotation)
-    return list(unifications.model_fields)
-
-
-def _missing_ids(present: set[str]) -> str | None:
-    missing = [i for i in CRITERION_IDS if i not in present]
-    return f"missing criterion ids: {', '.join(missing)} (a rulebook holds each stable id once)" if missing else None
 
 
 class RuleModel(BaseModel):
@@ -151,12 +124,23 @@ class Bilingual(RuleModel):
         return self.en if lang == "en" else self.zh
 
 
+class ReadingOption(RuleModel):
+    zh: str
+    en: str
+    # What choosing this option sets in the params of every criterion that names the reading:
+    # the kinds know no reading, only their params.
+    params: dict[str, Any] = {}
+
+    def in_(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
 class ReadingDef(RuleModel):
     default: str
     clause: str
     zh: str
     en: str
-    options: dict[str, Bilingual]
+    options: dict[str, ReadingOption]
 
     @model_validator(mode="after")
     def _default_is_an_option(self) -> ReadingDef:
@@ -174,66 +158,29 @@ class Scope(RuleModel):
     relocation_note_en: str
 
 
-class MinDuration(RuleModel):
-    start: str
-    years: int = Field(ge=1)
-
-
-class MinSum(RuleModel):
-    measure: Literal["cumulative_premium"]
-    threshold: Decimal
-    unit: Literal["yuan"]
-
-
-class MinCountPerSite(RuleModel):
-    sites: Literal["existing_sites", "proposed_site"]
-    threshold: int = Field(ge=1)
-
-
-class NoEventInWindow(RuleModel):
-    events: Literal["complaints", "violations"]
-    window_years: int = Field(ge=1)
-
-
-class Checklist(RuleModel):
-    group: str
-    items: list[str] = Field(min_length=1)
-    requires: list[str] = []
-
-
-class ContainedIn(RuleModel):
-    items: list[str] = Field(min_length=1)
-    within: str
-    group: str
-    attested: list[str] = []
-
-
-_PARAMS: dict[str, type[RuleModel]] = {
-    "min_duration": MinDuration,
-    "min_sum": MinSum,
-    "min_count_per_site": MinCountPerSite,
-    "no_event_in_window": NoEventInWindow,
-    "checklist": Checklist,
-    "contained_in": ContainedIn,
-}
-
-
 class Criterion(RuleModel):
     id: str
     clause: str
     title_zh: str
     title_en: str
     text: str
-    kind: CriterionKind
+    kind: str
     applies_to: list[ApplicationKind] = Field(min_length=1)
     readings: list[str] = []
-    params: MinDuration | MinSum | MinCountPerSite | NoEventInWindow | Checklist | ContainedIn
+    params: Any
 
     @field_validator("id")
     @classmethod
-    def _stable_id(cls, value: str) -> str:
-        if value not in CRITERION_IDS:
-            raise PydanticCustomError("rulebook", f"unknown criterion id {value!r}; the stable ids are {', '.join(CRITERION_IDS)}")
+    def _id_shape(cls, value: str) -> str:
+        if CRITERION_ID.fullmatch(value) is None:
+            raise PydanticCustomError("rulebook", f"criterion id {value!r} must be the clause and a name, such as 4.1.premium")
+        return value
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in KINDS:
+            raise PydanticCustomError("rulebook", f"unknown kind {value!r}; the kinds are {', '.join(KINDS)}")
         return value
 
     @field_validator("params", mode="before")
@@ -242,42 +189,27 @@ class Criterion(RuleModel):
         # Parse params with the model of the declared kind, so an error names the right keys; raised
         # here, its location is under params (criteria[0].params.years). `kind` is validated first.
         kind = info.data.get("kind")
-        if kind in _PARAMS:
-            return _PARAMS[kind].model_validate(value)
+        if kind in KINDS:
+            return KINDS[kind].Params.model_validate(value)
         return value
 
     @model_validator(mode="after")
     def _params_name_application_fields(self) -> Criterion:
-        # Every path and group the params name must exist in the application model, or an
-        # assessment would fail on the first application it reads.
+        # Every path the params name must exist in the application model, or an assessment
+        # would fail on the first application it reads.
         problems: list[tuple[tuple[str | int, ...], str]] = []
-        p = self.params
-        paths: list[tuple[tuple[str | int, ...], str, str | None]] = []
-        if isinstance(p, MinDuration):
-            paths.append((("params", "start"), p.start, "date"))
-        elif isinstance(p, Checklist):
-            paths.extend((("params", "requires", i), path, None) for i, path in enumerate(p.requires))
-        elif isinstance(p, ContainedIn):
-            paths.extend((("params", "items", i), path, "texts") for i, path in enumerate(p.items))
-            paths.append((("params", "within"), p.within, "codes"))
-        for loc, path, expect in paths:
-            error = application_path_error(path, expect)
-            if error:
-                problems.append((loc, error))
-        if isinstance(p, (Checklist, ContainedIn)):
-            known = _unification_items(p.group)
-            if known is None:
-                groups = ", ".join(_unification_groups())
-                problems.append((("params", "group"), f"{p.group!r} is not a group of unifications in an application (the groups are {groups})"))
-            else:
-                key, names = ("items", p.items) if isinstance(p, Checklist) else ("attested", p.attested)
-                for i, name in enumerate(names):
-                    if name not in known:
-                        problems.append(
-                            (("params", key, i), f"{name!r} is not an item of unifications.{p.group} in an application (the items are {', '.join(known)})")
-                        )
+        if self.kind in KINDS and isinstance(self.params, BaseModel):
+            for check in KINDS[self.kind].paths(self.params):
+                error = application_path_error(check.path, check.expect)
+                if error:
+                    problems.append((("params", *(int(p) if p.isdigit() else p for p in check.key.split("."))), error))
         _refuse("Criterion", problems)
         return self
+
+    @property
+    def kind_of(self) -> Any:
+        """The kind that measures this criterion."""
+        return KINDS[self.kind]
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_zh
@@ -312,45 +244,37 @@ class Rulebook(RuleModel):
             if criterion.id in seen:
                 problems.append((("criteria", index, "id"), f"criterion id {criterion.id!r} appears twice"))
             seen.add(criterion.id)
-        missing = _missing_ids(seen)
-        if missing:
-            problems.append((("criteria",), missing))
         for index, criterion in enumerate(self.criteria):
             for r, reading in enumerate(criterion.readings):
                 if reading not in self.readings:
                     problems.append((("criteria", index, "readings", r), f"criterion {criterion.id} names unknown reading {reading!r}"))
-            params = criterion.params
-            if isinstance(params, (Checklist, ContainedIn)):
-                key, names = ("items", params.items) if isinstance(params, Checklist) else ("attested", params.attested)
-                for n, name in enumerate(names):
-                    if name not in self.items.get(params.group, {}):
-                        problems.append((("criteria", index, "params", key, n), f"criterion {criterion.id} names unknown item {params.group}.{name}"))
+                    continue
+                # Every option of the reading must make valid params for this criterion.
+                for name, option in self.readings[reading].options.items():
+                    try:
+                        type(criterion.params).model_validate({**criterion.params.model_dump(), **option.params})
+                    except ValidationError as exc:
+                        problems.append((("readings", reading, "options", name, "params"), f"does not fit criterion {criterion.id}: {exc.errors()[0]['msg']}"))
+            group = getattr(criterion.params, "group", None)
+            for n, name in enumerate(getattr(criterion.params, "attested", ())):
+                if name not in self.items.get(group, {}):
+                    problems.append((("criteria", index, "params", "attested", n), f"criterion {criterion.id} names unknown item {group}.{name}"))
         _refuse("Rulebook", problems)
         return self
 
-    _item_labels: dict[tuple[str, str], dict[str, str]] = PrivateAttr(default_factory=dict)
-    _memo: dict[Any, Any] = PrivateAttr(default_factory=dict)
-
-    def memo(self) -> dict[Any, Any]:
-        """A place for values derived from this (frozen) rulebook alone, such as the engine's
-        plan of its criteria, so that they are worked out once and not on every assessment."""
-        return self.__pydantic_private__["_memo"]
-
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Rulebook:
-        # pydantic's copy shares private state, which holds what was derived from the original:
-        # a changed copy is validated afresh, and any copy starts with nothing derived.
-        if update:
-            return type(self).model_validate({**self.__dict__, **update})
-        copy = super().model_copy(deep=deep)
-        copy.__pydantic_private__["_memo"] = {}
-        return copy
-
-    def model_post_init(self, context: Any) -> None:
-        self._item_labels = {(group, name): {"zh": label.zh, "en": label.en} for group, items in self.items.items() for name, label in items.items()}
+    def params_for(self, criterion: Criterion, readings: dict[str, str]) -> Any:
+        """The criterion's params under the chosen readings: each reading's option may set some."""
+        overrides: dict[str, Any] = {}
+        for reading in criterion.readings:
+            overrides.update(self.readings[reading].options[readings[reading]].params)
+        if not overrides:
+            return criterion.params
+        return criterion.params.model_copy(update=overrides)
 
     def item_label(self, group: str, name: str) -> dict[str, str]:
         """The zh/en label of an attested sub-item, such as ("systems", "call_access")."""
-        return self.__pydantic_private__["_item_labels"][(group, name)]
+        label = self.items[group][name]
+        return {"zh": label.zh, "en": label.en}
 
     def criterion(self, criterion_id: str) -> Criterion:
         for criterion in self.criteria:
@@ -369,7 +293,7 @@ class RulebookError(Exception):
     """A rulebook file that cannot be used; the message names the file and the key."""
 
 
-def key_path(loc: tuple[Any, ...], union_tags: frozenset[str] | set[str] = frozenset(_PARAMS)) -> str:
+def key_path(loc: tuple[Any, ...], union_tags: frozenset[str] | set[str] = frozenset(KINDS)) -> str:
     """A pydantic error location as the key path a rule file's author wrote, e.g. criteria[3].params.years.
 
     pydantic names the branch of a tagged union (`min_sum`, ...) in the location; the file has no
@@ -404,13 +328,6 @@ def parse_rulebook(text: str, source: str = "<rulebook>") -> Rulebook:
     except ValidationError as exc:
         errors = exc.errors()
         lines = [f"{source}: {key_path(err['loc'])}: {err['msg']}" for err in errors]
-        # The whole rulebook's check of ids runs only once every criterion is valid: where one is
-        # not (a misspelt id, say), name the ids missing from what the file wrote all the same.
-        criteria = data.get("criteria")
-        if isinstance(criteria, list) and not any(err["loc"] == ("criteria",) for err in errors):
-            missing = _missing_ids({c["id"] for c in criteria if isinstance(c, dict) and isinstance(c.get("id"), str)})
-            if missing:
-                lines.append(f"{source}: criteria: {missing}")
         raise RulebookError("\n".join(lines)) from None
 
 

@@ -18,7 +18,7 @@ from ..core.engine import Assessment, Finding, Status, Verdict, add_years, windo
 from ..i18n import format_yuan, has, t
 from ..core.model import Application, ApplicationType, Attestation
 from ..report import format_gap, format_quantity
-from ..core.rulebook import NoEventInWindow, Rulebook
+from ..core.rulebook import Rulebook
 
 ATTACHMENT_NAMES = ("application.json", "assessment.json")
 HEADINGS_ZH = "一二三四五六七八九十"
@@ -193,6 +193,7 @@ STATUS_CSS = {
 }
 VERDICT_CSS = {
     Verdict.ELIGIBLE: "met",
+    Verdict.NO_OBSTACLE: "met",
     Verdict.NOT_ELIGIBLE: "not-met",
     Verdict.INCOMPLETE: "insufficient",
     Verdict.OUT_OF_SCOPE: "na",
@@ -314,7 +315,7 @@ def _unification_paragraphs(app: Application, assessment: Assessment, rulebook: 
             team = t("dossier.letter.unif_team", lang, members=members) if members else ""
             text = t("dossier.letter.unif_staff", lang, team=team)
         elif group == "systems":
-            system = t("dossier.letter.unif_system_name", lang, name=site.core_system) if site.core_system else ""
+            system = t("dossier.letter.unif_system_name", lang, name=site.business_system) if site.business_system else ""
             text = t("dossier.letter.unif_systems", lang, system=system, items=_join(done, lang) or t("dossier.letter.none_listed", lang))
         elif group == "numbers":
             numbers = ""
@@ -385,7 +386,7 @@ def _letter(app: Application, assessment: Assessment, rulebook: Rulebook, lang: 
         if f.measured is None:
             selling.append(Paragraph(t("dossier.letter.premium_unknown", lang)))
         else:
-            basis = t("engine.premium.basis_ledger" if app.premiums.ledger else "engine.premium.basis_declared", lang)
+            basis = t("engine.min_sum.basis_ledger" if app.premiums.ledger else "engine.min_sum.basis_declared", lang)
             selling.append(Paragraph(t("dossier.letter.premium", lang, as_of=as_of, amount=format_yuan(f.measured.value, lang), basis=basis)))
     # 二、 seats
     seats: list[Paragraph] = []
@@ -403,15 +404,12 @@ def _letter(app: Application, assessment: Assessment, rulebook: Rulebook, lang: 
     for f in of_kind("no_event_in_window"):
         if f.status is Status.NOT_APPLICABLE:
             continue
-        params: NoEventInWindow = rulebook.criterion(f.criterion).params
+        params = rulebook.params_for(rulebook.criterion(f.criterion), dict(assessment.readings))
         start = _d(window_start(assessment.as_of, params.window_years), lang)
         if f.status is Status.MET:
-            if params.events == "complaints":
-                record.append(Paragraph(t("dossier.letter.complaints_met", lang, start=start, end=as_of)))
-            else:
-                bounded = f.readings.get("violations_window", "item") == "item"
-                key = "violations_met" if bounded else "violations_met_unbounded"
-                record.append(Paragraph(t(f"dossier.letter.{key}", lang, start=start, end=as_of)))
+            key = "window_met" if params.bounded else "window_met_unbounded"
+            noun = params.noun.get(lang, params.noun.get("zh", "")) if params.noun else f.title[lang]
+            record.append(Paragraph(t(f"dossier.letter.{key}", lang, start=start, end=as_of, noun=noun)))
         else:
             record.append(Paragraph(f.explanation.text(lang)))
 
@@ -427,7 +425,7 @@ def _letter(app: Application, assessment: Assessment, rulebook: Rulebook, lang: 
     sections.append(LetterSection(heading_number(1, n, lang), t("dossier.letter.h_unifications", lang), _unification_paragraphs(app, assessment, rulebook, lang)))
 
     verdict_text = t(f"verdict.{assessment.verdict.value}", lang)
-    if assessment.verdict is Verdict.ELIGIBLE:
+    if assessment.verdict in (Verdict.ELIGIBLE, Verdict.NO_OBSTACLE) and not assessment.projected:
         banner = ""
         if relocation:
             request = t("dossier.letter.request_relocation", lang, city=site.city, address=site.address)
@@ -506,19 +504,16 @@ def _tables(app: Application, assessment: Assessment, lang: str) -> tuple[Table,
         kind="premium",
     )
 
-    # The parts of a no-event finding are the events it counted, keyed "<date>#<n>".
-    def counted_dates(unit: str) -> set[str]:
-        return {
-            part.key.split("#")[0]
-            for f in assessment.findings
-            if f.threshold is not None and f.threshold.unit == unit
-            for part in f.parts
-        }
+    # The parts of a no-event finding are the events it counted, labelled "<date> <record>".
+    counted = {part.label["zh"] for f in assessment.findings if f.kind == "no_event_in_window" for part in f.parts}
 
-    serious, penalised = counted_dates("incidents"), counted_dates("violations")
+    def was_counted(day: date | None, record: Any) -> bool:
+        return f"{day.isoformat() if day else '—'} {record.label()['zh']}" in counted
 
-    def was_counted(day: date, dates: set[str]) -> bool:
-        return day.isoformat() in dates
+    def dated_by(record: Any) -> date | None:
+        # the date the reading in force places a violation by: its conduct, or its decision
+        field = "decision_date" if assessment.readings.get("violations_dated_by") == "decision" else "conduct_date"
+        return getattr(record, field)
 
     complaints = Table(
         t("dossier.tables.complaints", lang),
@@ -532,9 +527,9 @@ def _tables(app: Application, assessment: Assessment, lang: str) -> tuple[Table,
                     yes if c.major_social_impact else no,
                     t(f"dossier.tables.{c.status.value}", lang) + (f" {c.resolved_on.isoformat()}" if c.resolved_on else ""),
                     c.source or "—",
-                    yes if was_counted(c.date, serious) else no,
+                    yes if was_counted(c.date, c) else no,
                 ),
-                "not-met" if was_counted(c.date, serious) else "",
+                "not-met" if was_counted(c.date, c) else "",
             )
             for c in sorted(app.complaints.incidents, key=lambda c: c.date)
         ),
@@ -544,13 +539,21 @@ def _tables(app: Application, assessment: Assessment, lang: str) -> tuple[Table,
     )
     violations = Table(
         t("dossier.tables.violations", lang),
-        tuple(t(f"dossier.tables.{k}", lang) for k in ("date", "authority", "decision_number", "kind", "summary", "in_window")),
+        tuple(t(f"dossier.tables.{k}", lang) for k in ("conduct_date", "decision_date", "authority", "decision_number", "kind", "summary", "in_window")),
         tuple(
             Row(
-                (v.decision_date.isoformat(), v.authority, v.decision_number or "—", v.kind, v.summary, yes if was_counted(v.decision_date, penalised) else no),
-                "not-met" if was_counted(v.decision_date, penalised) else "",
+                (
+                    v.conduct_date.isoformat(),
+                    v.decision_date.isoformat() if v.decision_date else t("dossier.tables.under_investigation", lang),
+                    v.authority,
+                    v.decision_number or "—",
+                    v.kind,
+                    v.summary,
+                    yes if was_counted(dated_by(v), v) else no,
+                ),
+                "not-met" if was_counted(dated_by(v), v) else "",
             )
-            for v in sorted(app.violations.records, key=lambda v: v.decision_date)
+            for v in sorted(app.violations.records, key=lambda v: v.conduct_date)
         ),
         note=(t("dossier.tables.none", lang) + " " if not app.violations.records else "")
         + t("dossier.tables.attested" if app.violations.attested_complete else "dossier.tables.not_attested", lang),

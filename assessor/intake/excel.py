@@ -151,6 +151,7 @@ APPLICANT = _sheet(
                 _f("application_type", "choice:application_type"),
                 _f("contact_person"),
                 _f("contact_phone", "code"),
+                _f("relocating_site", "code"),
             ),
         ),
     ),
@@ -186,7 +187,21 @@ EXISTING_SITES = _sheet(
     (
         Table(
             ("existing_sites",),
-            (_f("id", "code", 12), _f("name"), _f("city", "text", 12), _f("address", "text", 36), _f("seats", "int", 12), _f("approval_ref", "text", 24), _f("approval_date", "date", 14)),
+            (
+                _f("id", "code", 12),
+                _f("name"),
+                _f("city", "text", 12),
+                _f("address", "text", 36),
+                _f("seats", "int", 12),
+                _f("approval_ref", "text", 24),
+                _f("approval_date", "date", 14),
+                _f("business_system", "text", 24),
+                _f("inbound_numbers", "list", 18),
+                _f("outbound_numbers", "list", 18),
+                _f("management_team", "team", 36),
+                _f("evidence", "docs", 30),
+                _f("evidence", "sha", 30),
+            ),
         ),
     ),
 )
@@ -202,18 +217,21 @@ PROPOSED_SITE = _sheet(
                 _f("planned_opening", "date"),
                 _f("inbound_numbers", "list"),
                 _f("outbound_numbers", "list"),
-                _f("core_system"),
+                _f("business_system"),
                 _f("products", "list"),
+                _f("evidence", "docs"),
+                _f("evidence", "sha"),
             ),
         ),
-        Table(("proposed_site", "management_team"), (_f("name"), _f("role"), _f("employing_unit")), header_row=12),
+        Table(("proposed_site", "management_team"), (_f("name"), _f("role"), _f("employing_unit")), header_row=14),
     ),
 )
 COMPANY = _sheet(
     "company",
     (
-        Table(("company", "nationwide_numbers"), (_f("number", "code", 22),)),
-        Table(("company", "approved_products"), (_f("code", "code"), _f("product_name", "text", 30), _f("approval_ref", "text", 24)), first_column=3),
+        KeyValue(("company",), (_f("head_office_unit", "text"), _f("business_system", "text")), first_row=2),
+        Table(("company", "nationwide_numbers"), (_f("number", "code", 22),), header_row=6),
+        Table(("company", "approved_products"), (_f("code", "code"), _f("product_name", "text", 30), _f("approval_ref", "text", 24)), header_row=6, first_column=3),
     ),
 )
 COMPLAINTS = _sheet(
@@ -241,7 +259,14 @@ VIOLATIONS = _sheet(
         KeyValue(("violations",), (_f("attested_complete", "bool"),), first_row=1),
         Table(
             ("violations", "records"),
-            (_f("decision_date", "date", 14), _f("authority", "text", 22), _f("decision_number", "text", 22), _f("kind", "text", 16), _f("summary", "text", 36)),
+            (
+                _f("conduct_date", "date", 14),
+                _f("decision_date", "date", 14),
+                _f("authority", "text", 22),
+                _f("decision_number", "text", 22),
+                _f("kind", "text", 16),
+                _f("summary", "text", 36),
+            ),
             header_row=3,
         ),
     ),
@@ -501,7 +526,19 @@ def _reader(kind: str) -> Callable[[Any], Any]:
         "month": _read_month,
         "bool": _read_bool,
         "list": _read_list,
+        "team": _read_team,
     }[kind]
+
+
+def _read_team(raw: Any) -> list[dict[str, str]]:
+    """A management team in one cell: a member a line, written 姓名 / 职务 / 所在单位."""
+    members = []
+    for line in _read_list(raw):
+        parts = [part.strip() for part in line.replace("／", "/").split("/")]
+        if len(parts) != 3 or not all(parts):
+            raise _Refused("team_format", line=line)
+        members.append({"name": parts[0], "role": parts[1], "employing_unit": parts[2]})
+    return members
 
 
 # ---------------------------------------------------------------- reading a workbook
@@ -801,7 +838,7 @@ _KEY_FILL = PatternFill("solid", fgColor="F2F2F2")
 _HINT_FONT = Font(italic=True, color="666666", size=9)
 _BOLD = Font(bold=True)
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_FORMATS = {"date": "yyyy-mm-dd", "month": "yyyy-mm", "code": "@", "text": "@", "list": "@", "docs": "@", "sha": "@"}
+_FORMATS = {"date": "yyyy-mm-dd", "month": "yyyy-mm", "code": "@", "text": "@", "list": "@", "team": "@", "docs": "@", "sha": "@"}
 
 
 def _put(cell: Cell, value: Any, kind: str, lang: str) -> None:
@@ -826,6 +863,9 @@ def _put(cell: Cell, value: Any, kind: str, lang: str) -> None:
             cell.number_format = "@"
     elif kind == "list":
         cell.value = "\n".join(str(v) for v in value)
+        cell.data_type = "s"
+    elif kind == "team":
+        cell.value = "\n".join(f"{m.name} / {m.role} / {m.employing_unit}" for m in value) or None
         cell.data_type = "s"
     elif kind in ("date", "month"):
         cell.value = value
@@ -977,7 +1017,10 @@ def _build(application: Application | None, lang: str) -> bytes:
     w.table(ws, LEDGER.parts[0], ledger)
 
     ws = w.sheet(EXISTING_SITES)
-    sites = [[s.id, s.name, s.city, s.address, s.seats, s.approval_ref, s.approval_date] for s in (app.existing_sites if app else [])]
+    sites = [
+        [s.id, s.name, s.city, s.address, s.seats, s.approval_ref, s.approval_date, s.business_system, s.inbound_numbers, s.outbound_numbers, s.management_team, *_evidence_cells(s.evidence)]
+        for s in (app.existing_sites if app else [])
+    ]
     w.table(ws, EXISTING_SITES.parts[0], sites)
 
     ws = w.sheet(PROPOSED_SITE)
@@ -989,10 +1032,11 @@ def _build(application: Application | None, lang: str) -> bytes:
     w.table(ws, team_part, team, extra_rows=50)
 
     ws = w.sheet(COMPANY)
+    w.key_value(ws, COMPANY.parts[0], _key_values(app.company if app else None, COMPANY.parts[0]))
     numbers = [[n] for n in (app.company.nationwide_numbers if app else [])]
-    w.table(ws, COMPANY.parts[0], numbers, extra_rows=100)
+    w.table(ws, COMPANY.parts[1], numbers, extra_rows=100)
     products = [[p.code, p.name, p.approval_ref] for p in (app.company.approved_products if app else [])]
-    w.table(ws, COMPANY.parts[1], products, extra_rows=200)
+    w.table(ws, COMPANY.parts[2], products, extra_rows=200)
     ws.column_dimensions["B"].width = 3
     ws.freeze_panes = "A3"
 
@@ -1007,7 +1051,7 @@ def _build(application: Application | None, lang: str) -> bytes:
 
     ws = w.sheet(VIOLATIONS)
     w.key_value(ws, VIOLATIONS.parts[0], {("attested_complete", "bool"): app.violations.attested_complete if app else None})
-    records = [[v.decision_date, v.authority, v.decision_number, v.kind, v.summary] for v in (app.violations.records if app else [])]
+    records = [[v.conduct_date, v.decision_date, v.authority, v.decision_number, v.kind, v.summary] for v in (app.violations.records if app else [])]
     w.table(ws, VIOLATIONS.parts[1], records)
     ws.freeze_panes = "A5"
 

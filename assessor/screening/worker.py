@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..core.engine import Assessment, Status, add_years, assess
+from ..core.engine import Assessment, Status, assess
 from ..i18n import os_error_values
 from ..intake import ApplicationError, parse_application
 from ..core.model import Application, Evidence
@@ -147,28 +147,31 @@ def _fill(record: Record, app: Application, assessment: Assessment) -> None:
     record.flags = own_flags(app, assessment, record)
 
 
-def _finding(assessment: Assessment, criterion: str):
-    try:
-        return assessment.finding(criterion)
-    except KeyError:
-        return None
+def _of_kind(assessment: Assessment, kind: str) -> list:
+    return [f for f in assessment.findings if f.kind == kind and f.status is not Status.NOT_APPLICABLE]
 
 
 def _margins(record: Record, app: Application, assessment: Assessment) -> None:
-    """How far each figure lies above (positive) or below (negative) its threshold."""
-    premium = _finding(assessment, "4.1.premium")
-    if premium and premium.measured is not None and premium.threshold is not None:
-        record.premium_margin = premium.measured.value - premium.threshold.value
-    seats = _finding(assessment, "4.2.original_seats")
-    if seats and seats.threshold is not None:
-        record.site_surplus = tuple((site.id, site.seats - int(seats.threshold.value)) for site in app.existing_sites)
-    new = _finding(assessment, "4.2.new_seats")
-    if new and new.threshold is not None:
-        record.proposed_surplus = app.proposed_site.planned_seats - int(new.threshold.value)
-    tenure = _finding(assessment, "4.1.tenure")
-    if tenure and tenure.threshold is not None and app.centralized_selling is not None:
-        met_on = add_years(app.centralized_selling.since, int(tenure.threshold.value))
-        record.tenure_days = (assessment.as_of - met_on).days
+    """How far each figure lies above (positive) or below (negative) its threshold, read from
+    the findings by their kind: the sum that binds (the highest threshold), each counted site,
+    the duration."""
+    sums = [f for f in _of_kind(assessment, "min_sum") if f.measured is not None and f.threshold is not None]
+    if sums:
+        binding = max(sums, key=lambda f: f.threshold.value)
+        record.premium_margin = binding.measured.value - binding.threshold.value
+    for finding in _of_kind(assessment, "min_count_per_site"):
+        if finding.threshold is None:
+            continue
+        surplus = tuple((part.key, int(part.measured.value) - int(finding.threshold.value)) for part in finding.parts if part.measured is not None)
+        sites = {site.id for site in app.existing_sites}
+        if surplus and all(key in sites for key, _ in surplus):
+            record.site_surplus = surplus
+        elif len(surplus) == 1:
+            record.proposed_surplus = surplus[0][1]
+    for finding in _of_kind(assessment, "min_duration"):
+        met_on = finding.explanation.values.get("met_on")
+        if met_on:
+            record.tenure_days = (assessment.as_of - date.fromisoformat(met_on)).days
 
 
 _ADDRESS_NOISE = re.compile(r"[\s,，.。、;；:：()（）\[\]【】\-—_/#·'\"“”‘’]+")
@@ -210,10 +213,9 @@ def facts_of(app: Application) -> Facts:
 
 def own_flags(app: Application, assessment: Assessment, record: Record) -> list[Flag]:
     flags: list[Flag] = []
-    premium = _finding(assessment, "4.1.premium")
     # The engine already compares the declared total with the ledger and counts ledger months
     # outside the window; its notes are the one place those rules live.
-    for note in premium.notes if premium else ():
+    for note in (n for f in _of_kind(assessment, "min_sum") for n in f.notes):
         if note.key.endswith("note_mismatch"):
             flags.append(Flag("declared_total_mismatch", {k: str(v) for k, v in note.values.items()}))
         elif note.key.endswith("note_before_start"):
@@ -237,6 +239,9 @@ def _all_evidence(app: Application) -> list[Evidence]:
         evidence += app.centralized_selling.evidence
     if app.premiums.declared_total:
         evidence += app.premiums.declared_total.evidence
+    for site in app.existing_sites:
+        evidence += site.evidence
+    evidence += app.proposed_site.evidence
     unifications = app.unifications
     for group in (unifications.staff, unifications.systems, unifications.numbers, unifications.products, unifications.operations):
         for name in type(group).model_fields:

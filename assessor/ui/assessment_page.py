@@ -32,6 +32,7 @@ STATUS_STYLE = {
 }
 VERDICT_STYLE = {
     Verdict.ELIGIBLE: ("success", ":material/verified:"),
+    Verdict.NO_OBSTACLE: ("success", ":material/verified:"),
     Verdict.NOT_ELIGIBLE: ("error", ":material/block:"),
     Verdict.INCOMPLETE: ("warning", ":material/pending:"),
     Verdict.OUT_OF_SCOPE: ("info", ":material/info:"),

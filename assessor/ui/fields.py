@@ -8,6 +8,7 @@ Messages are filled in at the end of the run (`Board.fill`), once the whole draf
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -279,7 +280,11 @@ def frame(rows: list[dict[str, Any]], columns: Sequence[Col]) -> pd.DataFrame:
     import pandas as pd
 
     data = {c.name: [_cell_in(c, row.get(c.name)) if isinstance(row, dict) else None for row in rows] for c in columns}
-    df = pd.DataFrame(data, columns=[c.name for c in columns])
+    # What a row holds beyond the table's columns (a site's team, numbers and documents) rides
+    # along in a hidden column, so editing a cell never drops the facts it does not show.
+    shown = {c.name for c in columns}
+    data[HIDDEN] = [json.dumps({k: v for k, v in row.items() if k not in shown}, ensure_ascii=False) if isinstance(row, dict) else "{}" for row in rows]
+    df = pd.DataFrame(data, columns=[c.name for c in columns] + [HIDDEN])
     for c in columns:
         if c.kind == "int":
             df[c.name] = df[c.name].astype("Int64")
@@ -299,8 +304,12 @@ def rows_of(df: pd.DataFrame, columns: Sequence[Col]) -> list[dict[str, Any]]:
         row = {c.name: _cell_out(c, record.get(c.name)) for c in columns}
         if all(v is None or v is False for v in row.values()):
             continue
-        out.append(row)
+        hidden = record.get(HIDDEN)
+        out.append({**(json.loads(hidden) if isinstance(hidden, str) and hidden else {}), **row})
     return out
+
+
+HIDDEN = "_hidden"
 
 
 def table(path: Path, columns: Sequence[Col], board: Board, *, fixed: bool = False, height: int | None = None) -> list[dict[str, Any]]:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from ..i18n import t
 from ..intake import ApplicationError
-from ..core.model import ApplicationType, ComplaintStatus, InsurerType, Unit
+from ..core.model import Applicant, ApplicationType, Company, ComplaintStatus, ExistingSite, InsurerType, ProposedSite, Unit, Violation, field_help, field_label
 from ..core.rulebook import load_rulebook
 from . import cases, compute, documents, shell, sources, state
 from .draft import UNIFICATION_ITEMS, blank_draft, changes
@@ -277,6 +277,13 @@ def _applicant(board: Board) -> None:
         choice(("applicant", "application_type"), tr("field.applicant.application_type"), [k.value for k in ApplicationType], board, labels=_options("application_type"))
         text(("applicant", "telemarketing_approval_ref"), tr("field.applicant.telemarketing_approval_ref"), board, placeholder=tr("field.applicant.approval_ref_placeholder"))
         text(("applicant", "contact_phone"), tr("field.applicant.contact_phone"), board)
+    if get(("applicant", "application_type")) == ApplicationType.RELOCATION.value:
+        text(("applicant", "relocating_site"), _label(Applicant, "relocating_site"), board, help=field_help(Applicant, "relocating_site", lang()))
+
+
+def _label(model: type, name: str) -> str:
+    """A field's label from the model's declaration of it, in the page's language."""
+    return field_label(model, name, lang())
 
 
 def _evidence_cols() -> list[Col]:
@@ -357,6 +364,7 @@ def _existing_sites(board: Board) -> None:
             Col("approval_ref", "text", tr("col.approval_ref")),
             Col("approval_date", "date", tr("col.approval_date")),
             Col("seats", "int", tr("col.seats"), required=True, help=tr("col.seats_help")),
+            Col("business_system", "text", _label(ExistingSite, "business_system"), help=field_help(ExistingSite, "business_system", lang())),
         ],
         board,
     )
@@ -369,7 +377,7 @@ def _proposed_site(board: Board) -> None:
     with a:
         text(("proposed_site", "city"), tr("field.proposed.city"), board)
         count(("proposed_site", "planned_seats"), tr("field.proposed.planned_seats"), board, help=tr("field.proposed.planned_seats_help"))
-        text(("proposed_site", "core_system"), tr("field.proposed.core_system"), board)
+        text(("proposed_site", "business_system"), _label(ProposedSite, "business_system"), board)
         lines(("proposed_site", "inbound_numbers"), tr("field.proposed.inbound_numbers"), board, help=tr("field.lines_help"))
     with b:
         text(("proposed_site", "address"), tr("field.proposed.address"), board)
@@ -389,6 +397,11 @@ def _proposed_site(board: Board) -> None:
     )
     st.subheader(tr("intake.company"))
     board.slot("company", exact=True)
+    a, b = st.columns(2)
+    with a:
+        text(("company", "head_office_unit"), _label(Company, "head_office_unit"), board, help=field_help(Company, "head_office_unit", lang()))
+    with b:
+        text(("company", "business_system"), _label(Company, "business_system"), board, help=field_help(Company, "business_system", lang()))
     lines(("company", "nationwide_numbers"), tr("field.company.nationwide_numbers"), board, help=tr("field.lines_help"))
     st.markdown(f"**{tr('intake.approved_products')}**")
     table(
@@ -427,7 +440,8 @@ def _complaints_and_violations(board: Board) -> None:
     table(
         ("violations", "records"),
         [
-            Col("decision_date", "date", tr("col.decision_date"), required=True),
+            Col("conduct_date", "date", _label(Violation, "conduct_date"), required=True),
+            Col("decision_date", "date", _label(Violation, "decision_date"), help=field_help(Violation, "decision_date", lang())),
             Col("authority", "text", tr("col.authority"), required=True),
             Col("decision_number", "text", tr("col.decision_number")),
             Col("kind", "text", tr("col.kind"), required=True),

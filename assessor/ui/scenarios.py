@@ -550,7 +550,7 @@ def comparison_frame(comparison: Comparison, lang: str) -> tuple[pd.DataFrame, p
             continue
         fc = result.forecast
         text[verdict_row].append(t(f"verdict.{result.verdict.value}", lang))
-        css[verdict_row].append("color: #1e8449" if result.verdict.value == "eligible" else "color: #c0392b")
+        css[verdict_row].append("color: #1e8449" if result.verdict.value in ("eligible", "no_obstacle") else "color: #c0392b")
         if fc.eligible_on is not None:
             text[date_row].append(fc.eligible_on.isoformat())
         elif fc.outcome is Outcome.BLOCKED:

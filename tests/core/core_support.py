@@ -40,7 +40,19 @@ BASE = {
     "centralized_selling": {"since": "2024-01-15", "evidence": [{"document": "启动文件.pdf"}]},
     "premiums": {"declared_total": {"amount": "12", "unit": "亿元", "as_of": "2025-12-31", "evidence": [{"document": "审计报告.pdf"}]}},
     "existing_sites": [
-        {"id": "A", "name": "北京电销中心", "city": "北京", "address": "北京市朝阳区1号", "approval_date": "2012-05-01", "seats": 800},
+        {
+            "id": "A",
+            "name": "北京电销中心",
+            "city": "北京",
+            "address": "北京市朝阳区1号",
+            "approval_date": "2012-05-01",
+            "seats": 800,
+            "business_system": "全国集中电销系统",
+            "inbound_numbers": ["95510"],
+            "outbound_numbers": ["4008-095-510"],
+            "management_team": [{"name": "李明", "role": "总经理", "employing_unit": "总公司电销运营管理部"}],
+            "evidence": [{"document": "北京职场批复及坐席台账.pdf"}],
+        },
     ],
     "proposed_site": {
         "city": "武汉",
@@ -49,10 +61,11 @@ BASE = {
         "inbound_numbers": ["95510"],
         "outbound_numbers": ["4008-095-510"],
         "management_team": [{"name": "王强", "role": "总经理", "employing_unit": "总公司电销运营管理部"}],
-        "core_system": "全国集中电销系统",
+        "business_system": "全国集中电销系统",
         "products": ["P1", "P2"],
+        "evidence": [{"document": "武汉职场建设方案.pdf"}],
     },
-    "company": {"nationwide_numbers": ["95510", "4008095510"], "approved_products": [{"code": "P1"}, {"code": "P2"}, {"code": "P3"}]},
+    "company": {"head_office_unit": "总公司电销运营管理部", "business_system": "全国集中电销系统", "nationwide_numbers": ["95510", "4008095510"], "approved_products": [{"code": "P1"}, {"code": "P2"}, {"code": "P3"}]},
     "complaints": {"incidents": [], "attested_complete": True},
     "violations": {"records": [], "attested_complete": True},
     "unifications": {
@@ -75,6 +88,18 @@ BASE = {
 }
 
 
+def site_facts(i: int = 0) -> dict:
+    """What an existing site needs beyond its seats for the five unifications and the seat
+    evidence: one system, the nationwide numbers, a head-office team, an approval document."""
+    return {
+        "business_system": "全国集中电销系统",
+        "inbound_numbers": ["95510"],
+        "outbound_numbers": ["4008-095-510"],
+        "management_team": [{"name": f"经理{i}", "role": "总经理", "employing_unit": "总公司电销运营管理部"}],
+        "evidence": [{"document": f"职场{i}批复及坐席台账.pdf"}],
+    }
+
+
 def base() -> dict:
     """A fresh copy of an application that is eligible on AS_OF."""
     return copy.deepcopy(BASE)
@@ -85,8 +110,9 @@ def validate(data: dict | str | bytes, today: date = AS_OF):
 
 
 def run(data: dict, as_of: date = AS_OF, readings: dict | None = None, today: date | None = None):
-    """Validate (today = as_of unless given) and assess with the default rulebook."""
-    return assess(validate(data, today or as_of), load_rulebook(), as_of, readings)
+    """Validate and assess with the default rulebook, on a fixed "today" (as_of unless given),
+    so no test depends on the clock."""
+    return assess(validate(data, today or as_of), load_rulebook(), as_of, readings, today=today or as_of)
 
 
 def status(data: dict, criterion: str, as_of: date = AS_OF, readings: dict | None = None) -> str:

@@ -49,7 +49,7 @@ def test_assess_json_has_the_documented_keys(capsys):
     assert result["as_of"] == "2026-06-30"
     assert set(result["rulebook"]) >= {"id", "version"}
     assert result["rulebook"]["id"] == "cn-circ-2010-telemarketing-sites"
-    assert result["readings"] == {"original_seats": "strict", "violations_window": "item", "complaint_attributes": "either"}
+    assert result["readings"] == {"original_seats": "strict", "violations_window": "item", "violations_dated_by": "conduct", "complaint_attributes": "either"}
     assert len(result["fingerprint"]) == 64 and int(result["fingerprint"], 16) >= 0
     assert len(result["findings"]) == 11
     for finding in result["findings"]:
@@ -57,7 +57,7 @@ def test_assess_json_has_the_documented_keys(capsys):
         assert set(finding["explanation"]) == {"zh", "en"}
     premium = next(f for f in result["findings"] if f["criterion"] == "4.1.premium")
     assert premium["threshold"] == {"value": "1000000000", "unit": "yuan"}
-    assert premium["clause"] == "四(一)"
+    assert premium["clause"] == "四（一）"
 
 
 @pytest.mark.parametrize("name", sorted(load_expected()))

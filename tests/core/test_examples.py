@@ -33,19 +33,22 @@ def test_expectation_is_well_formed(name):
     assert entry["verdict"] in {v.value for v in Verdict}
     assert set(entry.get("criteria", {})) <= CRITERIA
     assert set(entry.get("criteria", {}).values()) <= STATUSES
-    assert entry["as_of"] <= date(2026, 11, 25)  # examples never lie in the future
+    # examples never lie in the future, unless one is there to show a projection
+    assert entry["as_of"] <= date(2026, 11, 25) or entry.get("projected")
+    assert entry.get("projected", False) == (entry["as_of"] > entry.get("today", entry["as_of"]))
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_example_verdict_and_criteria(name):
     entry = EXPECTED[name]
-    assessment = run(_app(name), entry["as_of"])
+    assessment = run(_app(name), entry["as_of"], today=entry.get("today"))
     assert assessment.verdict.value == entry["verdict"]
+    assert assessment.projected == entry.get("projected", False)
     got = {c: assessment.finding(c).status.value for c in entry.get("criteria", {})}
     assert got == entry.get("criteria", {})
     variant = entry.get("with_readings")
     if variant:
-        other = run(_app(name), entry["as_of"], variant["readings"])
+        other = run(_app(name), entry["as_of"], variant["readings"], today=entry.get("today"))
         assert other.verdict.value == variant["verdict"]
         assert {c: other.finding(c).status.value for c in variant.get("criteria", {})} == variant.get("criteria", {})
         assert {k: other.readings[k] for k in variant["readings"]} == variant["readings"]

@@ -80,7 +80,7 @@ def test_a_shortfall_never_reads_smaller_than_it_is():
     from assessor.core.results import Finding, Gap, Message, Quantity, Shortfall, Status
 
     short = Decimal("85999999")  # 0.85999999亿元: cut it would read 0.85, which is not enough
-    text = Message("engine.premium.not_met", {"basis": "-", "amount": Decimal("914000001"), "threshold": Decimal("1000000000"), "short": Shortfall(short)})
+    text = Message("engine.min_sum.not_met", {"basis": "-", "on": "2026-06-30", "noun": {"zh": "累计保费", "en": "premium"}, "amount": Decimal("914000001"), "threshold": Decimal("1000000000"), "short": Shortfall(short)})
     assert "9.14亿元（914,000,001元）" in text.text("zh") and "0.86亿元（85,999,999元）" in text.text("zh")
     finding = Finding("4.1.premium", Status.NOT_MET, "四(一)", "", {}, None, None, Gap(Quantity(short, "yuan")), {}, (), (), text)
     assert format_gap(finding, "zh") == "0.86亿元（85,999,999元）"

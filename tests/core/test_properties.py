@@ -13,7 +13,7 @@ import json
 from datetime import date, timedelta
 from decimal import Decimal
 
-from core_support import base, validate
+from core_support import base, site_facts, validate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -109,9 +109,14 @@ def applications(draw) -> dict:
             "address": draw(text),
             "approval_date": draw(st.none() | dates.map(date.isoformat)),
             "seats": draw(st.integers(0, 3000)),
+            **site_facts(i),
         }
         for i in range(draw(st.integers(0, 4)))
     ]
+    if a["application_type"] == "relocation":
+        if not app["existing_sites"]:
+            app["existing_sites"] = [{"id": "S0", "name": "原职场", "city": "西安", "address": "西安市", "seats": 600, **site_facts(0)}]
+        app["applicant"]["relocating_site"] = app["existing_sites"][0]["id"]
     p = app["proposed_site"]
     p["planned_seats"] = draw(st.integers(0, 3000))
     p["inbound_numbers"] = draw(st.lists(st.sampled_from(NUMBERS), max_size=2))
@@ -132,7 +137,7 @@ def applications(draw) -> dict:
     }
     app["violations"] = {
         "records": [
-            {"decision_date": draw(dates).isoformat(), "authority": draw(text), "kind": "行政处罚", "summary": draw(text)}
+            {"conduct_date": draw(dates).isoformat(), "authority": draw(text), "kind": "行政处罚", "summary": draw(text)}
             for _ in range(draw(st.integers(0, 2)))
         ],
         "attested_complete": draw(st.booleans()),
@@ -227,7 +232,7 @@ def test_an_incident_outside_the_window_never_changes_the_verdict(app, as_of, re
     after = statuses(more, as_of, readings)
     assert after == before
     if readings["violations_window"] == "item" or day > as_of:
-        more["violations"]["records"].append({"decision_date": day.isoformat(), "authority": "某局", "kind": "行政处罚", "summary": "窗口外"})
+        more["violations"]["records"].append({"conduct_date": day.isoformat(), "authority": "某局", "kind": "行政处罚", "summary": "窗口外"})
         assert statuses(more, as_of, readings) == before
 
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from core_support import AS_OF, base, run, status
+from core_support import AS_OF, base, run, site_facts, status
 
 from assessor import Status, Verdict
 
@@ -218,7 +218,7 @@ def test_new_site_seats_gap():
 def _sites(*seats_and_dates: tuple[int, str]) -> dict:
     app = base()
     app["existing_sites"] = [
-        {"id": f"S{i}", "name": f"职场{i}", "city": "北京", "address": "北京市", "approval_date": d, "seats": s}
+        {"id": f"S{i}", "name": f"职场{i}", "city": "北京", "address": "北京市", "approval_date": d, "seats": s, **site_facts(i)}
         for i, (s, d) in enumerate(seats_and_dates)
     ]
     return app
@@ -264,7 +264,7 @@ def test_reading_used_is_named_in_finding_and_assessment():
     a = run(base(), readings={"original_seats": "original"})
     assert a.readings["original_seats"] == "original"
     assert a.finding("4.2.original_seats").readings == {"original_seats": "original"}
-    assert run(base()).readings == {"original_seats": "strict", "violations_window": "item", "complaint_attributes": "either"}
+    assert run(base()).readings == {"original_seats": "strict", "violations_window": "item", "violations_dated_by": "conduct", "complaint_attributes": "either"}
 
 
 # ---------------------------------------------------------------- 4.3 complaints and violations
@@ -340,7 +340,7 @@ def test_missing_complaints_section_is_insufficient_never_a_pass():
 
 
 def _violation(day: str) -> dict:
-    return {"decision_date": day, "authority": "某监管局", "decision_number": "罚决字〔1〕号", "kind": "行政处罚", "summary": "欺骗投保人"}
+    return {"conduct_date": day, "authority": "某监管局", "decision_number": "罚决字〔1〕号", "kind": "行政处罚", "summary": "欺骗投保人"}
 
 
 @pytest.mark.parametrize(
@@ -390,6 +390,7 @@ def _failing_every_threshold(app: dict) -> dict:
 def test_relocation_thresholds_are_not_applicable():
     app = _failing_every_threshold(base())
     app["applicant"]["application_type"] = "relocation"
+    app["applicant"]["relocating_site"] = app["existing_sites"][0]["id"]
     a = run(app)
     for criterion in ("4.1.tenure", "4.1.premium", "4.2.original_seats", "4.2.new_seats", "4.3.complaints", "4.3.violations"):
         finding = a.finding(criterion)
@@ -397,8 +398,12 @@ def test_relocation_thresholds_are_not_applicable():
         assert finding.explanation.text("zh") and finding.explanation.text("en")
     for criterion in ("4.4.staff", "4.4.systems", "4.4.numbers", "4.4.products", "4.4.operations"):
         assert a.finding(criterion).status is Status.MET
-    assert a.verdict is Verdict.ELIGIBLE
+    # never "eligible to open a new site": the notice sets no threshold for a relocation
+    assert a.verdict is Verdict.NO_OBSTACLE
+    assert "eligible" not in a.verdict.value
     assert any("relocation" in n.text("en") for n in a.notes)
+    # the result names the site that moves
+    assert [n.values["site"] for n in a.notes if n.key == "engine.relocation.site"] == ["A"]
 
 
 def test_same_facts_as_new_site_fail_every_threshold():
@@ -411,6 +416,7 @@ def test_same_facts_as_new_site_fail_every_threshold():
 def test_relocation_still_needs_the_unifications():
     app = base()
     app["applicant"]["application_type"] = "relocation"
+    app["applicant"]["relocating_site"] = "A"
     app["unifications"]["staff"]["head_office_team"]["attested"] = False
     a = run(app)
     assert a.finding("4.4.staff").status is Status.NOT_MET
@@ -444,7 +450,7 @@ def test_every_criterion_is_always_reported_in_rulebook_order():
     a = run(app)
     assert [f.criterion for f in a.findings] == ids
     for f in a.findings:
-        assert f.clause.startswith("四(") and f.clause_text and f.title["zh"] and f.title["en"]
+        assert f.clause.startswith("四（") and f.clause_text and f.title["zh"] and f.title["en"]
         assert f.explanation.text("zh") and f.explanation.text("en")
 
 
@@ -471,7 +477,7 @@ def test_an_event_on_28_february_leaves_the_window_on_1_march_of_a_leap_year(eve
         app["complaints"]["incidents"] = [_complaint("2023-02-28")]
     else:
         app["violations"]["records"] = [
-            {"decision_date": "2023-02-28", "authority": "某银保监分局", "decision_number": "罚2023-1", "kind": "罚款", "summary": "销售误导"}
+            {"conduct_date": "2023-02-28", "authority": "某银保监分局", "decision_number": "罚2023-1", "kind": "罚款", "summary": "销售误导"}
         ]
     criterion, today = f"4.3.{events}", date(2026, 6, 30)
     on_leap_day = run(app, date(2024, 2, 29), today=today).finding(criterion)

@@ -111,4 +111,6 @@ def test_plotly_figure_uses_the_same_data_and_labels():
     seats, _, _ = _chart(seats_chart, "04-small-second-site.json")
     assert plotly_figure(seats, "en").layout.yaxis.title.text == "Seats"
     incidents, _, _ = _chart(incidents_chart, "06-serious-complaint.json")
-    assert list(plotly_figure(incidents, "zh").layout.yaxis.ticktext) == ["违法违规", "客户投诉"]
+    # a lane per window criterion, named by its title in the rulebook, the first on top
+    windows = [c.title_zh for c in load_rulebook().criteria if c.kind == "no_event_in_window"]
+    assert list(plotly_figure(incidents, "zh").layout.yaxis.ticktext) == windows[::-1]

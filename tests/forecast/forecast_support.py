@@ -54,8 +54,8 @@ BASE = {
     "centralized_selling": {"since": "2025-01-01", "evidence": [{"document": "启动文件.pdf"}]},
     "premiums": {"ledger": ledger("2025-01", [50_000_000] * 10)},
     "existing_sites": [
-        {"id": "A", "name": "北京电销中心", "city": "北京", "address": "北京市朝阳区1号", "approval_date": "2012-05-01", "seats": 800},
-        {"id": "B", "name": "成都电销中心", "city": "成都", "address": "成都市高新区2号", "approval_date": "2018-05-01", "seats": 600},
+        {"id": "A", "name": "北京电销中心", "city": "北京", "address": "北京市朝阳区1号", "approval_date": "2012-05-01", "seats": 800, "business_system": "全国集中电销系统", "inbound_numbers": ["95510"], "outbound_numbers": ["4008-095-510"], "management_team": [{"name": "李明", "role": "总经理", "employing_unit": "总公司电销运营管理部"}], "evidence": [{"document": "批复及坐席台账.pdf"}]},
+        {"id": "B", "name": "成都电销中心", "city": "成都", "address": "成都市高新区2号", "approval_date": "2018-05-01", "seats": 600, "business_system": "全国集中电销系统", "inbound_numbers": ["95510"], "outbound_numbers": ["4008-095-510"], "management_team": [{"name": "李明", "role": "总经理", "employing_unit": "总公司电销运营管理部"}], "evidence": [{"document": "批复及坐席台账.pdf"}]},
     ],
     "proposed_site": {
         "city": "武汉",
@@ -65,10 +65,11 @@ BASE = {
         "inbound_numbers": ["95510"],
         "outbound_numbers": ["4008-095-510"],
         "management_team": [{"name": "王强", "role": "总经理", "employing_unit": "总公司电销运营管理部"}],
-        "core_system": "全国集中电销系统",
+        "business_system": "全国集中电销系统",
         "products": ["P1", "P2"],
+        "evidence": [{"document": "武汉职场建设方案.pdf"}],
     },
-    "company": {"nationwide_numbers": ["95510", "4008-095-510"], "approved_products": [{"code": "P1"}, {"code": "P2"}]},
+    "company": {"head_office_unit": "总公司电销运营管理部", "business_system": "全国集中电销系统", "nationwide_numbers": ["95510", "4008-095-510"], "approved_products": [{"code": "P1"}, {"code": "P2"}]},
     "complaints": {"incidents": [], "attested_complete": True},
     "violations": {"records": [], "attested_complete": True},
     "unifications": {
@@ -103,7 +104,7 @@ def complaint(day: str, serious: bool = True, social: bool = False) -> dict:
 
 
 def violation(day: str) -> dict:
-    return {"decision_date": day, "authority": "某监管局", "kind": "行政处罚", "summary": "违规"}
+    return {"conduct_date": day, "authority": "某监管局", "kind": "行政处罚", "summary": "违规"}
 
 
 def workshop_index() -> list[dict]:

@@ -196,6 +196,7 @@ def test_the_new_sites_seats_are_a_plan_with_its_opening_noted():
 def test_relocation_and_out_of_scope():
     raw = data()
     raw["applicant"]["application_type"] = "relocation"
+    raw["applicant"]["relocating_site"] = "A"
     fc = forecast(build(raw), as_of=date(2025, 11, 15))
     assert fc.criterion("4.1.premium").outlook is Outlook.NOT_APPLICABLE and fc.outcome is Outcome.ELIGIBLE_NOW
     raw = data()

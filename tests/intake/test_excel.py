@@ -149,10 +149,12 @@ def _fill_like_a_user() -> bytes:
     p = book[PROPOSED]
     p["B2"], p["B3"], p["B4"], p["B5"] = "武汉", "武汉市东湖高新区光谷大道77号", 600, datetime(2026, 9, 1)
     p["B6"], p["B7"], p["B8"], p["B9"] = 95510, "4008-095-510\n95510", "全国集中电销核心系统 V5", "DX-01，DX-02"
-    p["A14"], p["B14"], p["C14"] = "王强", "职场总经理", "总公司电销运营管理部"
+    p["B10"] = "武汉职场建设方案.pdf"
+    p["A16"], p["B16"], p["C16"] = "王强", "职场总经理", "总公司电销运营管理部"
     c = book[COMPANY]
-    c["A3"], c["A4"] = 95510, "4008-095-510"
-    c["C3"], c["D3"], c["C4"] = "DX-01", "电销专用机动车商业保险", "DX-02"
+    c["B2"], c["B3"] = "总公司电销运营管理部", "全国集中电销核心系统 V5"
+    c["A8"], c["A9"] = 95510, "4008-095-510"
+    c["C8"], c["D8"], c["C9"] = "DX-01", "电销专用机动车商业保险", "DX-02"
     complaints = book[COMPLAINTS]
     complaints["B1"] = "是"
     for column, value in enumerate((datetime(2025, 3, 2), "客户投诉保单配送延迟", "否", "否", "已办结", datetime(2025, 3, 20), "12378热线"), 1):
@@ -199,10 +201,13 @@ def test_a_template_filled_in_with_openpyxl_reads_as_the_application_typed():
                 "inbound_numbers": ["95510"],
                 "outbound_numbers": ["4008-095-510", "95510"],
                 "management_team": [{"name": "王强", "role": "职场总经理", "employing_unit": "总公司电销运营管理部"}],
-                "core_system": "全国集中电销核心系统 V5",
+                "business_system": "全国集中电销核心系统 V5",
                 "products": ["DX-01", "DX-02"],
+                "evidence": [{"document": "武汉职场建设方案.pdf"}],
             },
             "company": {
+                "head_office_unit": "总公司电销运营管理部",
+                "business_system": "全国集中电销核心系统 V5",
                 "nationwide_numbers": ["95510", "4008-095-510"],
                 "approved_products": [{"code": "DX-01", "name": "电销专用机动车商业保险"}, {"code": "DX-02"}],
             },

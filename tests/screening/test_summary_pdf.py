@@ -25,7 +25,7 @@ def test_summary_is_one_page_with_counts_and_failing_criteria():
     assert "监管筛查摘要" in text
     counts = screening.counts()
     view = summary_view(screening, "zh")
-    assert ("不符合增设条件", counts["not_eligible"]) in view.verdicts
+    assert ("不符合条件", counts["not_eligible"]) in view.verdicts
     most_common, title, not_met, lacking = view.failing[0]
     assert most_common in text and title in text
     # The chart's bars follow the same counts as the table beside it, most common first.
