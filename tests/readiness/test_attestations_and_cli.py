@@ -62,7 +62,7 @@ def test_cli_text_json_and_exit_codes(tmp_path, capsys):
     capsys.readouterr()
     assert main(["readiness", str(log), "--as-of", "2026-06-30", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["as_of"] == "2026-06-30" and data["rulebook_version"] == 1
+    assert data["as_of"] == "2026-06-30" and data["rulebook_version"] == load_readiness_rulebook().version
     delivery = next(d for d in data["duties"] if d["id"] == "2.3.delivery_within_48h")
     assert delivery["status"] == "not_met" and delivery["counts"]["late"] == 1
 
