@@ -83,7 +83,7 @@ def check_readiness(
         con.close()
     rate = next((d.measure for d in rulebook.measured() if isinstance(d.measure, RatePerPolicies)), None)
     duties = [
-        _judge_measured(duty, figures, bulk_min) if duty.kind == "measured" else _judge_attested(duty, (attestations or {}).get(duty.id))
+        _judge_measured(duty, figures, _bulk_basis(rulebook, bulk_min)) if duty.kind == "measured" else _judge_attested(duty, (attestations or {}).get(duty.id))
         for duty in rulebook.duties
     ]
     return ReadinessReport(
@@ -92,7 +92,8 @@ def check_readiness(
         as_of=as_of,
         timezone=zone,
         cutoff=cutoff.isoformat(sep=" "),
-        bulk_min_policies=bulk_min or next((d.measure.min_policies for d in rulebook.measured() if isinstance(d.measure, BulkSharedFields)), 0),
+        bulk_min_policies=bulk_min or _bulk_default(rulebook),
+        bulk_min_basis=_bulk_basis(rulebook, bulk_min),
         duties=tuple(duties),
         logs=tuple(summaries),
         issues=tuple(figures.issues),
@@ -104,6 +105,14 @@ def check_readiness(
         conventions={key: {"zh": c.zh, "en": c.en} for key, c in rulebook.conventions.items()},
         lang=lang,
     )
+
+
+def _bulk_default(rulebook: ReadinessRulebook) -> int:
+    return next((d.measure.min_policies for d in rulebook.measured() if isinstance(d.measure, BulkSharedFields)), 0)
+
+
+def _bulk_basis(rulebook: ReadinessRulebook, bulk_min: int | None) -> str:
+    return "default" if bulk_min is None or bulk_min == _bulk_default(rulebook) else "chosen"
 
 
 def _result(duty: Duty, status: DutyStatus, reason: str, **extra) -> DutyResult:
@@ -126,7 +135,7 @@ def _share(duty: Duty, good: int, bad: int, target: Decimal, gap_unit: str, coun
     return _result(duty, DutyStatus.NOT_MET, f"{reason}.not_met", measured=measured, threshold=threshold, gap=gap, counts=counts, reason_values=values)
 
 
-def _judge_measured(duty: Duty, figures: Figures, bulk_min: int | None) -> DutyResult:
+def _judge_measured(duty: Duty, figures: Figures, bulk_basis: str) -> DutyResult:
     if duty.id in figures.unmeasured:
         reason, values = figures.unmeasured[duty.id]
         return _result(duty, DutyStatus.NOT_MEASURED, reason, reason_values=values)
@@ -152,10 +161,11 @@ def _judge_measured(duty: Duty, figures: Figures, bulk_min: int | None) -> DutyR
         return _result(duty, DutyStatus.NOT_MET, "refusals.not_met", measured=measured, threshold=threshold, gap=gap, counts=counts, reason_values=values)
     if isinstance(m, BulkSharedFields):
         measured = Quantity(value=Decimal(counts["groups"]), unit="groups")
-        threshold = Quantity(value=Decimal(counts["min_policies"]), unit="policies")
+        threshold = Quantity(value=Decimal(counts["min_policies"]), unit=f"bulk_{bulk_basis}")
+        values = {"basis": bulk_basis}
         if counts["groups"] == 0:
-            return _result(duty, DutyStatus.MET, "bulk.none", measured=measured, threshold=threshold, counts=counts)
-        return _result(duty, DutyStatus.REVIEW, "bulk.review", measured=measured, threshold=threshold, counts=counts)
+            return _result(duty, DutyStatus.MET, "bulk.none", measured=measured, threshold=threshold, counts=counts, reason_values=values)
+        return _result(duty, DutyStatus.REVIEW, "bulk.review", measured=measured, threshold=threshold, counts=counts, reason_values=values)
     if isinstance(m, RatePerPolicies):
         if not counts.get("policies"):
             return _result(duty, DutyStatus.NOT_MEASURED, "no_rows", counts=counts)

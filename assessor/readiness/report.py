@@ -34,7 +34,7 @@ class _Frozen(BaseModel):
 
 class Quantity(_Frozen):
     value: Decimal
-    unit: str  # share | calls | agents | policies | recordings | groups | per_10k
+    unit: str  # share | calls | agents | policies | recordings | groups | per_10k | bulk_default | bulk_chosen
 
     def text(self, lang: str = "zh") -> str:
         if self.unit == "share":
@@ -106,6 +106,8 @@ class DutyResult(_Frozen):
 
     def explanation(self, lang: str = "zh") -> str:
         values = dict(self.reason_values)
+        if "basis" in values:  # whose bulk threshold: stored as a code, shown in words
+            values["basis"] = t(f"readiness.bulk_basis.{values['basis']}", lang)
         if "kind" in values:  # log kinds are stored by name and shown in words
             sep = "、" if lang == "zh" else ", "
             values["kind"] = sep.join(t(f"readiness.log_kinds.{k.strip()}", lang) for k in values["kind"].split(","))
@@ -149,6 +151,9 @@ class ReadinessReport(_Frozen):
     timezone: str
     cutoff: str
     bulk_min_policies: int
+    # "default" (the rulebook's figure, ours) or "chosen" (set for this run): never the notice's,
+    # which says only 「批量」, so every output says whose threshold it is.
+    bulk_min_basis: str = "default"
     duties: tuple[DutyResult, ...]
     logs: tuple[LogSummary, ...]
     issues: tuple[LogIssue, ...]

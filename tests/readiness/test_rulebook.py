@@ -122,9 +122,17 @@ def test_measured_thresholds_are_the_notices():
     assert rb.duty("2.2.no_recall_within_year").measure.within_years == 1
     assert rb.duty("2.2.no_recall_within_year").measure.max_calls == 0
     assert rb.duty("1.3.annual_retraining").measure.within_months == 12
-    assert rb.duty("2.9.bulk_policy_monitoring").measure.min_policies == 20
     assert rb.default_timezone == "Asia/Shanghai"
     assert all(d.kind in ("attested", "measured") for d in rb.duties)
+
+
+def test_the_bulk_threshold_is_labelled_ours_not_the_notices():
+    rb = load_readiness_rulebook()
+    assert rb.duty("2.9.bulk_policy_monitoring").measure.min_policies == 20
+    assert "批量保单" in rb.duty("2.9.bulk_policy_monitoring").text and "20" not in rb.duty("2.9.bulk_policy_monitoring").text
+    label = rb.conventions["bulk_threshold"]
+    assert "20" in label.zh and "不是通知规定的数字" in label.zh
+    assert "20" in label.en and "not a figure of the notice" in label.en
 
 
 def test_unknown_key_names_file_key_and_duty():
