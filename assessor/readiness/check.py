@@ -135,12 +135,34 @@ def _share(duty: Duty, good: int, bad: int, target: Decimal, gap_unit: str, coun
     return _result(duty, DutyStatus.NOT_MET, f"{reason}.not_met", measured=measured, threshold=threshold, gap=gap, counts=counts, reason_values=values)
 
 
+def _share_explained(duty: Duty, m: ShareWithinHours, counts: dict[str, int], examples: tuple[str, ...]) -> DutyResult:
+    """An explained late row counts as compliant; an unexplained one asks for review, not a verdict.
+
+    The notice excuses a late delivery agreed with or explained to the policyholder, which the
+    logs may not record: an unexplained one may still be excused, so a person has to look.
+    """
+    good, open_ = counts["within"] + counts["late_explained"], counts["late_unexplained"]
+    total = good + open_
+    values = {"hours": str(m.within_hours), "examples": ", ".join(examples), "column": m.explained_by or ""}
+    if total == 0:
+        return _result(duty, DutyStatus.NOT_MEASURED, "no_rows", counts=counts, reason_values=values)
+    measured = Quantity(value=Decimal(good) / Decimal(total), unit="share")
+    threshold = Quantity(value=m.target_share, unit="share")
+    needed = math.ceil(m.target_share * total)
+    if good >= needed:
+        return _result(duty, DutyStatus.MET, "within_hours_explained.met", measured=measured, threshold=threshold, counts=counts, reason_values=values)
+    gap = Quantity(value=Decimal(needed - good), unit="policies")
+    return _result(duty, DutyStatus.REVIEW, "within_hours_explained.review", measured=measured, threshold=threshold, gap=gap, counts=counts, reason_values=values)
+
+
 def _judge_measured(duty: Duty, figures: Figures, bulk_basis: str) -> DutyResult:
     if duty.id in figures.unmeasured:
         reason, values = figures.unmeasured[duty.id]
         return _result(duty, DutyStatus.NOT_MEASURED, reason, reason_values=values)
     counts = figures.counts.get(duty.id, {})
     m = duty.measure
+    if isinstance(m, ShareWithinHours) and m.explained_by:
+        return _share_explained(duty, m, counts, figures.examples.get(duty.id, ()))
     if isinstance(m, ShareWithinHours):
         return _share(duty, counts["within"], counts["late"], m.target_share, "policies", counts, "within_hours", {"hours": str(m.within_hours)})
     if isinstance(m, KeptAtLeast):

@@ -24,7 +24,7 @@ from ..i18n import t
 from .rules import LogKind
 
 LOG_KINDS: tuple[str, ...] = get_args(LogKind)
-ColumnType = Literal["id", "time", "date", "text", "phone"]
+ColumnType = Literal["id", "time", "date", "text", "phone", "explanation"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ LOG_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("delivery_address", "text"),
         Column("recipient", "text"),
         Column("recipient_phone", "phone"),
+        Column("late_delivery_explanation", "explanation"),
     ),
     "calls": (
         Column("call_time", "time", True),
@@ -69,6 +70,14 @@ LOG_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("complaint_id", "id"),
         Column("policy_id", "id"),
     ),
+}
+
+# What a late delivery's explanation may say, and the code it is read as. 二(三) excuses a late
+# delivery only if it was agreed with the policyholder (协商一致) or the policyholder was told in
+# time (及时说明); a free-text reason would not show either, so only these values count.
+EXPLANATIONS: dict[str, tuple[str, ...]] = {
+    "agreed": ("agreed", "协商一致"),
+    "informed": ("informed", "已说明"),
 }
 
 # Values of `direction` that mean an outbound call; other rows of a calls log are not counted.
@@ -249,6 +258,15 @@ def _date_sql(source: str, type_: str) -> tuple[str, str]:
     return value, f"({text} IS NOT NULL AND {value} IS NULL)"
 
 
+def _explanation_sql(source: str) -> tuple[str, str]:
+    text = f"NULLIF(lower(trim(CAST({source} AS VARCHAR))), '')"
+    whens = " ".join(
+        f"WHEN {text} IN ({', '.join(_quote_text(v) for v in values)}) THEN {_quote_text(code)}" for code, values in EXPLANATIONS.items()
+    )
+    value = f"(CASE {whens} END)"
+    return value, f"({text} IS NOT NULL AND {value} IS NULL)"
+
+
 def _text_sql(source: str, column: Column) -> str:
     text = f"NULLIF(trim(CAST({source} AS VARCHAR)), '')"
     if column.type == "id":
@@ -306,6 +324,8 @@ def open_log(con: duckdb.DuckDBPyConnection, spec: LogSpec, index: int, report_z
             value, bad = _time_sql(source, type_, zone, report_zone)
         elif column.type == "date":
             value, bad = _date_sql(source, type_)
+        elif column.type == "explanation":
+            value, bad = _explanation_sql(source)
         elif column.type == "id" and type_.upper() != "VARCHAR":
             value, bad = f"CAST({source} AS VARCHAR)", "false"
         else:
@@ -322,7 +342,12 @@ def open_log(con: duckdb.DuckDBPyConnection, spec: LogSpec, index: int, report_z
 
 def combined_view(con: duckdb.DuckDBPyConnection, kind: str, logs: list[OpenedLog]) -> tuple[str, set[str], set[str]]:
     """One view over every file of a kind, with the columns all of them hold."""
-    columns = [c for c in LOG_COLUMNS[kind] if all(c.name in log.columns for log in logs)]
+    # An explanation is per row: a file without the column explains none of its rows, and must
+    # not hide the explanations another file gives.
+    columns = [
+        c for c in LOG_COLUMNS[kind]
+        if all(c.name in log.columns for log in logs) or (c.type == "explanation" and any(c.name in log.columns for log in logs))
+    ]
     names = []
     for column in columns:
         names.append(column.name)
@@ -334,6 +359,8 @@ def combined_view(con: duckdb.DuckDBPyConnection, kind: str, logs: list[OpenedLo
         for name in names:
             if name.endswith("__bad") and name.removesuffix("__bad") not in log.bad_flags:
                 parts.append(f"false AS {name}")
+            elif name not in log.columns and not name.endswith("__bad"):
+                parts.append(f"NULL AS {name}")
             else:
                 parts.append(name)
         return f"SELECT {', '.join(parts)} FROM {log.view}"

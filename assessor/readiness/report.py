@@ -108,6 +108,8 @@ class DutyResult(_Frozen):
         values = dict(self.reason_values)
         if "basis" in values:  # whose bulk threshold: stored as a code, shown in words
             values["basis"] = t(f"readiness.bulk_basis.{values['basis']}", lang)
+        if "examples" in values and lang == "zh":
+            values["examples"] = values["examples"].replace(", ", "、")
         if "kind" in values:  # log kinds are stored by name and shown in words
             sep = "、" if lang == "zh" else ", "
             values["kind"] = sep.join(t(f"readiness.log_kinds.{k.strip()}", lang) for k in values["kind"].split(","))

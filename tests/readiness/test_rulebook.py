@@ -49,8 +49,8 @@ def _reference() -> str:
 
 REFERENCE = _reference()
 
-# 「…」 in the rulebook that are not the notice's words: a Civil Code term and our own status name.
-NOT_FROM_THE_NOTICE = {"以内", "未到期"}
+# 「…」 in the rulebook that are not the notice's words: a Civil Code term and our own status names.
+NOT_FROM_THE_NOTICE = {"以内", "未到期", "需复核"}
 
 
 def quote_problem(quote: str, reference: str = REFERENCE) -> str | None:
