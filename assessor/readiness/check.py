@@ -15,7 +15,7 @@ from decimal import Decimal
 import duckdb
 
 from ..model import Attestation
-from .logs import LogError, LogSpec, OpenedLog, combined_view, cutoff_of, open_log
+from .logs import LogError, LogSpec, OpenedLog, combined_view, cutoff_of, duckdb_detail, open_log
 from .measures import Figures, KindView, Measurer, month_rows
 from .report import DutyResult, DutyStatus, LogSummary, Quantity, ReadinessReport
 from .rules import (
@@ -63,22 +63,36 @@ def check_readiness(
     try:
         summaries: list[LogSummary] = []
         opened: dict[str, list[OpenedLog]] = {}
+        position: dict[str, int] = {}  # view -> index of its summary, to mark a file found damaged later
         for index, spec in enumerate(logs):
             try:
                 log = open_log(con, spec, index, zone)
             except LogError as exc:
-                summaries.append(
-                    LogSummary(file=spec.label, kind=spec.kind, format=None, timezone=spec.timezone, rows=0,
-                               error_key=exc.key, error_values={k: str(v) for k, v in exc.values.items()})
-                )
+                summaries.append(_unused(spec, exc))
                 continue
             opened.setdefault(log.kind, []).append(log)
+            position[log.view] = len(summaries)
             summaries.append(LogSummary(file=spec.label, kind=log.kind, format=log.format, timezone=log.timezone, rows=log.rows, columns=tuple(log.columns)))
-        kinds = {}
-        for kind, files in opened.items():
-            view, columns, bad = combined_view(con, kind, files)
-            kinds[kind] = KindView(view, columns, bad)
-        figures = Measurer(con, rulebook, kinds, as_of, cutoff, bulk_min).run()
+        while True:
+            kinds = {}
+            for kind, files in opened.items():
+                view, columns, bad = combined_view(con, kind, files)
+                kinds[kind] = KindView(view, columns, bad)
+            try:
+                sources = {index: spec.label for index, spec in enumerate(logs)}
+                figures = Measurer(con, rulebook, kinds, as_of, cutoff, bulk_min, sources).run()
+                break
+            except duckdb.Error as exc:
+                # Opening a file reads its header and row count only (a Parquet footer answers
+                # both), so a damaged page shows up here. Find the file and column, set that file
+                # aside like any unusable file, and measure the rest again.
+                damaged = _damaged(con, opened)
+                if not damaged:
+                    raise LogError("query_failed", detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__) from None
+                for log, error in damaged:
+                    opened[log.kind].remove(log)
+                    summaries[position[log.view]] = _unused(log.spec, error)
+                opened = {kind: files for kind, files in opened.items() if files}
     finally:
         con.close()
     rate = next((d.measure for d in rulebook.measured() if isinstance(d.measure, RatePerPolicies)), None)
@@ -105,6 +119,29 @@ def check_readiness(
         conventions={key: {"zh": c.zh, "en": c.en} for key, c in rulebook.conventions.items()},
         lang=lang,
     )
+
+
+def _unused(spec: LogSpec, exc: LogError) -> LogSummary:
+    return LogSummary(file=spec.label, kind=spec.kind, format=None, timezone=spec.timezone, rows=0,
+                      error_key=exc.key, error_values={k: str(v) for k, v in exc.values.items()})
+
+
+def _damaged(con: duckdb.DuckDBPyConnection, opened: dict[str, list[OpenedLog]]) -> list[tuple[OpenedLog, LogError]]:
+    """Each file with a column DuckDB cannot read to the end, and why, column by column."""
+    found = []
+    for files in opened.values():
+        for log in files:
+            columns, detail = [], ""
+            for column in log.columns:
+                try:
+                    # hash() of every value: each page of the column must be decoded.
+                    con.execute(f"SELECT sum(hash({column})) FROM {log.view}").fetchone()
+                except duckdb.Error as exc:
+                    columns.append(column)
+                    detail = detail or duckdb_detail(exc, log.spec.path, log.spec.label)
+            if columns:
+                found.append((log, LogError("damaged", file=log.spec.label, columns=", ".join(columns), detail=detail)))
+    return found
 
 
 def _bulk_default(rulebook: ReadinessRulebook) -> int:

@@ -99,18 +99,26 @@ def _samples(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[str, ...]:
 
 
 class Measurer:
-    def __init__(self, con: duckdb.DuckDBPyConnection, rulebook: ReadinessRulebook, kinds: dict[str, KindView], as_of: date, cutoff: datetime, bulk_min: int | None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, rulebook: ReadinessRulebook, kinds: dict[str, KindView], as_of: date, cutoff: datetime, bulk_min: int | None,
+                 sources: dict[int, str] | None = None):
         self.con = con
         self.rulebook = rulebook
         self.kinds = kinds
         self.as_of = as_of
         self.cutoff = _lit(cutoff)
         self.bulk_min = bulk_min
+        self.sources = sources or {}  # __src -> the file's name as the user gave it
         self.figures = Figures()
 
     def issue(self, kind: str, code: str, count: int, column: str | None = None, affects: tuple[str, ...] = (), examples: tuple[str, ...] = ()) -> None:
         if count:
-            self.figures.issues.append(LogIssue(kind=kind, code=code, column=column, count=int(count), affects=affects, examples=examples))
+            files: tuple[str, ...] = ()
+            kv = self.kinds.get(kind)
+            if code in ("bad_time", "bad_date") and kv is not None and column in kv.bad:
+                # Only when there are such rows: one more pass to name the files that hold them.
+                found = self.con.execute(f"SELECT DISTINCT __src FROM {kv.view} WHERE {column}__bad ORDER BY 1").fetchall()
+                files = tuple(self.sources.get(row[0], str(row[0])) for row in found)
+            self.figures.issues.append(LogIssue(kind=kind, code=code, column=column, count=int(count), affects=affects, examples=examples, files=files))
 
     def unmeasured(self, duty_id: str, reason: str, **values: str) -> None:
         self.figures.unmeasured[duty_id] = (reason, values)

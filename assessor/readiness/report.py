@@ -53,6 +53,7 @@ class LogIssue(_Frozen):
     count: int
     affects: tuple[str, ...] = ()  # duty ids whose figures leave these rows out; () = every figure of the log
     examples: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # the files holding these rows, where known
 
     def text(self, lang: str = "zh") -> str:
         affects = ", ".join(self.affects) if self.affects else t("readiness.issues.all_figures", lang)
@@ -63,6 +64,7 @@ class LogIssue(_Frozen):
             column=self.column or "",
             affects=affects,
             examples="、".join(self.examples) if lang == "zh" else ", ".join(self.examples),
+            files=("、" if lang == "zh" else ", ").join(self.files) or "—",
         )
 
 
