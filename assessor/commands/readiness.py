@@ -6,14 +6,18 @@ Zone is the time zone of the file's times that carry no offset (Asia/Shanghai by
 
 from __future__ import annotations
 
+import argparse
 import sys
 
-from ..cli import EXIT_MISMATCH, UsageError, add_lang, parse_as_of
+from ..cli import EXIT_INVALID, EXIT_MISMATCH, UsageError, add_lang, parse_as_of
 from ..i18n import t
 
 
 def register(subparsers, lang: str) -> None:
-    parser = subparsers.add_parser("readiness", help=t("readiness.cli.help", lang), description=t("readiness.cli.help", lang))
+    parser = subparsers.add_parser(
+        "readiness", help=t("readiness.cli.help", lang), description=t("readiness.cli.help", lang),
+        epilog=t("readiness.cli.exit_codes", lang), formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("logs", nargs="+", metavar="LOG", help=t("readiness.cli.logs", lang))
     parser.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD", help=t("cli.help.as_of", lang))
     parser.add_argument("--attestations", metavar="FILE", help=t("readiness.cli.attestations", lang))
@@ -57,11 +61,20 @@ def run(args) -> int:
         attestations = load_attestations(args.attestations, rulebook) if args.attestations else None
     except LogError as exc:
         raise UsageError(exc.message(lang)) from None
-    report = check_readiness(specs, as_of, attestations, rulebook, bulk_min, lang=lang)
+    try:
+        report = check_readiness(specs, as_of, attestations, rulebook, bulk_min, lang=lang)
+    except LogError as exc:
+        raise UsageError(exc.message(lang)) from None
     if args.format == "json":
         sys.stdout.write(report.to_json_text())
     else:
         sys.stdout.write(render_text(report, lang))
+    # The report lists a file it could not use; stderr says so too, for whoever reads only that.
+    for log in report.logs:
+        if not log.used:
+            print(log.error(lang), file=sys.stderr)
+    if not any(log.used for log in report.logs):
+        return EXIT_INVALID
     if args.fail_on and any(d.status is DutyStatus.NOT_MET for d in report.duties):
         return EXIT_MISMATCH
     return 0

@@ -15,7 +15,7 @@ from decimal import Decimal
 import duckdb
 
 from ..core.model import Attestation
-from .logs import LogError, LogSpec, OpenedLog, combined_view, cutoff_of, open_log
+from .logs import LogError, LogSpec, OpenedLog, combined_view, cutoff_of, duckdb_detail, open_log
 from .measures import Figures, KindView, Measurer, month_rows
 from .report import DutyResult, DutyStatus, LogSummary, Quantity, ReadinessReport
 from .rules import (
@@ -63,27 +63,41 @@ def check_readiness(
     try:
         summaries: list[LogSummary] = []
         opened: dict[str, list[OpenedLog]] = {}
+        position: dict[str, int] = {}  # view -> index of its summary, to mark a file found damaged later
         for index, spec in enumerate(logs):
             try:
                 log = open_log(con, spec, index, zone)
             except LogError as exc:
-                summaries.append(
-                    LogSummary(file=spec.label, kind=spec.kind, format=None, timezone=spec.timezone, rows=0,
-                               error_key=exc.key, error_values={k: str(v) for k, v in exc.values.items()})
-                )
+                summaries.append(_unused(spec, exc))
                 continue
             opened.setdefault(log.kind, []).append(log)
+            position[log.view] = len(summaries)
             summaries.append(LogSummary(file=spec.label, kind=log.kind, format=log.format, timezone=log.timezone, rows=log.rows, columns=tuple(log.columns)))
-        kinds = {}
-        for kind, files in opened.items():
-            view, columns, bad = combined_view(con, kind, files)
-            kinds[kind] = KindView(view, columns, bad)
-        figures = Measurer(con, rulebook, kinds, as_of, cutoff, bulk_min).run()
+        while True:
+            kinds = {}
+            for kind, files in opened.items():
+                view, columns, bad = combined_view(con, kind, files)
+                kinds[kind] = KindView(view, columns, bad)
+            try:
+                sources = {index: spec.label for index, spec in enumerate(logs)}
+                figures = Measurer(con, rulebook, kinds, as_of, cutoff, bulk_min, sources).run()
+                break
+            except duckdb.Error as exc:
+                # Opening a file reads its header and row count only (a Parquet footer answers
+                # both), so a damaged page shows up here. Find the file and column, set that file
+                # aside like any unusable file, and measure the rest again.
+                damaged = _damaged(con, opened)
+                if not damaged:
+                    raise LogError("query_failed", detail=str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__) from None
+                for log, error in damaged:
+                    opened[log.kind].remove(log)
+                    summaries[position[log.view]] = _unused(log.spec, error)
+                opened = {kind: files for kind, files in opened.items() if files}
     finally:
         con.close()
     rate = next((d.measure for d in rulebook.measured() if isinstance(d.measure, RatePerPolicies)), None)
     duties = [
-        _judge_measured(duty, figures, bulk_min) if duty.kind == "measured" else _judge_attested(duty, (attestations or {}).get(duty.id))
+        _judge_measured(duty, figures, _bulk_basis(rulebook, bulk_min)) if duty.kind == "measured" else _judge_attested(duty, (attestations or {}).get(duty.id))
         for duty in rulebook.duties
     ]
     return ReadinessReport(
@@ -92,7 +106,8 @@ def check_readiness(
         as_of=as_of,
         timezone=zone,
         cutoff=cutoff.isoformat(sep=" "),
-        bulk_min_policies=bulk_min or next((d.measure.min_policies for d in rulebook.measured() if isinstance(d.measure, BulkSharedFields)), 0),
+        bulk_min_policies=bulk_min or _bulk_default(rulebook),
+        bulk_min_basis=_bulk_basis(rulebook, bulk_min),
         duties=tuple(duties),
         logs=tuple(summaries),
         issues=tuple(figures.issues),
@@ -104,6 +119,37 @@ def check_readiness(
         conventions={key: {"zh": c.zh, "en": c.en} for key, c in rulebook.conventions.items()},
         lang=lang,
     )
+
+
+def _unused(spec: LogSpec, exc: LogError) -> LogSummary:
+    return LogSummary(file=spec.label, kind=spec.kind, format=None, timezone=spec.timezone, rows=0,
+                      error_key=exc.key, error_values={k: str(v) for k, v in exc.values.items()})
+
+
+def _damaged(con: duckdb.DuckDBPyConnection, opened: dict[str, list[OpenedLog]]) -> list[tuple[OpenedLog, LogError]]:
+    """Each file with a column DuckDB cannot read to the end, and why, column by column."""
+    found = []
+    for files in opened.values():
+        for log in files:
+            columns, detail = [], ""
+            for column in log.columns:
+                try:
+                    # hash() of every value: each page of the column must be decoded.
+                    con.execute(f"SELECT sum(hash({column})) FROM {log.view}").fetchone()
+                except duckdb.Error as exc:
+                    columns.append(column)
+                    detail = detail or duckdb_detail(exc, log.spec.path, log.spec.label)
+            if columns:
+                found.append((log, LogError("damaged", file=log.spec.label, columns=", ".join(columns), detail=detail)))
+    return found
+
+
+def _bulk_default(rulebook: ReadinessRulebook) -> int:
+    return next((d.measure.min_policies for d in rulebook.measured() if isinstance(d.measure, BulkSharedFields)), 0)
+
+
+def _bulk_basis(rulebook: ReadinessRulebook, bulk_min: int | None) -> str:
+    return "default" if bulk_min is None or bulk_min == _bulk_default(rulebook) else "chosen"
 
 
 def _result(duty: Duty, status: DutyStatus, reason: str, **extra) -> DutyResult:
@@ -126,12 +172,34 @@ def _share(duty: Duty, good: int, bad: int, target: Decimal, gap_unit: str, coun
     return _result(duty, DutyStatus.NOT_MET, f"{reason}.not_met", measured=measured, threshold=threshold, gap=gap, counts=counts, reason_values=values)
 
 
-def _judge_measured(duty: Duty, figures: Figures, bulk_min: int | None) -> DutyResult:
+def _share_explained(duty: Duty, m: ShareWithinHours, counts: dict[str, int], examples: tuple[str, ...]) -> DutyResult:
+    """An explained late row counts as compliant; an unexplained one asks for review, not a verdict.
+
+    The notice excuses a late delivery agreed with or explained to the policyholder, which the
+    logs may not record: an unexplained one may still be excused, so a person has to look.
+    """
+    good, open_ = counts["within"] + counts["late_explained"], counts["late_unexplained"]
+    total = good + open_
+    values = {"hours": str(m.within_hours), "examples": ", ".join(examples), "column": m.explained_by or ""}
+    if total == 0:
+        return _result(duty, DutyStatus.NOT_MEASURED, "no_rows", counts=counts, reason_values=values)
+    measured = Quantity(value=Decimal(good) / Decimal(total), unit="share")
+    threshold = Quantity(value=m.target_share, unit="share")
+    needed = math.ceil(m.target_share * total)
+    if good >= needed:
+        return _result(duty, DutyStatus.MET, "within_hours_explained.met", measured=measured, threshold=threshold, counts=counts, reason_values=values)
+    gap = Quantity(value=Decimal(needed - good), unit="policies")
+    return _result(duty, DutyStatus.REVIEW, "within_hours_explained.review", measured=measured, threshold=threshold, gap=gap, counts=counts, reason_values=values)
+
+
+def _judge_measured(duty: Duty, figures: Figures, bulk_basis: str) -> DutyResult:
     if duty.id in figures.unmeasured:
         reason, values = figures.unmeasured[duty.id]
         return _result(duty, DutyStatus.NOT_MEASURED, reason, reason_values=values)
     counts = figures.counts.get(duty.id, {})
     m = duty.measure
+    if isinstance(m, ShareWithinHours) and m.explained_by:
+        return _share_explained(duty, m, counts, figures.examples.get(duty.id, ()))
     if isinstance(m, ShareWithinHours):
         return _share(duty, counts["within"], counts["late"], m.target_share, "policies", counts, "within_hours", {"hours": str(m.within_hours)})
     if isinstance(m, KeptAtLeast):
@@ -152,10 +220,11 @@ def _judge_measured(duty: Duty, figures: Figures, bulk_min: int | None) -> DutyR
         return _result(duty, DutyStatus.NOT_MET, "refusals.not_met", measured=measured, threshold=threshold, gap=gap, counts=counts, reason_values=values)
     if isinstance(m, BulkSharedFields):
         measured = Quantity(value=Decimal(counts["groups"]), unit="groups")
-        threshold = Quantity(value=Decimal(counts["min_policies"]), unit="policies")
+        threshold = Quantity(value=Decimal(counts["min_policies"]), unit=f"bulk_{bulk_basis}")
+        values = {"basis": bulk_basis}
         if counts["groups"] == 0:
-            return _result(duty, DutyStatus.MET, "bulk.none", measured=measured, threshold=threshold, counts=counts)
-        return _result(duty, DutyStatus.REVIEW, "bulk.review", measured=measured, threshold=threshold, counts=counts)
+            return _result(duty, DutyStatus.MET, "bulk.none", measured=measured, threshold=threshold, counts=counts, reason_values=values)
+        return _result(duty, DutyStatus.REVIEW, "bulk.review", measured=measured, threshold=threshold, counts=counts, reason_values=values)
     if isinstance(m, RatePerPolicies):
         if not counts.get("policies"):
             return _result(duty, DutyStatus.NOT_MEASURED, "no_rows", counts=counts)

@@ -12,6 +12,8 @@ measured on its wall clock are true durations.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -24,7 +26,7 @@ from ..i18n import t
 from .rules import LogKind
 
 LOG_KINDS: tuple[str, ...] = get_args(LogKind)
-ColumnType = Literal["id", "time", "date", "text", "phone"]
+ColumnType = Literal["id", "time", "date", "text", "phone", "explanation"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ LOG_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("delivery_address", "text"),
         Column("recipient", "text"),
         Column("recipient_phone", "phone"),
+        Column("late_delivery_explanation", "explanation"),
     ),
     "calls": (
         Column("call_time", "time", True),
@@ -69,6 +72,14 @@ LOG_COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("complaint_id", "id"),
         Column("policy_id", "id"),
     ),
+}
+
+# What a late delivery's explanation may say, and the code it is read as. 二(三) excuses a late
+# delivery only if it was agreed with the policyholder (协商一致) or the policyholder was told in
+# time (及时说明); a free-text reason would not show either, so only these values count.
+EXPLANATIONS: dict[str, tuple[str, ...]] = {
+    "agreed": ("agreed", "协商一致"),
+    "informed": ("informed", "已说明"),
 }
 
 # Values of `direction` that mean an outbound call; other rows of a calls log are not counted.
@@ -148,23 +159,56 @@ def _quote_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def literal_path(path: Path) -> str:
+    """`path` as DuckDB must see it to open exactly that file.
+
+    DuckDB expands `*`, `?` and `[...]` in a file name, so `p*.csv` would also read `p2.csv`;
+    each of them is written as a one-character class, which matches only itself. The path is
+    made absolute so that no name can pass for a URL scheme (`s3:`, `http:`).
+    """
+    return "".join(f"[{c}]" if c in "*?[" else c for c in str(path.absolute()))
+
+
 def relation_sql(path: Path) -> str:
     """The DuckDB table function that reads `path` in place."""
     suffix = path.suffix.lower()
     if suffix in PARQUET_SUFFIXES:
-        return f"read_parquet({_quote_text(str(path))})"
+        return f"read_parquet({_quote_text(literal_path(path))})"
     if suffix in CSV_SUFFIXES:
         # Every CSV value is read as text and parsed here, so that one odd value late in a file
         # is reported as a bad row instead of failing the whole file on a sniffed type.
-        return f"read_csv({_quote_text(str(path))}, header = true, skip = 0, all_varchar = true)"
+        return f"read_csv({_quote_text(literal_path(path))}, header = true, skip = 0, all_varchar = true)"
     raise LogError("unknown_format", file=path.name)
+
+
+def check_regular_file(path: Path, label: str) -> None:
+    """Refuse anything but a regular file before anyone opens it: reading a FIFO or a terminal
+    blocks, and a device such as /dev/zero never ends."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise LogError("not_found", file=label) from None
+    except OSError as exc:
+        raise LogError("unreadable", file=label, detail=exc.strerror or type(exc).__name__) from None
+    if stat.S_ISREG(mode):
+        return
+    what = "directory" if stat.S_ISDIR(mode) else "pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode) else "device"
+    raise LogError(f"not_regular_{what}", file=label)
+
+
+def duckdb_detail(exc: BaseException, path: Path, label: str) -> str:
+    """DuckDB's first line, with the file named as the user named it."""
+    detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    for spelled in (literal_path(path), str(path.absolute()), str(path)):
+        detail = detail.replace(spelled, label)
+    return detail[:200]
 
 
 def sniffed_relation_sql(con: duckdb.DuckDBPyConnection, path: Path) -> str | None:
     """read_csv with the dialect sniffed once, so later queries skip DuckDB's per-query sniffing."""
     try:
         row = con.execute(
-            f"SELECT Delimiter, Quote, Escape, SkipRows, Columns FROM sniff_csv({_quote_text(str(path))}, header = true, skip = 0, all_varchar = true)"
+            f"SELECT Delimiter, Quote, Escape, SkipRows, Columns FROM sniff_csv({_quote_text(literal_path(path))}, header = true, skip = 0, all_varchar = true)"
         ).fetchone()
     except duckdb.Error:
         return None
@@ -173,7 +217,7 @@ def sniffed_relation_sql(con: duckdb.DuckDBPyConnection, path: Path) -> str | No
     escape = "" if escape == "(empty)" else escape
     struct = ", ".join(f"{_quote_text(c['name'])}: 'VARCHAR'" for c in columns)
     return (
-        f"read_csv({_quote_text(str(path))}, header = true, auto_detect = false, delim = {_quote_text(delimiter)}, "
+        f"read_csv({_quote_text(literal_path(path))}, header = true, auto_detect = false, delim = {_quote_text(delimiter)}, "
         f"quote = {_quote_text(quote)}, escape = {_quote_text(escape)}, skip = {int(skip)}, columns = {{{struct}}})"
     )
 
@@ -204,8 +248,27 @@ def detect_kind(columns: list[str]) -> str | None:
     return fits[0] if len(fits) == 1 else None
 
 
-def _time_sql(source: str, type_: str, file_zone: str, report_zone: str) -> tuple[str, str]:
-    """(value as report-zone wall time, flag for an unreadable value) for one time column."""
+# Times outside this range are typing errors or sentinel values, never a sale or a delivery, and
+# DuckDB's arithmetic overflows near the ends of its own range: they are reported as unreadable.
+EARLIEST, LATEST = datetime(1900, 1, 1), datetime(2200, 1, 1)
+_EPOCH = datetime(1970, 1, 1)
+_EARLIEST_US = (EARLIEST - _EPOCH) // timedelta(microseconds=1)
+_LATEST_US = (LATEST - _EPOCH) // timedelta(microseconds=1)
+
+
+@dataclass
+class _Layers:
+    """A log view is built in layers, so each value is parsed once and range-checked before any
+    arithmetic: text (trimmed), then the parsed value, then the value in the report zone."""
+
+    text: list[str] = field(default_factory=list)
+    parse: list[str] = field(default_factory=list)
+    value: list[str] = field(default_factory=list)
+    final: list[str] = field(default_factory=list)
+
+
+def _time_sql(name: str, source: str, type_: str, file_zone: str, report_zone: str, layers: _Layers) -> None:
+    """Adds `name` (report-zone wall time) and `name__bad` (there, but unreadable or out of range)."""
     report_off = fixed_offset(report_zone)
     assert report_off is not None  # the rulebook loader refuses a report zone without a fixed offset
     report_us = int(report_off / timedelta(microseconds=1))
@@ -217,21 +280,30 @@ def _time_sql(source: str, type_: str, file_zone: str, report_zone: str) -> tupl
             return expr if shift == 0 else f"({expr} + to_microseconds({shift}))"
         return f"(timezone({_quote_text(report_zone)}, timezone({_quote_text(file_zone)}, {expr})))"
 
-    def aware_to_report(expr: str) -> str:
-        return f"make_timestamp(epoch_us({expr}) + {report_us})"
-
+    naive, aware, present = f"{name}__nv", f"{name}__aw", f"{name}__p"
     upper = type_.upper()
     if upper.startswith("TIMESTAMP WITH TIME ZONE"):
-        return aware_to_report(source), "false"
-    if upper.startswith("TIMESTAMP") or upper == "DATE":
-        return naive_to_report(f"CAST({source} AS TIMESTAMP)"), "false"
-    text = f"NULLIF(trim(CAST({source} AS VARCHAR)), '')"
-    value = (
-        f"(CASE WHEN regexp_matches({text}, {_quote_text(_OFFSET_RE)}) "
-        f"THEN {aware_to_report(f'TRY_CAST({_offset_normalized(text)} AS TIMESTAMPTZ)')} "
-        f"ELSE {naive_to_report(f'TRY_CAST({text} AS TIMESTAMP)')} END)"
-    )
-    return value, f"({text} IS NOT NULL AND {value} IS NULL)"
+        layers.text += [f"{source} IS NOT NULL AS {present}", f"epoch_us({source}) AS {aware}", f"CAST(NULL AS TIMESTAMP) AS {naive}"]
+    elif upper.startswith("TIMESTAMP") or upper == "DATE":
+        # A typed column is used as it is: no text round trip.
+        layers.text += [f"{source} IS NOT NULL AS {present}", f"CAST(NULL AS BIGINT) AS {aware}", f"CAST({source} AS TIMESTAMP) AS {naive}"]
+    else:
+        text, offset = f"{name}__t", f"{name}__o"
+        layers.text += [f"NULLIF(trim(CAST({source} AS VARCHAR)), '') AS {text}"]
+        layers.parse += [f"{text} IS NOT NULL AS {present}", f"regexp_matches({text}, {_quote_text(_OFFSET_RE)}) AS {offset}"]
+        layers.value += [
+            f"CASE WHEN {offset} THEN epoch_us(TRY_CAST({_offset_normalized(text)} AS TIMESTAMPTZ)) END AS {aware}",
+            f"CASE WHEN NOT {offset} THEN TRY_CAST({text} AS TIMESTAMP) END AS {naive}",
+        ]
+    in_range = f"{naive} >= {_ts(EARLIEST)} AND {naive} < {_ts(LATEST)}"
+    layers.final += [
+        f"CASE WHEN {aware} >= {_EARLIEST_US} AND {aware} < {_LATEST_US} THEN make_timestamp({aware} + {report_us}) "
+        f"WHEN {in_range} THEN {naive_to_report(naive)} END AS {name}",
+    ]
+
+
+def _ts(value: datetime) -> str:
+    return f"TIMESTAMP '{value.isoformat(sep=' ')}'"
 
 
 def _offset_normalized(text: str) -> str:
@@ -240,12 +312,26 @@ def _offset_normalized(text: str) -> str:
     return f"regexp_replace({utc}, '\\s+([+-]\\d{{2}}(:?\\d{{2}})?)$', '\\1')"
 
 
-def _date_sql(source: str, type_: str) -> tuple[str, str]:
+def _date_sql(name: str, source: str, type_: str, layers: _Layers) -> None:
+    parsed, present = f"{name}__d", f"{name}__p"
     upper = type_.upper()
     if upper == "DATE" or upper.startswith("TIMESTAMP"):
-        return f"CAST({source} AS DATE)", "false"
-    text = f"NULLIF(trim(CAST({source} AS VARCHAR)), '')"
-    value = f"TRY_CAST({text} AS DATE)"
+        layers.text += [f"{source} IS NOT NULL AS {present}", f"CAST({source} AS DATE) AS {parsed}"]
+    else:
+        text = f"{name}__t"
+        layers.text += [f"NULLIF(trim(CAST({source} AS VARCHAR)), '') AS {text}"]
+        layers.parse += [f"{text} IS NOT NULL AS {present}", f"TRY_CAST({text} AS DATE) AS {parsed}"]
+    layers.final += [
+        f"CASE WHEN {parsed} >= DATE '{EARLIEST.date().isoformat()}' AND {parsed} < DATE '{LATEST.date().isoformat()}' THEN {parsed} END AS {name}",
+    ]
+
+
+def _explanation_sql(source: str) -> tuple[str, str]:
+    text = f"NULLIF(lower(trim(CAST({source} AS VARCHAR))), '')"
+    whens = " ".join(
+        f"WHEN {text} IN ({', '.join(_quote_text(v) for v in values)}) THEN {_quote_text(code)}" for code, values in EXPLANATIONS.items()
+    )
+    value = f"(CASE {whens} END)"
     return value, f"({text} IS NOT NULL AND {value} IS NULL)"
 
 
@@ -264,8 +350,7 @@ def _text_sql(source: str, column: Column) -> str:
 
 def open_log(con: duckdb.DuckDBPyConnection, spec: LogSpec, index: int, report_zone: str) -> OpenedLog:
     """Open one file as a view; raises LogError for a file that cannot be used at all."""
-    if not spec.path.is_file():
-        raise LogError("not_found", file=spec.label)
+    check_regular_file(spec.path, spec.label)
     candidates = [relation_sql(spec.path)]
     if spec.path.suffix.lower() in CSV_SUFFIXES:
         sniffed = sniffed_relation_sql(con, spec.path)
@@ -280,7 +365,7 @@ def open_log(con: duckdb.DuckDBPyConnection, spec: LogSpec, index: int, report_z
         except duckdb.Error as exc:
             error = exc
     else:
-        raise LogError("unreadable", file=spec.label, detail=str(error).splitlines()[0][:200])
+        raise LogError("unreadable", file=spec.label, detail=duckdb_detail(error, spec.path, spec.label))
     # Header names are matched case-insensitively and without surrounding spaces or a BOM.
     by_name = {name.strip().lstrip("\ufeff").lower(): name for name in described}
     kind = spec.kind or detect_kind(list(by_name))
@@ -295,34 +380,52 @@ def open_log(con: duckdb.DuckDBPyConnection, spec: LogSpec, index: int, report_z
     if missing:
         raise LogError("missing_columns", file=spec.label, kind=kind, columns=", ".join(missing))
     zone = spec.timezone or report_zone
-    selects, bad_flags, present = [], {}, []
+    layers, selects, bad_flags, present = _Layers(), [], {}, []
     for column in LOG_COLUMNS[kind]:
         if column.name not in by_name:
             continue
         source = _quote_ident(by_name[column.name])
         type_ = described[by_name[column.name]]
         present.append(column.name)
-        if column.type == "time":
-            value, bad = _time_sql(source, type_, zone, report_zone)
-        elif column.type == "date":
-            value, bad = _date_sql(source, type_)
+        if column.type in ("time", "date"):
+            if column.type == "time":
+                _time_sql(column.name, source, type_, zone, report_zone, layers)
+            else:
+                _date_sql(column.name, source, type_, layers)
+            selects += [column.name, f"({column.name}__p AND {column.name} IS NULL) AS {column.name}__bad"]
+            bad_flags[column.name] = f"{column.name}__bad"
+            continue
+        if column.type == "explanation":
+            value, bad = _explanation_sql(source)
         elif column.type == "id" and type_.upper() != "VARCHAR":
             value, bad = f"CAST({source} AS VARCHAR)", "false"
         else:
             value, bad = _text_sql(source, column), "false"
-        selects.append(f"{value} AS {column.name}")
+        layers.text.append(f"{value} AS {column.name}")
+        selects.append(column.name)
         if bad != "false":
-            selects.append(f"{bad} AS {column.name}__bad")
+            layers.text.append(f"{bad} AS {column.name}__bad")
+            selects.append(f"{column.name}__bad")
             bad_flags[column.name] = f"{column.name}__bad"
+    query = f"SELECT {', '.join(layers.text)} FROM {relation}"
+    for layer in (layers.parse, layers.value, layers.final):
+        if layer:
+            query = f"SELECT *, {', '.join(layer)} FROM ({query})"
     view = f"log_{index}_{kind}"
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {', '.join(selects)} FROM {relation}")
+    # __src: which file a row came from, so a problem row can be traced back to its file.
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT {', '.join(selects)}, {index} AS __src FROM ({query})")
     fmt = "parquet" if spec.path.suffix.lower() in PARQUET_SUFFIXES else "csv"
     return OpenedLog(spec, kind, fmt, zone, rows, present, view, bad_flags)
 
 
 def combined_view(con: duckdb.DuckDBPyConnection, kind: str, logs: list[OpenedLog]) -> tuple[str, set[str], set[str]]:
     """One view over every file of a kind, with the columns all of them hold."""
-    columns = [c for c in LOG_COLUMNS[kind] if all(c.name in log.columns for log in logs)]
+    # An explanation is per row: a file without the column explains none of its rows, and must
+    # not hide the explanations another file gives.
+    columns = [
+        c for c in LOG_COLUMNS[kind]
+        if all(c.name in log.columns for log in logs) or (c.type == "explanation" and any(c.name in log.columns for log in logs))
+    ]
     names = []
     for column in columns:
         names.append(column.name)
@@ -334,9 +437,11 @@ def combined_view(con: duckdb.DuckDBPyConnection, kind: str, logs: list[OpenedLo
         for name in names:
             if name.endswith("__bad") and name.removesuffix("__bad") not in log.bad_flags:
                 parts.append(f"false AS {name}")
+            elif name not in log.columns and not name.endswith("__bad"):
+                parts.append(f"NULL AS {name}")
             else:
                 parts.append(name)
-        return f"SELECT {', '.join(parts)} FROM {log.view}"
+        return f"SELECT {', '.join(parts)}, __src FROM {log.view}"
 
     view = f"all_{kind}"
     con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {' UNION ALL '.join(select(log) for log in logs)}")

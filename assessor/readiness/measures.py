@@ -78,6 +78,7 @@ class Figures:
     bulk_groups_total: int = 0
     bulk_policies_total: int = 0
     refusal_hits: list[RefusalHit] = field(default_factory=list)
+    examples: dict[str, tuple[str, ...]] = field(default_factory=dict)  # duty id -> ids of rows to review
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str) -> dict[str, Any]:
@@ -98,18 +99,26 @@ def _samples(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[str, ...]:
 
 
 class Measurer:
-    def __init__(self, con: duckdb.DuckDBPyConnection, rulebook: ReadinessRulebook, kinds: dict[str, KindView], as_of: date, cutoff: datetime, bulk_min: int | None):
+    def __init__(self, con: duckdb.DuckDBPyConnection, rulebook: ReadinessRulebook, kinds: dict[str, KindView], as_of: date, cutoff: datetime, bulk_min: int | None,
+                 sources: dict[int, str] | None = None):
         self.con = con
         self.rulebook = rulebook
         self.kinds = kinds
         self.as_of = as_of
         self.cutoff = _lit(cutoff)
         self.bulk_min = bulk_min
+        self.sources = sources or {}  # __src -> the file's name as the user gave it
         self.figures = Figures()
 
     def issue(self, kind: str, code: str, count: int, column: str | None = None, affects: tuple[str, ...] = (), examples: tuple[str, ...] = ()) -> None:
         if count:
-            self.figures.issues.append(LogIssue(kind=kind, code=code, column=column, count=int(count), affects=affects, examples=examples))
+            files: tuple[str, ...] = ()
+            kv = self.kinds.get(kind)
+            if code in ("bad_time", "bad_date") and kv is not None and column in kv.bad:
+                # Only when there are such rows: one more pass to name the files that hold them.
+                found = self.con.execute(f"SELECT DISTINCT __src FROM {kv.view} WHERE {column}__bad ORDER BY 1").fetchall()
+                files = tuple(self.sources.get(row[0], str(row[0])) for row in found)
+            self.figures.issues.append(LogIssue(kind=kind, code=code, column=column, count=int(count), affects=affects, examples=examples, files=files))
 
     def unmeasured(self, duty_id: str, reason: str, **values: str) -> None:
         self.figures.unmeasured[duty_id] = (reason, values)
@@ -164,10 +173,17 @@ class Measurer:
                 continue
             measurable_windows.append(duty)
             limit = f"{f} + to_hours({m.within_hours})"
+            late = "'late'"
+            if m.explained_by:
+                note = m.explained_by
+                late = (
+                    f"(CASE WHEN {note} IS NOT NULL THEN 'late_explained' WHEN {kv.bad_of(note)} THEN 'late_bad_note' ELSE 'late_unexplained' END)"
+                    if kv.has(note) else "'late_unexplained'"
+                )
             states[_alias(duty.id)] = (
                 f"CASE WHEN row_state <> 'ok' THEN NULL WHEN {kv.bad_of(f)} THEN 'bad_from' WHEN {f} IS NULL THEN 'no_start' "
                 f"WHEN {f} >= {cut} THEN 'start_after_cutoff' WHEN {kv.bad_of(to)} THEN 'bad_to' WHEN {to} < {f} THEN 'before' "
-                f"WHEN {to} <= {limit} THEN 'within' WHEN {to} IS NOT NULL THEN 'late' WHEN {limit} < {cut} THEN 'late' ELSE 'pending' END"
+                f"WHEN {to} <= {limit} THEN 'within' WHEN {to} IS NOT NULL THEN {late} WHEN {limit} < {cut} THEN {late} ELSE 'pending' END"
             )
         measurable_retention = []
         for duty in retentions:
@@ -186,18 +202,21 @@ class Measurer:
         state_columns = "".join(f", {sql} AS {name}" for name, sql in states.items())
         rows = _all(
             con,
-            f"SELECT month, row_state{''.join(f', {name}' for name in states)}, count(*) AS n FROM ("
-            f"SELECT strftime(date_trunc('month', sale_time), '%Y-%m') AS month, row_state{state_columns} FROM ("
+            f"SELECT month, row_state{''.join(f', {name}' for name in states)}, count(*) AS n, min(policy_id) AS example FROM ("
+            f"SELECT strftime(date_trunc('month', sale_time), '%Y-%m') AS month, policy_id, row_state{state_columns} FROM ("
             f"SELECT *, {row_state} AS row_state FROM (SELECT *, policy_id IN (SELECT policy_id FROM dup_ids) AS dup FROM {kv.view}))"
             f") GROUP BY ALL",
         )
         total: dict[str, int] = {}
+        examples: dict[str, list[str]] = {}  # one policy id per month, enough to start a review
         for r in rows:
             n = int(r["n"])
             total[r["row_state"]] = total.get(r["row_state"], 0) + n
             for name in states:
                 if r[name] is not None:
                     total[f"{name}_{r[name]}"] = total.get(f"{name}_{r[name]}", 0) + n
+                    if r["example"] is not None:
+                        examples.setdefault(f"{name}_{r[name]}", []).append(str(r["example"]))
         self.issue("policies", "missing_value", total.get("no_id", 0), "policy_id")
         self.issue("policies", "missing_value", total.get("no_sale", 0), "sale_time")
         self.issue(
@@ -213,7 +232,19 @@ class Measurer:
             self.issue("policies", "bad_time", bad_to, m.to_column, (duty.id,), self._bad_examples(kv, m.to_column) if bad_to else ())
             self.issue("policies", "end_before_start", before, m.to_column, (duty.id,), self._before_examples(kv, m.from_column, m.to_column) if before else ())
             self.issue("policies", "after_cutoff", total.get(f"{p}_start_after_cutoff", 0), m.from_column, (duty.id,))
-            self.figures.counts[duty.id] = {key: total.get(f"{p}_{key}", 0) for key in ("within", "late", "pending", "no_start")}
+            if m.explained_by:
+                explained = total.get(f"{p}_late_explained", 0)
+                bad_note = total.get(f"{p}_late_bad_note", 0)
+                unexplained = total.get(f"{p}_late_unexplained", 0) + bad_note
+                self.issue("policies", "bad_explanation", bad_note, m.explained_by, (duty.id,), tuple(sorted(examples.get(f"{p}_late_bad_note", []))[:SAMPLE]))
+                self.figures.counts[duty.id] = {
+                    "within": total.get(f"{p}_within", 0), "late": explained + unexplained, "late_explained": explained,
+                    "late_unexplained": unexplained, "pending": total.get(f"{p}_pending", 0), "no_start": total.get(f"{p}_no_start", 0),
+                }
+                ids = examples.get(f"{p}_late_unexplained", []) + examples.get(f"{p}_late_bad_note", [])
+                self.figures.examples[duty.id] = tuple(sorted(set(ids))[:SAMPLE])
+            else:
+                self.figures.counts[duty.id] = {key: total.get(f"{p}_{key}", 0) for key in ("within", "late", "pending", "no_start")}
         for duty in measurable_retention:
             p = _alias(duty.id)
             bad = total.get(f"{p}_bad", 0)
@@ -226,8 +257,8 @@ class Measurer:
             month = self.figures.months.setdefault(r["month"], {})
             month["policies"] = month.get("policies", 0) + int(r["n"])
             for name, prefix in prefixes.items():
-                if r[name] in ("within", "late"):
-                    key = f"{prefix}_{r[name]}"
+                if r[name] is not None and (r[name] == "within" or r[name].startswith("late")):
+                    key = f"{prefix}_{'within' if r[name] == 'within' else 'late'}"
                     month[key] = month.get(key, 0) + int(r["n"])
         base = f"policy_id IS NOT NULL AND sale_time IS NOT NULL AND sale_time < {cut} AND policy_id NOT IN (SELECT policy_id FROM dup_ids)"
         for duty in bulks:
@@ -253,11 +284,14 @@ class Measurer:
         sets = ", ".join(f"({f})" for f in fields)
         which = "CASE " + " ".join(f"WHEN GROUPING({f}) = 0 THEN '{f}'" for f in fields) + " END"
         value = f"coalesce({', '.join(fields)})"
+        # One scan of the log normalizes the shared fields (regular expressions, the costly part)
+        # into a narrow table; the groups and the flagged policies are both read from it, so the
+        # file is not decoded and normalized a second time. DuckDB spills it to disk if need be.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE bulk_rows AS SELECT policy_id, sale_time, {', '.join(fields)} FROM {kv.view} WHERE {base}")
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE bulk_groups AS SELECT {which} AS field, {value} AS value, count(*) AS n, "
             f"min(sale_time) AS first_sale, max(sale_time) AS last_sale "
-            f"FROM (SELECT policy_id, sale_time, {', '.join(fields)} FROM {kv.view} WHERE {base}) "
-            f"GROUP BY GROUPING SETS ({sets}) HAVING {value} IS NOT NULL AND count(*) >= {n}"
+            f"FROM bulk_rows GROUP BY GROUPING SETS ({sets}) HAVING {value} IS NOT NULL AND count(*) >= {n}"
         )
         totals = _one(con, "SELECT count(*) AS groups FROM bulk_groups")
         groups = _all(con, f"SELECT * FROM bulk_groups ORDER BY n DESC, field, value LIMIT {BULK_GROUPS_LISTED}")
@@ -274,7 +308,7 @@ class Measurer:
                 for f in fields
             )
             result = con.execute(
-                f"WITH flagged AS MATERIALIZED (SELECT policy_id, {', '.join(fields)} FROM {kv.view} WHERE {base} AND ({in_any})) "
+                f"WITH flagged AS MATERIALIZED (SELECT policy_id, {', '.join(fields)} FROM bulk_rows WHERE {in_any}) "
                 f"SELECT NULL AS field, NULL AS value, NULL AS ids, (SELECT count(DISTINCT policy_id) FROM flagged) AS flagged "
                 f"UNION ALL SELECT field, value, ids, NULL FROM ({lists})"
             ).fetchall()
@@ -291,6 +325,7 @@ class Measurer:
             )
             for g in groups
         ]
+        con.execute("DROP TABLE bulk_rows")  # free its memory before the other logs are measured
         self.figures.bulk_groups_total = int(totals["groups"])
         self.figures.bulk_policies_total = int(flagged)
         self.figures.counts[duty.id] = {"groups": int(totals["groups"]), "policies": int(flagged), "min_policies": n}

@@ -34,7 +34,7 @@ class _Frozen(BaseModel):
 
 class Quantity(_Frozen):
     value: Decimal
-    unit: str  # share | calls | agents | policies | recordings | groups | per_10k
+    unit: str  # share | calls | agents | policies | recordings | groups | per_10k | bulk_default | bulk_chosen
 
     def text(self, lang: str = "zh") -> str:
         if self.unit == "share":
@@ -53,6 +53,7 @@ class LogIssue(_Frozen):
     count: int
     affects: tuple[str, ...] = ()  # duty ids whose figures leave these rows out; () = every figure of the log
     examples: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # the files holding these rows, where known
 
     def text(self, lang: str = "zh") -> str:
         affects = ", ".join(self.affects) if self.affects else t("readiness.issues.all_figures", lang)
@@ -63,6 +64,7 @@ class LogIssue(_Frozen):
             column=self.column or "",
             affects=affects,
             examples="、".join(self.examples) if lang == "zh" else ", ".join(self.examples),
+            files=("、" if lang == "zh" else ", ").join(self.files) or "—",
         )
 
 
@@ -106,6 +108,10 @@ class DutyResult(_Frozen):
 
     def explanation(self, lang: str = "zh") -> str:
         values = dict(self.reason_values)
+        if "basis" in values:  # whose bulk threshold: stored as a code, shown in words
+            values["basis"] = t(f"readiness.bulk_basis.{values['basis']}", lang)
+        if "examples" in values and lang == "zh":
+            values["examples"] = values["examples"].replace(", ", "、")
         if "kind" in values:  # log kinds are stored by name and shown in words
             sep = "、" if lang == "zh" else ", "
             values["kind"] = sep.join(t(f"readiness.log_kinds.{k.strip()}", lang) for k in values["kind"].split(","))
@@ -149,6 +155,9 @@ class ReadinessReport(_Frozen):
     timezone: str
     cutoff: str
     bulk_min_policies: int
+    # "default" (the rulebook's figure, ours) or "chosen" (set for this run): never the notice's,
+    # which says only 「批量」, so every output says whose threshold it is.
+    bulk_min_basis: str = "default"
     duties: tuple[DutyResult, ...]
     logs: tuple[LogSummary, ...]
     issues: tuple[LogIssue, ...]

@@ -103,7 +103,7 @@ def build_view(report: ReadinessReport, lang: str) -> ReadinessView:
            "field": t("readiness.page.col_field", lang), "first": t("readiness.page.col_first", lang),
            "last": t("readiness.page.col_last", lang), "ids": t("readiness.page.col_ids", lang)},
         duties=tuple(duty_row(d, lang) for d in report.duties),
-        bulk_title=t("readiness.appendix.bulk", lang),
+        bulk_title=t("readiness.appendix.bulk", lang, n=report.bulk_min_policies, basis=t(f"readiness.bulk_basis.{report.bulk_min_basis}", lang)),
         bulk=tuple(
             BulkRow(t(f"readiness.fields.{g.field}", lang), g.value, f"{g.policies:,}", g.first_sale, g.last_sale, sep.join(g.policy_ids))
             for g in report.bulk_groups
@@ -144,7 +144,7 @@ def render_text(report: ReadinessReport, lang: str = "zh") -> str:
     out += [f"  {line}" for line in issues] or [f"  {t('readiness.text.no_issues', lang)}"]
     if report.bulk_groups:
         sep = "、" if lang == "zh" else ", "
-        out += ["", f"== {t('readiness.text.bulk', lang, field='/'.join(t(f'readiness.fields.{f}', lang) for f in ('delivery_address', 'recipient', 'recipient_phone')), n=report.bulk_min_policies)}"]
+        out += ["", f"== {t('readiness.text.bulk', lang, field='/'.join(t(f'readiness.fields.{f}', lang) for f in ('delivery_address', 'recipient', 'recipient_phone')), n=report.bulk_min_policies, basis=t(f'readiness.bulk_basis.{report.bulk_min_basis}', lang))}"]
         for g in report.bulk_groups:
             out.append("  " + t("readiness.text.bulk_line", lang, field=t(f"readiness.fields.{g.field}", lang), value=g.value,
                                 policies=f"{g.policies:,}", first=g.first_sale, last=g.last_sale, ids=sep.join(g.policy_ids)))

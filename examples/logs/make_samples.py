@@ -1,7 +1,7 @@
 """Regenerate the sample logs of this folder (deterministic): `python examples/logs/make_samples.py`.
 
-A small insurer, 2026: 120 policies (a few delivered or called back late, one bulk address shared
-by 22 policies), calls with two repeat calls after a refusal, a roster with one agent who sold
+A small insurer, 2026: 120 policies (a few delivered or called back late, two late deliveries
+explained, one bulk address shared by 22 policies), calls with two repeat calls after a refusal, a roster with one agent who sold
 before certification and one overdue for retraining, and a few complaints.
 """
 
@@ -39,8 +39,10 @@ for i in range(120):
     address = "上海市浦东新区张江路88号3楼" if bulk else f"北京市海淀区中关村大街{i + 1}号"
     recipient = f"客户{i:03d}"
     phone = f"1390000{i:04d}"
-    policies.append([f"TM2026{i:05d}", ts(sale), ts(delivery), ts(receipt), ts(callback), deleted, address, recipient, phone])
-write("policies.csv", ["policy_id", "sale_time", "delivery_time", "receipt_time", "callback_time", "recording_deleted_time", "delivery_address", "recipient", "recipient_phone"], policies)
+    # Two of the late deliveries were agreed with or explained to the policyholder (二(三)).
+    explanation = {22: "协商一致", 56: "informed"}.get(i, "")
+    policies.append([f"TM2026{i:05d}", ts(sale), ts(delivery), ts(receipt), ts(callback), deleted, address, recipient, phone, explanation])
+write("policies.csv", ["policy_id", "sale_time", "delivery_time", "receipt_time", "callback_time", "recording_deleted_time", "delivery_address", "recipient", "recipient_phone", "late_delivery_explanation"], policies)
 
 agents = [f"A{n:03d}" for n in range(1, 9)]
 calls = []

@@ -54,7 +54,8 @@ def test_bad_attestations_name_the_problem(data, key):
 
 
 def test_cli_text_json_and_exit_codes(tmp_path, capsys):
-    log = policies_file(tmp_path, [policy("P1", "2026-01-05 10:00:00", "2026-01-08 10:00:00")])
+    # Delivered 72 h after the sale (review), called back 96 h after receipt (not met).
+    log = policies_file(tmp_path, [policy("P1", "2026-01-05 10:00:00", "2026-01-08 10:00:00", "2026-01-08 12:00:00", "2026-01-12 12:00:00")])
     assert main(["readiness", f"policies={log}", "--as-of", "2026-06-30", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "Operating readiness report" in out and "short by 1 policies" in out
@@ -62,9 +63,11 @@ def test_cli_text_json_and_exit_codes(tmp_path, capsys):
     capsys.readouterr()
     assert main(["readiness", str(log), "--as-of", "2026-06-30", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["as_of"] == "2026-06-30" and data["rulebook_version"] == 1
+    assert data["as_of"] == "2026-06-30" and data["rulebook_version"] == load_readiness_rulebook().version
     delivery = next(d for d in data["duties"] if d["id"] == "2.3.delivery_within_48h")
-    assert delivery["status"] == "not_met" and delivery["counts"]["late"] == 1
+    assert delivery["status"] == "review" and delivery["counts"]["late"] == 1
+    callback = next(d for d in data["duties"] if d["id"] == "2.6.callback_within_72h")
+    assert callback["status"] == "not_met" and callback["counts"]["late"] == 1
 
 
 def test_cli_attestations_and_usage_errors(tmp_path, capsys):
