@@ -12,8 +12,11 @@ its lists are validated a slice of at most `VALUE_BUDGET` values at a time, and 
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
+import os
+import stat
 import types
 import typing
 from dataclasses import dataclass
@@ -380,18 +383,52 @@ def parse_application(data: str | bytes | dict[str, Any], today: date | None = N
     return application
 
 
+class NotRegularFile(OSError):
+    """A pipe, device or socket given where a file is read: reading it could block forever or
+    never end. Its errno (ESPIPE) carries the translated wording `errors.os.ESPIPE`."""
+
+    def __init__(self, path: str):
+        super().__init__(errno.ESPIPE, "not a regular file", path)
+
+
+def read_regular_file(path: str | Path, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of a regular file (one past the limit, to notice a larger one).
+
+    The file is opened without blocking and checked on the open descriptor, so a FIFO swapped in
+    after a check by name still never blocks the read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    mode = os.stat(path).st_mode
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if not stat.S_ISREG(mode):  # a socket cannot be opened at all: say what it is before trying
+        raise NotRegularFile(str(path))
+    descriptor = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise NotRegularFile(str(path))
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(descriptor, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
 def load_application(path: str | Path, today: date | None = None) -> Application:
     """Read and validate an application file: JSON, or a filled Excel template (.xlsx)."""
     file = Path(path)
     try:
-        if file.stat().st_size > MAX_APPLICATION_BYTES:
-            raise ApplicationError([Problem("(file)", "too_large", {"limit": MAX_APPLICATION_BYTES // (1024 * 1024)})], str(file))
-        with file.open("rb") as stream:  # at most one byte past the limit: a device reports no size
-            raw = stream.read(MAX_APPLICATION_BYTES + 1)
-        if len(raw) > MAX_APPLICATION_BYTES:
-            raise ApplicationError([Problem("(file)", "too_large", {"limit": MAX_APPLICATION_BYTES // (1024 * 1024)})], str(file))
+        raw = read_regular_file(file, MAX_APPLICATION_BYTES)
+    except NotRegularFile:
+        raise ApplicationError([Problem("(file)", "not_regular_file", {"file": str(file)})], str(file)) from None
     except OSError as exc:
         raise ApplicationError([Problem("(file)", "unreadable", {"file": str(file), **os_error_values(exc)})], str(file)) from None
+    if len(raw) > MAX_APPLICATION_BYTES:
+        raise ApplicationError([Problem("(file)", "too_large", {"limit": MAX_APPLICATION_BYTES // (1024 * 1024)})], str(file))
     if raw[:5] == b"%PDF-":  # a dossier given where an application is expected
         raise ApplicationError([Problem("(file)", "is_pdf", {"file": str(file)})], str(file))
     if file.suffix.lower() == ".xlsx" or raw[:2] == b"PK":  # a workbook is a zip archive
