@@ -737,8 +737,8 @@ def _open(data: bytes) -> Workbook:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except ApplicationError:
         raise
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise ApplicationError([WorkbookProblem("(file)", "not_xlsx", {"detail": type(exc).__name__})]) from None
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign file; none is worded for a user
+        raise ApplicationError([WorkbookProblem("(file)", "not_xlsx", {"detail": WORKBOOK_PATH})]) from None
 
 
 _SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\bid=\"([^\"]*)\"")
@@ -815,20 +815,35 @@ def _count_cells(head: bytes, stream: Any, budget: int) -> int:
     return count
 
 
-def _long_number_cell(data: bytes, worksheet: Worksheet) -> str | None:
-    """The reference of the first cell whose value is a number too long for Python to read
-    (openpyxl stops on it without saying where); searched only once reading has failed."""
+_NUMERIC_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*)>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>', re.DOTALL)
+_TYPE = re.compile(rb'\bt="([^"]*)"')
+_REF = re.compile(rb'\br="([A-Za-z]{1,4}[0-9]{1,8})"')
+
+
+def _bad_number_cell(data: bytes, worksheet: Worksheet) -> tuple[str, Problem] | None:
+    """The first cell marked as a number whose value Python cannot read as one (over 4,300 digits,
+    or not a number at all): openpyxl stops on it without saying where. Searched only once
+    reading has failed, in a sheet whose size was checked before."""
     path = getattr(worksheet, "_worksheet_path", None)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             xml = archive.read(path) if path else b""
     except (KeyError, zipfile.BadZipFile, OSError, ValueError):
         return None
-    found = re.search(rb"<(?:\w+:)?v>\s*[-+]?[0-9]{4300,}", xml)
-    if not found:
-        return None
-    cell = xml.rfind(b' r="', 0, found.start())
-    return xml[cell + 4 : xml.find(b'"', cell + 4)].decode("ascii", "replace") if cell >= 0 else None
+    for found in _NUMERIC_CELL.finditer(xml):
+        kind = _TYPE.search(found[1])
+        if kind and kind[1] != b"n":
+            continue
+        value = found[2].decode("utf-8", "replace").strip()
+        ref = _REF.search(found[1])
+        place = f"{worksheet.title}!{ref[1].decode()}" if ref else worksheet.title
+        if re.fullmatch(r"[-+]?[0-9]{4300,}", value):
+            return place, Problem(place, "number_too_long", {})
+        try:
+            float(value) if any(c in value for c in ".eE") else int(value)
+        except ValueError:
+            return place, Problem(place, "cell_not_number", {"input": value[:40]})
+    return None
 
 
 def _find_sheet(workbook: Workbook, sheet: Sheet) -> Worksheet | None:
@@ -879,10 +894,10 @@ def application_from_workbook(data: bytes, today: date | None = None) -> Applica
             try:
                 rows = _sheet_rows(worksheet, width)
             except Exception as exc:  # read-only sheets are parsed only now: damage shows up here
-                cell = _long_number_cell(data, worksheet) if isinstance(exc, ValueError) else None
-                if cell:
-                    raise ApplicationError([Problem(f"{worksheet.title}!{cell}", "number_too_long", {})]) from None
-                raise ApplicationError([WorkbookProblem("(file)", "not_xlsx", {"detail": f"{sheet.name()}: {type(exc).__name__}"})]) from None
+                bad = _bad_number_cell(data, worksheet) if isinstance(exc, ValueError) else None
+                if bad:
+                    raise ApplicationError([bad[1]]) from None
+                raise ApplicationError([WorkbookProblem("(file)", "not_xlsx", {"detail": sheet.name()})]) from None
             if rows is None:
                 structure.append(WorkbookProblem(sheet.name(), "too_many_rows", {"limit": MAX_ROWS_PER_SHEET}))
                 continue
