@@ -99,7 +99,7 @@ _json = st.recursive(
 _keys = st.sampled_from(["as_of", "readings", "verdict", "fingerprint", "findings", "rulebook", "rendition"])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(_keys, _json, max_size=3))
 def test_any_stated_assessment_gives_one_of_the_four_answers(changes):
     stated = json.dumps(_stated() | changes, ensure_ascii=True).encode()

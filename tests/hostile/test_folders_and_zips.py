@@ -119,7 +119,7 @@ def test_a_zip_with_a_damaged_member_and_hostile_json_gives_worded_rows(tmp_path
     assert reasons["surrogate.json"].startswith("applicant.name: ")
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=300), st.sampled_from(["a.json", "a.xlsx", "a.pdf", "a.zip"]))
 def test_any_upload_becomes_a_row_never_an_exception(data, name):
     settings_ = Settings(as_of=date(2026, 6, 30), today=date(2026, 6, 30), lang="en")

@@ -127,7 +127,7 @@ _values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4) | st.
 _fields = st.sampled_from(["applicant", "premiums", "existing_sites", "proposed_site", "company", "complaints", "violations", "unifications", "centralized_selling", "extra"])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(_fields, _values, max_size=4))
 def test_any_json_document_gives_an_application_or_bounded_writable_problems(changes):
     document = json.loads(json_with()) | changes
@@ -144,7 +144,7 @@ def test_any_json_document_gives_an_application_or_bounded_writable_problems(cha
                 line.encode("utf-8")  # every line can be printed
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(st.binary(max_size=200) | st.text(max_size=200).map(lambda s: s.encode("utf-8", "surrogatepass")))
 def test_any_bytes_give_an_application_or_problems(data):
     try:
