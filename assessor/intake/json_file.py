@@ -256,7 +256,7 @@ def _validate_bounded(value: Any, annotation: Any, at: tuple[Any, ...], sink: _S
         sink.add(exc, at)
 
 
-def _check_shape(value: Any, source: str) -> None:
+def check_shape(value: Any, source: str = "") -> None:
     """Refuse, before validation, nesting deeper than MAX_DEPTH, objects with more than MAX_KEYS
     keys, and text holding a lone surrogate (valid JSON escapes, but not writable as UTF-8).
 
@@ -340,7 +340,7 @@ def validate_application(data: dict[str, Any], today: date | None = None, source
     """An application from a parsed mapping, in bounded memory: the application, or None with
     the first MAX_PROBLEMS pydantic errors and the count of all of them."""
     context = {"today": today or date.today()}
-    _check_shape(data, source)
+    check_shape(data, source)
     sink = _Sink()
     if _size(data, VALUE_BUDGET) > VALUE_BUDGET:
         _validate_bounded(data, Application, (), sink, context)
