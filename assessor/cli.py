@@ -2,7 +2,8 @@
 
 Each command lives in `assessor/commands/<name>.py` with `register(subparsers, lang)`; this
 module finds them, parses the arguments and turns every expected failure into a plain message
-and an exit code, never a traceback.
+and an exit code, never a traceback: anything else becomes one line in the user's language and
+exit 4 (set ASSESSOR_DEBUG=1 to see the traceback instead).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib
+import os
 import pkgutil
 import re
+import stat
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -23,6 +26,8 @@ from .intake import ApplicationError
 from .core.rulebook import RulebookError
 
 EXIT_OK, EXIT_MISMATCH, EXIT_INVALID = 0, 1, 2
+EXIT_CANNOT_CHECK = 3  # verify: a dossier whose embedded data lies beyond the reader's limits
+EXIT_UNEXPECTED = 4  # a failure no command foresaw: one line, never a traceback
 
 
 class UsageError(Exception):
@@ -145,6 +150,20 @@ def require_suffix(path: str, suffix: str, lang: str) -> None:
         raise UsageError(t("cli.bad_suffix", lang, file=path, suffix=suffix))
 
 
+def regular_or_missing(path: str | None, lang: str) -> str | None:
+    """Refuse a pipe, device or socket given as an input file before a reader blocks on it; a
+    missing or unreadable file is left to the reader, which says so in its own words."""
+    if path is None:
+        return None
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return path
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise UsageError(t("errors.input.not_regular_file", lang, file=path))
+    return path
+
+
 def parse_readings(pairs: list[str], lang: str) -> dict[str, str]:
     readings = {}
     for pair in pairs:
@@ -170,6 +189,32 @@ def build_parser(lang: str) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_from(argv)
+    for stream in (sys.stdout, sys.stderr):
+        # Text from a file (a lone surrogate, say) must never stop a print half way.
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        return _run(argv, lang)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place a failure nothing foresaw is caught
+        if os.environ.get("ASSESSOR_DEBUG"):
+            raise
+        # The exception's own text may quote the input and is in English: only its kind is kept,
+        # in a form a report can quote, and the user is told what to do in their language.
+        try:
+            print(t("cli.unexpected", lang, code_name=_kind(exc), code=EXIT_UNEXPECTED), file=sys.stderr)
+        except Exception:  # noqa: BLE001 - stderr itself is gone
+            pass
+        return EXIT_UNEXPECTED
+
+
+def _kind(exc: BaseException) -> str:
+    # A short code a bug report can quote without the message: E- and the exception's name in lower case.
+    return "E-" + re.sub(r"(?<!^)(?=[A-Z])", "-", type(exc).__name__).lower()
+
+
+def _run(argv: list[str], lang: str) -> int:
     parser = build_parser(lang)
     args = parser.parse_args(argv)
     lang = getattr(args, "lang", lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..cli import add_assessment_options, note_future_as_of, parse_as_of, parse_readings
+from ..cli import add_assessment_options, note_future_as_of, parse_as_of, parse_readings, regular_or_missing
 from ..core.engine import assess
 from ..i18n import t
 from ..intake import load_application
@@ -24,7 +24,7 @@ def register(subparsers, lang: str) -> None:
 def run(args) -> int:
     as_of = parse_as_of(args.as_of, args.lang)
     readings = parse_readings(args.reading, args.lang)
-    rulebook = load_rulebook(args.rulebook)
+    rulebook = load_rulebook(regular_or_missing(args.rulebook, args.lang))
     application = load_application(args.file)
     assessment = assess(application, rulebook, as_of, readings)
     note_future_as_of(as_of, args.lang)

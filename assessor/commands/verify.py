@@ -1,7 +1,9 @@
 """`assessor verify FILE.pdf`: recompute a dossier from what it embeds and compare.
 
 Exit 0 when the recomputed verdict, findings and fingerprint match what the PDF states,
-1 on any mismatch (each difference named), 2 when the file is not a dossier.
+1 on any mismatch (each difference named), 2 when the file is not a dossier (or cannot be read),
+3 when it is a dossier whose embedded data lies beyond what the reader takes, so whether it was
+altered cannot be said.
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..cli import EXIT_INVALID, EXIT_MISMATCH, EXIT_OK, add_lang
+from ..cli import EXIT_CANNOT_CHECK, EXIT_INVALID, EXIT_MISMATCH, EXIT_OK, add_lang, regular_or_missing
 from ..core.engine import AsOfError
 from ..i18n import os_error_text, t
+from ..intake.json_file import read_regular_file
 from ..core.rulebook import load_rulebook
 
 MAX_PDF_BYTES = 200 * 1024 * 1024
@@ -32,14 +35,14 @@ def run(args) -> int:
     lang = args.lang
     file = Path(args.pdf)
     try:
-        if file.stat().st_size > MAX_PDF_BYTES:
+        data = read_regular_file(file, MAX_PDF_BYTES)
+        if len(data) > MAX_PDF_BYTES:
             raise OSError(0, t("dossier.verify.not_pdf", lang))
-        data = file.read_bytes()
     except OSError as exc:
         print(t("dossier.errors.not_readable", lang, file=str(file), detail=os_error_text(exc, lang)), file=sys.stderr)
         return EXIT_INVALID
     try:
-        result = verify_dossier(data, lang=lang, rulebook=load_rulebook(args.rulebook))
+        result = verify_dossier(data, lang=lang, rulebook=load_rulebook(regular_or_missing(args.rulebook, lang)))
     except AsOfError as exc:
         # The tool makes no dossier for a date its rulebook cannot assess, so a file that states
         # one was changed after it was made: an alteration (exit 1), like an unreadable date.
@@ -55,6 +58,10 @@ def run(args) -> int:
         for line in result.differences:
             print(f"  - {line}", file=sys.stderr)
         return EXIT_MISMATCH
+    if result.status == "cannot_check":
+        for line in result.differences:
+            print(line, file=sys.stderr)
+        return EXIT_CANNOT_CHECK
     for line in result.differences:
         print(line, file=sys.stderr)
     return EXIT_INVALID

@@ -3,6 +3,11 @@
 The dossier states a verdict, findings and an input fingerprint (assessment.json) and carries
 the application they were computed from (application.json). Verification re-validates the
 application, assesses it again with the stated as_of and readings, and names every difference.
+
+Three outcomes, never a crash: ok; mismatch (the file states what recomputing does not give: it
+was altered); not a dossier. A fourth, cannot check, is for a dossier whose embedded data lies
+beyond what the reader takes (nested too deep, too large, readings that are not text): the tool
+cannot tell whether it was altered, so it does not say so.
 """
 
 from __future__ import annotations
@@ -12,14 +17,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ..core.engine import Assessment, ReadingError, assess
+from ..core.engine import Assessment, AsOfError, ReadingError, assess
 from ..i18n import t
 from ..intake import ApplicationError, parse_application
+from ..intake.json_file import check_shape
 from ..core.model import Application
 from ..core.rulebook import Rulebook, load_rulebook
 from .pdfa import APPLICATION_FILE, ASSESSMENT_FILE, NotAPdf, read_embedded
 
-OK, MISMATCH, NOT_DOSSIER = "ok", "mismatch", "not_dossier"
+OK, MISMATCH, NOT_DOSSIER, CANNOT_CHECK = "ok", "mismatch", "not_dossier", "cannot_check"
+MAX_EMBEDDED_BYTES = 20 * 1024 * 1024  # as an application file; a dossier's are some kilobytes
+# Problems of the JSON reader that mean "beyond the limits", not "not what the tool wrote".
+_LIMIT_PROBLEMS = frozenset({"too_deep", "too_large", "too_many_keys"})
 
 # The finding fields compared, in the order a reader checks them.
 FINDING_FIELDS = ("status", "measured", "threshold", "gap", "evidence", "missing_evidence", "readings", "clause", "clause_text", "title", "parts", "explanation", "notes")
@@ -27,7 +36,7 @@ FINDING_FIELDS = ("status", "measured", "threshold", "gap", "evidence", "missing
 
 @dataclass
 class VerifyResult:
-    status: str  # "ok" | "mismatch" | "not_dossier"
+    status: str  # "ok" | "mismatch" | "not_dossier" | "cannot_check"
     differences: list[str] = field(default_factory=list)
     application: Application | None = None
     stated: dict[str, Any] | None = None
@@ -47,13 +56,18 @@ class VerifyResult:
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True) if not isinstance(value, str) else value
-    return text if len(text) <= 120 else text[:117] + "…"
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True) if not isinstance(value, str) else value
+    except (TypeError, ValueError, RecursionError):
+        text = type(value).__name__
+    text = text if len(text) <= 120 else text[:117] + "…"
+    # A lone surrogate in the file would stop the print of the difference that names it.
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _compare_findings(stated: list[dict], actual: list[dict], lang: str) -> list[str]:
     differences = []
-    stated_by_id = {f.get("criterion"): f for f in stated if isinstance(f, dict)}
+    stated_by_id = {f.get("criterion"): f for f in stated if isinstance(f, dict) and isinstance(f.get("criterion"), str)}
     actual_by_id = {f["criterion"]: f for f in actual}
     for criterion, recomputed in actual_by_id.items():
         claim = stated_by_id.get(criterion)
@@ -79,7 +93,7 @@ def _compare_findings(stated: list[dict], actual: list[dict], lang: str) -> list
 
 def verify_dossier(pdf_bytes: bytes, lang: str = "zh", rulebook: Rulebook | None = None, rerender: bool = True) -> VerifyResult:
     """Recompute a dossier from what it embeds and, with `rerender`, make its pages again and
-    compare; `differences` are sentences in `lang`."""
+    compare; `differences` are sentences in `lang`. Never raises for what the file holds."""
 
     def not_dossier(reason_key: str, **values) -> VerifyResult:
         reason = t(f"dossier.verify.{reason_key}", lang, **values)
@@ -89,17 +103,63 @@ def verify_dossier(pdf_bytes: bytes, lang: str = "zh", rulebook: Rulebook | None
         embedded = read_embedded(pdf_bytes)
     except NotAPdf:
         return not_dossier("not_pdf")
+    except Exception:  # noqa: BLE001 - pypdf on a hostile file (deep trees, loops): not readable as a PDF
+        return not_dossier("not_pdf")
     if APPLICATION_FILE not in embedded.files or ASSESSMENT_FILE not in embedded.files:
         return not_dossier("no_attachments")
-    # The two files are there, so this is a dossier: anything wrong inside them is an alteration.
     try:
-        stated = json.loads(embedded.files[ASSESSMENT_FILE].decode("utf-8"))
+        return _verify_embedded(pdf_bytes, embedded.files, lang, rulebook, rerender)
+    except AsOfError:  # a date its rulebook cannot assess: the caller words it as an alteration
+        raise
+    except (RecursionError, MemoryError):
+        return _cannot_check(lang, "too_deep")
+    except Exception:  # noqa: BLE001 - whatever else the data leads to, it is not proof of an alteration
+        return _cannot_check(lang, "unexpected")
+
+
+def _cannot_check(lang: str, reason: str, stated: dict[str, Any] | None = None) -> VerifyResult:
+    return VerifyResult(CANNOT_CHECK, [t("input.verify.cannot_check", lang, reason=t(f"input.verify.{reason}", lang))], None, stated)
+
+
+def _read_embedded_json(data: bytes) -> Any:
+    """An embedded file's JSON; ValueError if it is not JSON, _Beyond if it lies beyond the limits."""
+    if len(data) > MAX_EMBEDDED_BYTES:
+        raise _Beyond("too_large")
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise _Beyond("too_deep") from None
+
+
+class _Beyond(Exception):
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _text_mapping(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+def _verify_embedded(pdf_bytes: bytes, files: dict[str, bytes], lang: str, rulebook: Rulebook | None, rerender: bool) -> VerifyResult:
+    # The two files are there, so this is a dossier: anything wrong inside them is an alteration,
+    # unless it lies beyond what can be read at all.
+    try:
+        stated = _read_embedded_json(files[ASSESSMENT_FILE])
         if not isinstance(stated, dict):
             raise ValueError
+        check_shape(stated, ASSESSMENT_FILE)
+    except _Beyond as exc:
+        return _cannot_check(lang, exc.reason)
+    except ApplicationError as exc:
+        if any(p.key in _LIMIT_PROBLEMS for p in exc.problems):
+            return _cannot_check(lang, "too_deep")
+        # Only lone surrogates are left: they differ from anything recomputed, and are named so.
     except (ValueError, UnicodeDecodeError):
         return VerifyResult(MISMATCH, [t("dossier.verify.bad_json", lang, name=ASSESSMENT_FILE)])
     try:
-        raw_application = json.loads(embedded.files[APPLICATION_FILE].decode("utf-8"))
+        _read_embedded_json(files[APPLICATION_FILE])
+    except _Beyond as exc:
+        return _cannot_check(lang, exc.reason, stated)
     except (ValueError, UnicodeDecodeError):
         return VerifyResult(MISMATCH, [t("dossier.verify.bad_json", lang, name=APPLICATION_FILE)], None, stated)
 
@@ -109,14 +169,19 @@ def verify_dossier(pdf_bytes: bytes, lang: str = "zh", rulebook: Rulebook | None
     except ValueError:
         result.differences.append(t("dossier.verify.diff_as_of", lang, value=_short(stated.get("as_of"))))
         return result
+    readings = stated.get("readings") or {}
+    if not _text_mapping(readings):
+        # The assessment cannot be recomputed under readings it cannot name.
+        return _cannot_check(lang, "readings", stated)
     try:
         # Dates in the application were checked against the day it was assessed or later.
-        application = parse_application(embedded.files[APPLICATION_FILE], today=max(date.today(), as_of))
+        application = parse_application(files[APPLICATION_FILE], today=max(date.today(), as_of))
     except ApplicationError as exc:
+        if any(p.key in _LIMIT_PROBLEMS for p in exc.problems):
+            return _cannot_check(lang, "too_deep", stated)
         result.differences.append(t("dossier.verify.diff_application", lang, problems="; ".join(exc.lines(lang))))
         return result
     result.application = application
-    del raw_application
 
     rulebook = rulebook or load_rulebook()
     stated_rulebook = stated.get("rulebook") or {}
@@ -124,9 +189,8 @@ def verify_dossier(pdf_bytes: bytes, lang: str = "zh", rulebook: Rulebook | None
         result.differences.append(
             t("dossier.verify.diff_rulebook", lang, stated=_short(stated_rulebook), actual=_short({"id": rulebook.id, "version": rulebook.version}))
         )
-    readings = stated.get("readings") or {}
     try:
-        recomputed = assess(application, rulebook, as_of, readings if isinstance(readings, dict) else {})
+        recomputed = assess(application, rulebook, as_of, readings)
     except ReadingError as exc:
         result.differences.append(t("dossier.verify.diff_readings", lang, detail=exc.message(lang)))
         return result

@@ -14,7 +14,9 @@ read digit for digit.
 
 from __future__ import annotations
 
+import html
 import io
+import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable
@@ -29,12 +31,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
-from pydantic import ValidationError
 
 from ..i18n import DEFAULT_LANG, LANGS, t
 from ..core.model import Application, ApplicationType, Attestation, ComplaintStatus, ExistingSite, InsurerType, ProposedSite, Unifications, Unit
 from ..core.rulebook import load_rulebook
-from .json_file import ApplicationError, Problem, error_loc, problems_from
+from .json_file import ApplicationError, Problem, capped, error_loc, problem_from, validate_application
 
 __all__ = [
     "MAX_ROWS_PER_SHEET",
@@ -48,6 +49,12 @@ __all__ = [
 MAX_WORKBOOK_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a 10 MB zip may not inflate into gigabytes
 MAX_ROWS_PER_SHEET = 20_000
+# openpyxl takes about 7 µs and some hundred bytes per cell it parses, blank or not, so the cells a
+# workbook holds are counted in its XML before openpyxl sees it: a sheet of 20,000 filled rows
+# has some 200,000 cells; a 500 KB workbook of blank styled cells can have 8 million.
+MAX_CELLS = 400_000
+MAX_COLUMNS = 256  # the template's widest sheet has 9 columns; extra notes are allowed
+MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024  # openpyxl holds every shared string in memory
 TEMPLATE_ROWS = 500  # rows of a table given dropdowns and checks beyond those filled in
 
 WORKBOOK_PATH = "(工作簿 / workbook)"
@@ -390,7 +397,12 @@ def _read_int(value: Any) -> Any:
         return int(value)
     if isinstance(value, str):
         text = value.strip().replace(",", "")
-        return int(text) if text.isascii() and text.isdigit() else text
+        if not (text.isascii() and text.isdigit()):
+            return text
+        try:
+            return int(text)
+        except ValueError:  # over Python's 4,300-digit limit for reading an int from text
+            raise _Refused("number_too_long") from None
     return value
 
 
@@ -420,11 +432,18 @@ def money_text(value: int | float | Decimal, number_format: str | None = None) -
 
 def _read_money(value: Any) -> Any:
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        _finite(value)
         return number_text(value)
     if isinstance(value, str):
         # Thousands separators are common in pasted figures; the unit lives in its own column.
         return re.sub(r"[\s,，_]", "", value)
     return value
+
+
+def _finite(value: Any) -> None:
+    # `<v>1e999</v>` is read by openpyxl as infinity, which no decimal text can stand for.
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _Refused("finite_number")
 
 
 class _Refused(Exception):
@@ -572,6 +591,15 @@ class _Where:
         return WORKBOOK_PATH
 
 
+def _number_format(cell: Any) -> str | None:
+    # A workbook without styles.xml (or with a style index past its end) has cells whose format
+    # openpyxl cannot look up: such a cell is read as it stands, with no format.
+    try:
+        return getattr(cell, "number_format", None)
+    except (IndexError, KeyError, AttributeError):
+        return None
+
+
 def _cell_name(sheet: str, column: int, row: int, field: Field | None = None) -> str:
     ref = f"{sheet}!{get_column_letter(column)}{row}"
     return f"{ref} ({header(field)})" if field is not None else ref
@@ -639,7 +667,8 @@ class _SheetReader:
             return
         try:
             if field.kind == "money" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
-                into[name] = money_text(raw, getattr(self._at(row, column), "number_format", None))
+                _finite(raw)
+                into[name] = money_text(raw, _number_format(self._at(row, column)))
             else:
                 into[name] = _reader(field.kind)(raw)
         except _Refused as refused:
@@ -741,11 +770,117 @@ def _open(data: bytes) -> Workbook:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
                 raise ApplicationError([WorkbookProblem("(file)", "too_large", {"limit": MAX_WORKBOOK_BYTES // (1024 * 1024)})])
+            _check_extent(archive)
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except ApplicationError:
         raise
-    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise ApplicationError([WorkbookProblem("(file)", "not_xlsx", {"detail": type(exc).__name__})]) from None
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign file; none is worded for a user
+        raise ApplicationError([WorkbookProblem("(file)", "not_xlsx", {"detail": WORKBOOK_PATH})]) from None
+
+
+_SHEET_ENTRY = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\bname=\"([^\"]*)\"[^>]*?\bid=\"([^\"]*)\"")
+_RELATION = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
+_ATTRIBUTE = re.compile(rb'\b(Id|Target)="([^"]*)"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([A-Za-z]*)([0-9]*)(?::([A-Za-z]*)([0-9]*))?"')
+
+
+def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet's part in the archive, by the name the user sees; best effort, for messages."""
+    try:
+        book = archive.read("xl/workbook.xml")
+        rels = archive.read("xl/_rels/workbook.xml.rels")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return {}
+    targets = {}
+    for element in _RELATION.findall(rels[:1_000_000]):
+        attributes = dict(_ATTRIBUTE.findall(element))
+        if b"Id" in attributes and b"Target" in attributes:
+            target = attributes[b"Target"].decode("utf-8", "replace").lstrip("/")
+            targets[attributes[b"Id"]] = target if target.startswith("xl/") else f"xl/{target}"
+    return {targets[rid]: html.unescape(name.decode("utf-8", "replace")) for name, rid in _SHEET_ENTRY.findall(book[:1_000_000]) if rid in targets}
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_extent(archive: zipfile.ZipFile) -> None:
+    """Count every worksheet's cells, and read its stated extent, from the XML itself, streamed a
+    megabyte at a time, before openpyxl parses any of it; a workbook beyond the limits is refused
+    naming its sheet."""
+    names = _sheet_names(archive)
+    cells = 0
+    for info in archive.infolist():
+        name = info.filename
+        if name == "xl/sharedStrings.xml" and info.file_size > MAX_SHARED_STRINGS_BYTES:
+            raise ApplicationError([WorkbookProblem("(file)", "too_many_strings", {"mb": MAX_SHARED_STRINGS_BYTES // 2**20})])
+        if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            continue
+        sheet = names.get(name, name)
+        with archive.open(info) as stream:
+            head = stream.read(65536)
+            dimension = _DIMENSION.search(head)
+            if dimension:
+                last_column, last_row = (dimension[3], dimension[4]) if dimension[3] is not None else (dimension[1], dimension[2])
+                if last_row and int(last_row[:9]) > 2 * MAX_ROWS_PER_SHEET:
+                    raise ApplicationError([WorkbookProblem(sheet, "too_many_rows", {"limit": MAX_ROWS_PER_SHEET})])
+                if last_column and _column_number(last_column[:4]) > MAX_COLUMNS:
+                    raise ApplicationError([WorkbookProblem(sheet, "too_many_columns", {"limit": MAX_COLUMNS})])
+            cells += _count_cells(head, stream, MAX_CELLS + 1 - cells)
+            if cells > MAX_CELLS:
+                raise ApplicationError([WorkbookProblem(sheet, "too_many_cells", {"limit": MAX_CELLS})])
+
+
+_CELL_OPEN = re.compile(rb"<(?:\w+:)?c[\s/>]")
+
+
+def _count_cells(head: bytes, stream: Any, budget: int) -> int:
+    """How many cell elements the stream holds, counted no further than `budget`."""
+    count, chunk, carry = 0, head, b""
+    while chunk:
+        text = carry + chunk
+        count += len(_CELL_OPEN.findall(text))
+        if count >= budget:
+            return count
+        # An element cut at the chunk's end is counted with the next chunk: keep the last `<` on.
+        cut = text.rfind(b"<", max(0, len(text) - 64))
+        carry = text[cut:] if cut >= 0 and not _CELL_OPEN.match(text, cut) else b""
+        chunk = stream.read(1 << 20)
+    return count
+
+
+_NUMERIC_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*)>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>', re.DOTALL)
+_TYPE = re.compile(rb'\bt="([^"]*)"')
+_REF = re.compile(rb'\br="([A-Za-z]{1,4}[0-9]{1,8})"')
+
+
+def _bad_number_cell(data: bytes, worksheet: Worksheet) -> tuple[str, Problem] | None:
+    """The first cell marked as a number whose value Python cannot read as one (over 4,300 digits,
+    or not a number at all): openpyxl stops on it without saying where. Searched only once
+    reading has failed, in a sheet whose size was checked before."""
+    path = getattr(worksheet, "_worksheet_path", None)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            xml = archive.read(path) if path else b""
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return None
+    for found in _NUMERIC_CELL.finditer(xml):
+        kind = _TYPE.search(found[1])
+        if kind and kind[1] != b"n":
+            continue
+        value = found[2].decode("utf-8", "replace").strip()
+        ref = _REF.search(found[1])
+        place = f"{worksheet.title}!{ref[1].decode()}" if ref else worksheet.title
+        if re.fullmatch(r"[-+]?[0-9]{4300,}", value):
+            return place, Problem(place, "number_too_long", {})
+        try:
+            float(value) if any(c in value for c in ".eE") else int(value)
+        except ValueError:
+            return place, Problem(place, "cell_not_number", {"input": value[:40]})
+    return None
 
 
 def _find_sheet(workbook: Workbook, sheet: Sheet) -> Worksheet | None:
@@ -796,7 +931,10 @@ def application_from_workbook(data: bytes, today: date | None = None) -> Applica
             try:
                 rows = _sheet_rows(worksheet, width)
             except Exception as exc:  # read-only sheets are parsed only now: damage shows up here
-                raise ApplicationError([WorkbookProblem("(file)", "not_xlsx", {"detail": f"{sheet.name()}: {type(exc).__name__}"})]) from None
+                bad = _bad_number_cell(data, worksheet) if isinstance(exc, ValueError) else None
+                if bad:
+                    raise ApplicationError([bad[1]]) from None
+                raise ApplicationError([WorkbookProblem("(file)", "not_xlsx", {"detail": sheet.name()})]) from None
             if rows is None:
                 structure.append(WorkbookProblem(sheet.name(), "too_many_rows", {"limit": MAX_ROWS_PER_SHEET}))
                 continue
@@ -818,15 +956,16 @@ def application_from_workbook(data: bytes, today: date | None = None) -> Applica
         raise ApplicationError(structure)
     out.setdefault("applicant", {})
     out.setdefault("proposed_site", {})
-    try:
-        application = Application.model_validate(out, context={"today": today or date.today()})
-    except ValidationError as exc:
-        located = [where.problem(error_loc(err), p) for err, p in zip(exc.errors(include_url=False), problems_from(exc), strict=True)]
+    # Validated in bounded memory, like a JSON file: 20,000 rows of bad cells make 100,000 errors.
+    application, errors, total = validate_application(out, today)
+    if application is None:
+        located = [where.problem(error_loc(err), problem_from(err)) for err in errors]
         # A refused cell was left out, so the model may also call it missing: say it once.
         named = {p.path for p in refused}
-        raise ApplicationError(refused + [p for p in located if p.path not in named]) from None
+        kept = [p for p in located if p.path not in named]
+        raise ApplicationError(capped(refused + kept, len(refused) + len(kept) + total - len(errors))) from None
     if refused:
-        raise ApplicationError(refused)
+        raise ApplicationError(capped(refused))
     return application
 
 

@@ -1,6 +1,9 @@
 """Turning the paths and uploads a user gives into sources to screen, one per file.
 
-Folders are walked recursively; zips are opened in memory and never extracted to disk. A zip
+Folders are walked recursively; zips are opened in memory and never extracted to disk. Only
+regular files are read: a pipe, device or socket could block a read forever or never end, and a
+symbolic link is followed only when it stays inside the folder given (a link to /etc/passwd in a
+submissions folder is refused, not hashed into the register). A zip
 that could exhaust memory (too many members, too large in total, a member that expands far
 beyond its compressed size) or that names a member outside itself (`../`, an absolute path)
 is refused whole: its row says why, and the rest of the batch goes on.
@@ -8,15 +11,19 @@ is refused whole: its row says why, and the rest of the batch goes on.
 
 from __future__ import annotations
 
+import errno
 import functools
 import io
 import os
+import stat
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ..i18n import os_error_values
+from ..intake.json_file import NotRegularFile, read_regular_file
 from .reasons import Reason
 
 # Suffixes screened; anything else in a folder is skipped silently (a README next to the files
@@ -59,16 +66,26 @@ class Source:
             return self.data
         assert self.path is not None
         if self.member is not None:
-            with _archive(self.path).open(self.member) as handle:
-                content = handle.read(self.member_size + 1)
+            try:
+                with _archive(self.path).open(self.member) as handle:
+                    content = handle.read(self.member_size + 1)
+            except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError, RuntimeError, KeyError) as exc:
+                # A bad CRC or header: worded by the screening row, never as the library's text.
+                raise MemberDamaged() from exc
             if len(content) > self.member_size:  # the header understated the size
                 raise FileTooLarge(len(content))
             return content
-        size = os.stat(self.path).st_size
-        if size > MAX_FILE_BYTES:
-            raise FileTooLarge(size)
-        with open(self.path, "rb") as handle:
-            return handle.read()
+        content = read_regular_file(self.path, MAX_FILE_BYTES)
+        if len(content) > MAX_FILE_BYTES:
+            raise FileTooLarge(os.stat(self.path).st_size)
+        return content
+
+
+class MemberDamaged(OSError):
+    """A zip member that cannot be decompressed; its errno carries the wording `errors.os.EBADMSG`."""
+
+    def __init__(self) -> None:
+        super().__init__(errno.EBADMSG, "damaged")
 
 
 @functools.lru_cache(maxsize=4)
@@ -164,24 +181,59 @@ def collect_paths(paths: Iterable[str | Path], limits: ZipLimits = ZipLimits()) 
     refused: list[Refused] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
-            files = sorted(p for p in _walk(path) if p.suffix.lower() in SCREENED_SUFFIXES)
-        elif path.exists():
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            refused.append(Refused(str(path), Reason("screening.error.missing", {"file": str(path)})))
+            continue
+        except OSError as exc:
+            refused.append(Refused(str(path), Reason("screening.error.unreadable", os_error_values(exc))))
+            continue
+        if stat.S_ISDIR(mode):
+            files = []
+            for file, problem in sorted(_walk(path), key=lambda found: found[0]):
+                if problem is None:
+                    files.append(file)
+                else:
+                    refused.append(Refused(str(file), problem))
+        elif stat.S_ISREG(mode):
             files = [path]
         else:
-            refused.append(Refused(str(path), Reason("screening.error.missing", {"file": str(path)})))
+            refused.append(Refused(str(path), _not_regular(path)))
             continue
         for file in files:
             _add_file(file, sources, refused, limits)
     return sources, refused
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _not_regular(path: Path) -> Reason:
+    return Reason("screening.error.unreadable", os_error_values(NotRegularFile(str(path))))
+
+
+def _walk(folder: Path) -> Iterator[tuple[Path, Reason | None]]:
+    """The screened files under `folder`, each with the reason it is refused, or None.
+
+    os.walk does not descend into linked folders; a linked file is read only if it resolves to a
+    regular file inside `folder`."""
+    inside = os.path.realpath(folder)
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
-            if not name.startswith("."):
-                yield Path(root, name)
+            if name.startswith(".") or Path(name).suffix.lower() not in SCREENED_SUFFIXES:
+                continue
+            file = Path(root, name)
+            try:
+                mode = os.lstat(file).st_mode
+                if stat.S_ISLNK(mode):
+                    target = os.path.realpath(file)
+                    if os.path.commonpath([inside, target]) != inside:
+                        yield file, Reason("errors.input.symlink_outside", {"file": str(file)})
+                        continue
+                    mode = os.stat(target).st_mode
+            except OSError as exc:  # a dangling link, or a file removed while the folder is walked
+                yield file, Reason("screening.error.unreadable", os_error_values(exc))
+                continue
+            yield file, (None if stat.S_ISREG(mode) else _not_regular(file))
 
 
 def _add_file(file: Path, sources: list[Source], refused: list[Refused], limits: ZipLimits) -> None:
