@@ -2,7 +2,7 @@
 
 1. files that could not be screened (someone must chase them);
 2. dossiers whose embedded data no longer matches what they state (tampered);
-3. more red flags first;
+3. more red flags first (information such as evidence without a hash is not counted);
 4. verdict: eligible first, then incomplete, not eligible, out of scope: an approval is the
    decision that rests on the data being true, so eligible applications come under the
    closest scrutiny;
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .flags import red_flags
 from .record import Record
 
 VERDICT_ORDER = {"eligible": 0, "incomplete": 1, "not_eligible": 2, "out_of_scope": 3}
@@ -24,7 +25,7 @@ def rank_key(record: Record) -> tuple:
     return (
         0 if not record.screened else 1,
         0 if record.tampered else 1,
-        -len(record.flags),
+        -len(red_flags(record)),
         VERDICT_ORDER.get(record.verdict, 9),
         abs(record.premium_margin) if record.premium_margin is not None else _NO_MARGIN,
         record.label,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
@@ -25,6 +26,11 @@ def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSESSOR_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("ASSESSOR_DATABASE_URL", raising=False)
     return tmp_path
+
+
+def unescaped(markdown: str) -> str:
+    """What a reader sees of Markdown whose file text was backslash-escaped."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def start(lang: str = "zh") -> AppTest:
@@ -76,7 +82,7 @@ def test_upload_screens_ranks_and_drills_down():
     # Drill down: the flag's explanation and every finding of the full assessment.
     at.selectbox(key="screening.drill").set_value("good.json").run()
     assert not at.exception
-    assert any("batch.zip!more/other.json" in w.value for w in at.warning)
+    assert any("batch.zip!more/other.json" in unescaped(w.value) for w in at.warning)
     texts = " ".join(m.value for m in at.markdown)
     assert "4.1.premium" in texts and "4.4.operations" in texts
     # The flag names the other file; one click opens it, even though filters were set.
@@ -103,6 +109,7 @@ def test_error_row_explains_itself_in_chinese():
     at = screened("zh")
     at.selectbox(key="screening.drill").set_value("batch.zip!more/broken.json").run()
     assert any("该文件未能筛查的原因" in e.value and "JSON" in e.value for e in at.error)
+    assert any("评估日：2026-06-30（输入的评估日）" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
