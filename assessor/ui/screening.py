@@ -52,14 +52,20 @@ def s(key: str, /, **values) -> str:
 
 
 # Every ASCII punctuation mark: CommonMark shows any of them literally once backslash-escaped,
-# so no link, image, HTML tag, emphasis, directive or autolink can start inside file text.
+# so no link, image, HTML tag, emphasis, directive or math can start inside file text.
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Autolinks (http://, www., a@b.c) and :shortcodes: are found in the text after escapes are
+# resolved, so escaping cannot stop them; an invisible word joiner after each colon and @ and
+# before the dot of www. breaks every such pattern without changing what the officer reads.
+_LINK_BREAK = re.compile(r"(?<=[:@])|(?i:(?<=www)(?=\.))")
+WORD_JOINER = "\u2060"
 
 
 def plain(text: object) -> str:
     """File text for a Markdown element, shown exactly as written (line breaks as spaces, so
     no heading, list or quote can begin)."""
-    return _PUNCTUATION.sub(r"\\\1", " ".join(str(text).split()))
+    flat = _LINK_BREAK.sub(WORD_JOINER, " ".join(str(text).split()))
+    return _PUNCTUATION.sub(r"\\\1", flat)
 
 
 def render() -> None:
@@ -161,9 +167,9 @@ def _table(screening: Screening) -> list[str]:
     """The filtered, sortable table; returns the files shown, in order."""
     lang = _lang()
     left, middle, right, search_col = st.columns(4)
-    verdicts = left.multiselect(s("page.filter_verdict"), VERDICTS, format_func=lambda v: t(f"verdict.{v}", lang), key="screening.filter.verdict")
-    flags = middle.multiselect(s("page.filter_flag"), FLAG_CODES, format_func=lambda c: t(f"screening.flag.{c}.chip", lang), key="screening.filter.flag")
-    statuses = right.multiselect(s("page.filter_status"), ("screened", "error"), format_func=lambda v: t(f"screening.status.{v}", lang), key="screening.filter.status")
+    verdicts = left.multiselect(s("page.filter_verdict"), VERDICTS, format_func=lambda v: t(f"verdict.{v}", lang), key="screening.filter.verdict", placeholder=s("page.filter_all"))
+    flags = middle.multiselect(s("page.filter_flag"), FLAG_CODES, format_func=lambda c: t(f"screening.flag.{c}.chip", lang), key="screening.filter.flag", placeholder=s("page.filter_all"))
+    statuses = right.multiselect(s("page.filter_status"), ("screened", "error"), format_func=lambda v: t(f"screening.status.{v}", lang), key="screening.filter.status", placeholder=s("page.filter_all"))
     search = search_col.text_input(s("page.search"), key="screening.filter.search").strip().casefold()
 
     def keep(record) -> bool:
