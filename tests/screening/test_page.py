@@ -117,6 +117,10 @@ def test_every_label_is_translated(lang):
     at = screened(lang)
     labels = [m.label for m in at.metric]
     assert all(not label.startswith("screening.") for label in labels)
+    # Streamlit's own "Choose options" would be English on the Chinese page.
+    from assessor.i18n import t
+
+    assert [m.proto.placeholder for m in at.multiselect] == [t("screening.page.filter_all", lang)] * 3
 
 
 def test_no_run_without_a_chosen_date():
