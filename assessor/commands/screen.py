@@ -26,6 +26,7 @@ def register(subparsers, lang: str) -> None:
     parser.add_argument("--workers", type=int, default=None, help=t("screening.cli.workers", lang))
     parser.add_argument("--register", nargs="?", const="", default=None, metavar="DATABASE_URL", help=t("screening.cli.register", lang))
     parser.add_argument("--no-register", action="store_true", help=t("screening.cli.no_register", lang))
+    parser.add_argument("--own-dates", action="store_true", help=t("screening.cli.own_dates", lang))
     add_assessment_options(parser, lang)
     parser.set_defaults(run=run)
 
@@ -55,7 +56,7 @@ def run(args) -> int:
     readings = resolve_readings(rulebook, parse_readings(args.reading, lang))
     settings = Settings(as_of=as_of, readings=readings, rulebook_path=args.rulebook, lang=lang)
     sources, refused = collect_paths(args.paths)
-    screening = screen(sources, settings, refused, workers=args.workers)
+    screening = screen(sources, settings, refused, workers=args.workers, own_dates=args.own_dates)
     for record in screening.errors:
         print(t("screening.cli.error_line", lang, file=record.label, reason=record.reason_text(lang)), file=sys.stderr)
     counts = screening.counts()
@@ -70,8 +71,17 @@ def run(args) -> int:
         url = register_url(args)
         if url is not None:
             _record(screening, url or None, lang)
+    # Just above the counts (the last line): a table read without its date is easily misread.
+    print(used_date_line(screening, given=args.as_of is not None, lang=lang))
     print(t("screening.cli.counts", lang, **counts))
     return EXIT_OK if counts["screened"] else EXIT_INVALID
+
+
+def used_date_line(screening: Screening, given: bool, lang: str) -> str:
+    from ..screening.export import as_of_text
+
+    how = t("screening.cli.as_of_given" if given else "screening.cli.as_of_today", lang)
+    return t("screening.cli.as_of_line", lang, used=as_of_text(screening, lang), how=how)
 
 
 def _record(screening: Screening, url: str | None, lang: str) -> None:

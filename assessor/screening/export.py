@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -62,8 +63,8 @@ def to_xlsx(screening: Screening, lang: str = "zh") -> bytes:
 
     sheet = workbook.create_sheet(t("screening.export.sheet_table", lang))
     for i, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = 40 if column in {"file", "applicant", "flags", "reason"} else 16
-    sheet.freeze_panes = "C2"
+        sheet.column_dimensions[get_column_letter(i)].width = 40 if column in {"file", "applicant", "flags", "info", "reason"} else 16
+    sheet.freeze_panes = "D2"  # rank, applicant and verdict stay in view beside the flags
     table = rows(screening, lang)
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(table) + 1}"
     header_row(sheet, [header(c, lang) for c in COLUMNS])
@@ -77,7 +78,7 @@ def to_xlsx(screening: Screening, lang: str = "zh") -> bytes:
         sheet.append(line)
 
     flags = workbook.create_sheet(t("screening.export.sheet_flags", lang))
-    flag_columns = ("file", "applicant", "code", "flag", "explanation", "related")
+    flag_columns = ("file", "applicant", "code", "level", "flag", "explanation", "related")
     header_row(flags, [t(f"screening.export.flag_column.{c}", lang) for c in flag_columns])
     for values in flag_rows(screening, lang):
         flags.append([_cell(values[c], c) for c in flag_columns])
@@ -104,13 +105,22 @@ def _cell(value: Any, column: str) -> Any:
 def run_facts(screening: Screening, lang: str) -> list[tuple[str, str]]:
     counts = screening.counts()
     facts = [
-        (t("screening.export.as_of", lang), screening.settings.as_of.isoformat()),
+        (t("screening.export.as_of", lang), as_of_text(screening, lang)),
         (t("screening.export.rulebook", lang), f"{screening.rulebook_id} v{screening.rulebook_version}"),
         (t("screening.export.readings", lang), ", ".join(f"{k}={v}" for k, v in sorted(screening.settings.readings.items())) or t("screening.export.default_readings", lang)),
         (t("screening.export.started_at", lang), screening.started_at.isoformat(timespec="seconds")),
     ]
     facts += [(t(f"screening.count.{key}", lang), str(value)) for key, value in counts.items()]
     return facts
+
+
+def as_of_text(screening: Screening, lang: str) -> str:
+    """The date a run used, said so that nobody can mistake it for the day it was run."""
+    entered = screening.settings.as_of.isoformat()
+    if not screening.own_dates:
+        return t("screening.as_of_used.entered", lang, as_of=entered)
+    origins = Counter(screening.date_of(r).origin for r in screening.records)
+    return t("screening.as_of_used.own", lang, as_of=entered, own=origins["dossier"] + origins["declared_total"], fallback=origins["entered"])
 
 
 def to_json(screening: Screening, lang: str = "zh") -> bytes:
@@ -125,6 +135,7 @@ def to_json(screening: Screening, lang: str = "zh") -> bytes:
         values["reasons"] = [r.text(lang) for r in record.reasons]
         values["site_surplus"] = [{"site": site, "surplus": surplus} for site, surplus in record.site_surplus]
         values["verify_differences"] = list(record.verify_differences)
+        values["as_of_origin_code"] = screening.date_of(record).origin
     entry["rows"] = table
     del entry["files"]
     return (json.dumps(entry, ensure_ascii=False, indent=2, default=_plain) + "\n").encode("utf-8")

@@ -25,6 +25,18 @@ FLAG_CODES = (
     "ledger_after_as_of",
     "evidence_without_hash",
 )
+# Shown to the officer but not a red flag: almost every real submission leaves some evidence
+# unhashed, so counting it would drown the flags that point at a false statement.
+INFO_CODES = frozenset({"evidence_without_hash"})
+RED_FLAG_CODES = tuple(code for code in FLAG_CODES if code not in INFO_CODES)
+
+
+def red_flags(record: Record) -> list[Flag]:
+    return [flag for flag in record.flags if flag.code not in INFO_CODES]
+
+
+def info_flags(record: Record) -> list[Flag]:
+    return [flag for flag in record.flags if flag.code in INFO_CODES]
 
 
 def add_cross_flags(records: list[Record]) -> None:

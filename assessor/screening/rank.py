@@ -2,7 +2,7 @@
 
 1. files that could not be screened (someone must chase them);
 2. dossiers whose embedded data no longer matches what they state (tampered);
-3. more red flags first;
+3. more red flags first (information such as evidence without a hash is not counted);
 4. verdict: eligible first, then incomplete, not eligible, out of scope: an approval is the
    decision that rests on the data being true, so eligible applications come under the
    closest scrutiny;
@@ -14,9 +14,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .flags import red_flags
 from .record import Record
 
-VERDICT_ORDER = {"eligible": 0, "incomplete": 1, "not_eligible": 2, "out_of_scope": 3}
+# Every verdict, in the order the ranking puts them: clear first.
+VERDICT_ORDER = {"eligible": 0, "no_obstacle": 0, "incomplete": 1, "not_eligible": 2, "out_of_scope": 3}
 _NO_MARGIN = Decimal("Infinity")
 
 
@@ -24,7 +26,7 @@ def rank_key(record: Record) -> tuple:
     return (
         0 if not record.screened else 1,
         0 if record.tampered else 1,
-        -len(record.flags),
+        -len(red_flags(record)),
         VERDICT_ORDER.get(record.verdict, 9),
         abs(record.premium_margin) if record.premium_margin is not None else _NO_MARGIN,
         record.label,
@@ -33,3 +35,6 @@ def rank_key(record: Record) -> tuple:
 
 def rank(records: list[Record]) -> list[Record]:
     return sorted(records, key=rank_key)
+
+
+VERDICTS = tuple(VERDICT_ORDER)

@@ -13,9 +13,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from .rank import VERDICTS
 from ..i18n import t
 from ..core.rulebook import load_rulebook
-from .flags import FLAG_CODES
+from .flags import INFO_CODES, RED_FLAG_CODES, red_flags
 from .run import Screening
 
 TEMPLATE = "screening_summary.html"
@@ -37,7 +38,8 @@ class SummaryView:
     has_chart: bool
 
 
-def summary_view(screening: Screening, lang: str = "zh") -> SummaryView:
+def summary_view(screening: Screening, lang: str = "zh", total: int | None = None) -> SummaryView:
+    """`total`: how many files the run had, when `screening` is a filtered part of it."""
     rulebook = load_rulebook(screening.settings.rulebook_path)
     titles = {c.id: (c.title_en if lang == "en" else c.title_zh) for c in rulebook.criteria}
     counts = screening.counts()
@@ -46,22 +48,23 @@ def summary_view(screening: Screening, lang: str = "zh") -> SummaryView:
     top = []
     for rank, record in enumerate(screening.records[:TOP_APPLICATIONS], start=1):
         outcome = t(f"verdict.{record.verdict}", lang) if record.screened else t("screening.status.error", lang)
-        top.append((rank, _short(record.label), record.applicant, outcome, len(record.flags)))
+        top.append((rank, _short(record.label), record.applicant, outcome, len(red_flags(record))))
+    from .export import as_of_text
+
+    generated = t("screening.summary.generated", lang, as_of=as_of_text(screening, lang), rulebook=screening.rulebook_id, version=screening.rulebook_version, files=counts["files"])
+    if total is not None and total != counts["files"]:
+        generated += t("screening.summary.filtered", lang, shown=counts["files"], total=total)
+    # Information (evidence without a hash) after the red flags, marked as such.
+    flags = [(t(f"screening.flag.{code}.chip", lang), flag_counts[code]) for code in RED_FLAG_CODES if flag_counts[code]]
+    flags += [(t("screening.summary.info", lang, chip=t(f"screening.flag.{code}.chip", lang)), flag_counts[code]) for code in sorted(INFO_CODES) if flag_counts[code]]
     return SummaryView(
         lang=lang,
         title=t("screening.summary.title", lang),
-        generated=t(
-            "screening.summary.generated",
-            lang,
-            as_of=screening.settings.as_of.isoformat(),
-            rulebook=screening.rulebook_id,
-            version=screening.rulebook_version,
-            files=counts["files"],
-        ),
+        generated=generated,
         counts=[(t(f"screening.count.{k}", lang), counts[k]) for k in ("files", "screened", "errors", "flagged", "tampered")],
-        verdicts=[(t(f"verdict.{v}", lang), counts[v]) for v in ("eligible", "not_eligible", "incomplete", "out_of_scope")],
+        verdicts=[(t(f"verdict.{v}", lang), counts[v]) for v in VERDICTS],
         failing=failing,
-        flags=[(t(f"screening.flag.{code}.chip", lang), flag_counts[code]) for code in FLAG_CODES if flag_counts[code]],
+        flags=flags,
         top=top,
         has_chart=bool(failing),
     )
@@ -72,52 +75,64 @@ def _short(label: str, width: int = 48) -> str:
 
 
 def failing_chart_svg(failing: list[tuple[str, str, int, int]], lang: str) -> str:
-    """Horizontal stacked bars, one per criterion (most common on top): not met, then lacking
-    evidence. Horizontal, so the criterion's name fits beside its bar in either language.
-    Text is kept as text in the font the dossier's charts use (registered by file path)."""
+    """The chart as SVG, text kept as text in the font the dossier's charts use."""
     import io
     import re
 
     import matplotlib
 
-    matplotlib.use("Agg", force=False)
-    from matplotlib import font_manager
-    from matplotlib.figure import Figure
-
-    from ..dossier.fonts import chart_font
-
-    font = chart_font()
-    font_manager.fontManager.addfont(font.path)
-    rows = list(reversed(failing))
-    labels = [f"{cid}  {title}".replace("$", r"\$") for cid, title, _, _ in rows]
-    not_met = [n for _, _, n, _ in rows]
-    lacking = [n for _, _, _, n in rows]
-    rc = {"font.family": [font.family], "font.size": 8, "svg.fonttype": "none", "svg.hashsalt": "assessor-screening", "axes.spines.top": False, "axes.spines.right": False}
-    with _LOCK, matplotlib.rc_context(rc):
-        fig = Figure(figsize=(6.6, 0.26 * len(rows) + 0.75))
-        ax = fig.add_subplot()
-        bars = ax.barh(labels, not_met, color="#b03a2e", height=0.6, label=t("screening.summary.not_met", lang))
-        more = ax.barh(labels, lacking, left=not_met, color="#e5a33d", height=0.6, label=t("screening.summary.insufficient", lang))
-        totals = [a + b for a, b in zip(not_met, lacking, strict=True)]
-        for bar, total, a, b in zip(more, totals, not_met, lacking, strict=True):
-            ax.text(bar.get_x() + bar.get_width() + max(totals) * 0.01, bar.get_y() + bar.get_height() / 2, f"{total:,} ({a:,} + {b:,})", va="center", fontsize=7)
-        del bars
-        ax.set_xlim(0, max(totals) * 1.25 or 1)
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        ax.legend(loc="lower right", fontsize=7.5, frameon=False)
-        fig.tight_layout()
+    with _LOCK, matplotlib.rc_context(_rc()):
+        fig = failing_chart(failing, lang)
         buffer = io.StringIO()
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return re.sub(r"^.*?(<svg\b)", r"\1", buffer.getvalue(), count=1, flags=re.S)
 
 
+def _rc() -> dict:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    from matplotlib import font_manager
+
+    from ..dossier.fonts import chart_font
+
+    font = chart_font()
+    font_manager.fontManager.addfont(font.path)
+    return {"font.family": [font.family], "font.size": 8, "svg.fonttype": "none", "svg.hashsalt": "assessor-screening", "axes.spines.top": False, "axes.spines.right": False}
+
+
+def failing_chart(failing: list[tuple[str, str, int, int]], lang: str):
+    """Horizontal stacked bars, one per criterion (most common on top): not met, then lacking
+    evidence. Horizontal, so the criterion's name fits beside its bar in either language.
+    The legend sits above the plotting area, where no bar can reach. Call under `_rc()`."""
+    from matplotlib.figure import Figure
+
+    rows = list(reversed(failing))
+    labels = [f"{cid}  {title}".replace("$", r"\$") for cid, title, _, _ in rows]
+    not_met = [n for _, _, n, _ in rows]
+    lacking = [n for _, _, _, n in rows]
+    fig = Figure(figsize=(6.6, 0.26 * len(rows) + 1.0))
+    ax = fig.add_subplot()
+    ax.barh(labels, not_met, color="#b03a2e", height=0.6, label=t("screening.summary.not_met", lang))
+    more = ax.barh(labels, lacking, left=not_met, color="#e5a33d", height=0.6, label=t("screening.summary.insufficient", lang))
+    totals = [a + b for a, b in zip(not_met, lacking, strict=True)]
+    for bar, total, a, b in zip(more, totals, not_met, lacking, strict=True):
+        ax.text(bar.get_x() + bar.get_width() + max(totals) * 0.01, bar.get_y() + bar.get_height() / 2, f"{total:,} ({a:,} + {b:,})", va="center", fontsize=7)
+    ax.set_xlim(0, max(totals) * 1.25 or 1)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    # Anchored to the axes' top edge from outside: the longest bar can never run under it.
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncols=2, fontsize=7.5, frameon=False, borderaxespad=0)
+    fig.tight_layout()
+    return fig
+
+
 _LOCK = threading.Lock()  # matplotlib rc settings are process-wide
 
 
-def summary_html(screening: Screening, lang: str = "zh") -> tuple[str, dict[str, bytes]]:
+def summary_html(screening: Screening, lang: str = "zh", total: int | None = None) -> tuple[str, dict[str, bytes]]:
     from ..dossier.render import environment
 
-    view = summary_view(screening, lang)
+    view = summary_view(screening, lang, total)
     charts = {CHART_FILE: failing_chart_svg(view.failing, lang).encode("utf-8")} if view.has_chart else {}
 
     def tr(key: str, **values) -> str:
@@ -127,11 +142,11 @@ def summary_html(screening: Screening, lang: str = "zh") -> tuple[str, dict[str,
     return html, charts
 
 
-def summary_pdf(screening: Screening, lang: str = "zh", generated_at: datetime | None = None) -> bytes:
+def summary_pdf(screening: Screening, lang: str = "zh", generated_at: datetime | None = None, total: int | None = None) -> bytes:
     """The summary as PDF bytes; raises DossierFontError when no Chinese font is installed."""
     from ..dossier.fonts import require_cjk_fonts
     from ..dossier.render import html_to_pdf
 
     require_cjk_fonts()
-    html, charts = summary_html(screening, lang)
+    html, charts = summary_html(screening, lang, total)
     return html_to_pdf(html, charts, [], generated_at or datetime.now().astimezone(), pdf_variant=None).pdf

@@ -1,4 +1,7 @@
-"""The screening table: one row per file, columns named by stable keys, headers translated."""
+"""The screening table: one row per file, columns named by stable keys, headers translated.
+
+Who, what came out and what looks wrong come first, so a reader sees the red flags of a row
+without scrolling; the date each file was assessed on comes next, then the details."""
 
 from __future__ import annotations
 
@@ -6,16 +9,21 @@ from decimal import Decimal
 from typing import Any
 
 from ..i18n import t
+from .flags import INFO_CODES, info_flags, red_flags
 from .record import Record
-from .run import Screening
+from .run import Screening, UsedDate
 
 COLUMNS = (
     "rank",
+    "applicant",
+    "verdict",
+    "flags",
+    "info",
     "file",
     "status",
-    "applicant",
+    "as_of",
+    "as_of_origin",
     "credit_code",
-    "verdict",
     "not_met",
     "insufficient",
     "premium_margin",
@@ -24,7 +32,6 @@ COLUMNS = (
     "proposed_surplus",
     "tenure_days",
     "flag_count",
-    "flags",
     "flag_codes",
     "verify",
     "reason",
@@ -52,16 +59,21 @@ def verify_text(record: Record, lang: str) -> str:
     return t(f"screening.verify.{record.verify}", lang) if record.verify else ""
 
 
-def row(record: Record, position: int, lang: str) -> dict[str, Any]:
+def row(record: Record, position: int, lang: str, used: UsedDate) -> dict[str, Any]:
     separator = "；" if lang == "zh" else "; "
     lowest = min((surplus for _, surplus in record.site_surplus), default=None)
+    red = red_flags(record)
     return {
         "rank": position,
+        "applicant": record.applicant,
+        "verdict": verdict_text(record.verdict, lang),
+        "flags": separator.join(flag.chip(lang) for flag in red),
+        "info": separator.join(flag.chip(lang) for flag in info_flags(record)),
         "file": record.label,
         "status": status_text(record, lang),
-        "applicant": record.applicant,
+        "as_of": used.day.isoformat(),
+        "as_of_origin": t(f"screening.as_of_origin.{used.origin}", lang),
         "credit_code": record.credit_code,
-        "verdict": verdict_text(record.verdict, lang),
         "not_met": ", ".join(record.not_met),
         "insufficient": ", ".join(record.insufficient),
         "premium_margin": record.premium_margin,
@@ -69,8 +81,7 @@ def row(record: Record, position: int, lang: str) -> dict[str, Any]:
         "lowest_site_surplus": lowest,
         "proposed_surplus": record.proposed_surplus,
         "tenure_days": record.tenure_days,
-        "flag_count": len(record.flags),
-        "flags": separator.join(flag.chip(lang) for flag in record.flags),
+        "flag_count": len(red),
         "flag_codes": " ".join(flag.code for flag in record.flags),
         "verify": verify_text(record, lang),
         "reason": record.reason_text(lang),
@@ -81,11 +92,12 @@ def row(record: Record, position: int, lang: str) -> dict[str, Any]:
 
 
 def rows(screening: Screening, lang: str = "zh") -> list[dict[str, Any]]:
-    return [row(record, i, lang) for i, record in enumerate(screening.records, start=1)]
+    return [row(record, i, lang, screening.date_of(record)) for i, record in enumerate(screening.records, start=1)]
 
 
 def flag_rows(screening: Screening, lang: str = "zh") -> list[dict[str, Any]]:
-    """One row per red flag, with the sentence that explains it and the other files involved."""
+    """One row per red flag or piece of information, with the sentence that explains it and the
+    other files involved."""
     out = []
     for record in screening.records:
         for flag in record.flags:
@@ -94,6 +106,7 @@ def flag_rows(screening: Screening, lang: str = "zh") -> list[dict[str, Any]]:
                     "file": record.label,
                     "applicant": record.applicant,
                     "code": flag.code,
+                    "level": t(f"screening.level.{'info' if flag.code in INFO_CODES else 'red'}", lang),
                     "flag": flag.chip(lang),
                     "explanation": flag.text(lang),
                     "related": "\n".join(flag.related),

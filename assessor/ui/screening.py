@@ -2,19 +2,29 @@
 
 Uploads (files, a folder or zips) are screened when the user presses the button; the result
 lives in st.session_state, so sorting, filtering and drilling down never screen again.
+
+Everything a submitted file says (names, file names, addresses, echoed bad values) is shown
+through `plain`, never as Markdown or HTML: a hostile name must not make the officer's browser
+fetch or link anything.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import date
-from html import escape as html_escape
 
 import streamlit as st
 
+from ..core.engine import Finding, Status
+from ..screening.rank import VERDICT_ORDER
 from ..i18n import LANGS, t
+from ..report import format_gap, format_quantity
 from ..core.rulebook import load_rulebook
 from ..screening import FLAG_CODES, Screening, Settings, ZipLimits, collect_uploads, export, screen
 from ..screening.collect import Refused, Source
+from ..screening.export import as_of_text
+from ..screening.flags import INFO_CODES, info_flags, red_flags
 from ..screening.reasons import Reason
 from ..screening.table import frame, header
 from ..screening.worker import screen_in_full
@@ -28,10 +38,9 @@ MAX_UPLOAD_MB = 200  # per uploaded file; a zip may hold many submissions
 LIMITS = ZipLimits()
 RESULT = "screening.result"
 SOURCES = "screening.sources"
-SUMMARY = "screening.summary_pdf"
 REGISTERED = "screening.register_id"
 FRAME = "screening.frame"
-VERDICTS = ("eligible", "not_eligible", "incomplete", "out_of_scope")
+VERDICTS = tuple(VERDICT_ORDER)
 
 
 def _lang() -> str:
@@ -41,6 +50,23 @@ def _lang() -> str:
 
 def s(key: str, /, **values) -> str:
     return t(f"screening.{key}", _lang(), **values)
+
+
+# Every ASCII punctuation mark: CommonMark shows any of them literally once backslash-escaped,
+# so no link, image, HTML tag, emphasis, directive or math can start inside file text.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Autolinks (http://, www., a@b.c) and :shortcodes: are found in the text after escapes are
+# resolved, so escaping cannot stop them; an invisible word joiner after each colon and @ and
+# before the dot of www. breaks every such pattern without changing what the officer reads.
+_LINK_BREAK = re.compile(r"(?<=[:@])|(?i:(?<=www)(?=\.))")
+WORD_JOINER = "\u2060"
+
+
+def plain(text: object) -> str:
+    """File text for a Markdown element, shown exactly as written (line breaks as spaces, so
+    no heading, list or quote can begin)."""
+    flat = _LINK_BREAK.sub(WORD_JOINER, " ".join(str(text).split()))
+    return _PUNCTUATION.sub(r"\\\1", flat)
 
 
 def render() -> None:
@@ -53,7 +79,7 @@ def render() -> None:
         return
     _counts(screening)
     shown = _table(screening)
-    _downloads(screening)
+    _downloads(screening, shown)
     _drill_down(screening, shown)
 
 
@@ -71,16 +97,27 @@ def _form() -> None:
             help=s("page.upload_help", mb=MAX_UPLOAD_MB, members=LIMITS.max_members, total=LIMITS.max_total_bytes // 2**20),
         )
         earliest = load_rulebook().effective_from  # the first day the rulebook speaks to
-        as_of = st.date_input(
-            s("page.as_of"), value=st.session_state.get("screening.as_of_value") or date.today(), key="screening.as_of", min_value=earliest, max_value=LATEST
-        )
+        left, right = st.columns(2)
+        # No default: a date the officer did not choose (today) once passed an example meant to fail.
+        as_of = left.date_input(
+            s("page.as_of"), value=st.session_state.get("screening.as_of_value"), key="screening.as_of",
+            min_value=earliest, max_value=LATEST, format="YYYY-MM-DD", help=s("page.as_of_help"),
+        )  # fmt: skip
+        lang = _lang()  # bound now: the format function is also called outside the script run
+        source = right.radio(s("page.date_source"), ("entered", "own"), format_func=lambda v: t(f"screening.page.date_source_{v}", lang), key="screening.date_source")
         submitted = st.form_submit_button(s("page.run"), type="primary", icon=":material/play_arrow:")
-    if submitted and files:
+    if not submitted:
+        return
+    if not files:
+        st.warning(s("page.no_files"), icon=":material/upload_file:")
+    elif as_of is None:
+        st.error(s("page.as_of_missing"), icon=":material/event:")
+    else:
         st.session_state["screening.as_of_value"] = as_of
-        _run([(f.name, f.getvalue()) for f in files], as_of)
+        _run([(f.name, f.getvalue()) for f in files], as_of, own_dates=source == "own")
 
 
-def _run(uploads: list[tuple[str, bytes]], as_of: date) -> None:
+def _run(uploads: list[tuple[str, bytes]], as_of: date, own_dates: bool = False) -> None:
     too_large = [Refused(name, Reason("screening.error.upload_too_large", {"file": name, "mb": MAX_UPLOAD_MB})) for name, data in uploads if len(data) > MAX_UPLOAD_MB * 2**20]
     kept = [(name, data) for name, data in uploads if len(data) <= MAX_UPLOAD_MB * 2**20]
     sources, refused = collect_uploads(kept, LIMITS)
@@ -90,11 +127,11 @@ def _run(uploads: list[tuple[str, bytes]], as_of: date) -> None:
     def progress(done: int, total: int) -> None:
         bar.progress(done / max(total, 1), text=s("page.progress", done=done, total=total))
 
-    screening = screen(sources, Settings(as_of=as_of, readings=dict(readings), lang=_lang()), too_large + refused, progress=progress)
+    settings = Settings(as_of=as_of, readings=dict(readings), lang=_lang())
+    screening = screen(sources, settings, too_large + refused, progress=progress, own_dates=own_dates)
     bar.empty()
     st.session_state[RESULT] = screening
     st.session_state[SOURCES] = {source.label: source for source in sources}
-    st.session_state.pop(SUMMARY, None)
     st.session_state[REGISTERED] = _record(screening)
 
 
@@ -117,6 +154,7 @@ def _record(screening: Screening) -> int | None:
 def _counts(screening: Screening) -> None:
     counts = screening.counts()
     st.success(s("page.done", screened=counts["screened"], files=counts["files"], seconds=f"{screening.seconds:.1f}"), icon=":material/task_alt:")
+    st.info(as_of_text(screening, _lang()), icon=":material/event:")
     keys = ("files", "screened", "errors", "flagged", "tampered", *VERDICTS)
     for row in (keys[:5], keys[5:]):
         for column, key in zip(st.columns(len(row)), row, strict=True):
@@ -130,9 +168,9 @@ def _table(screening: Screening) -> list[str]:
     """The filtered, sortable table; returns the files shown, in order."""
     lang = _lang()
     left, middle, right, search_col = st.columns(4)
-    verdicts = left.multiselect(s("page.filter_verdict"), VERDICTS, format_func=lambda v: t(f"verdict.{v}", lang), key="screening.filter.verdict")
-    flags = middle.multiselect(s("page.filter_flag"), FLAG_CODES, format_func=lambda c: t(f"screening.flag.{c}.chip", lang), key="screening.filter.flag")
-    statuses = right.multiselect(s("page.filter_status"), ("screened", "error"), format_func=lambda v: t(f"screening.status.{v}", lang), key="screening.filter.status")
+    verdicts = left.multiselect(s("page.filter_verdict"), VERDICTS, format_func=lambda v: t(f"verdict.{v}", lang), key="screening.filter.verdict", placeholder=s("page.filter_all"))
+    flags = middle.multiselect(s("page.filter_flag"), FLAG_CODES, format_func=lambda c: t(f"screening.flag.{c}.chip", lang), key="screening.filter.flag", placeholder=s("page.filter_all"))
+    statuses = right.multiselect(s("page.filter_status"), ("screened", "error"), format_func=lambda v: t(f"screening.status.{v}", lang), key="screening.filter.status", placeholder=s("page.filter_all"))
     search = search_col.text_input(s("page.search"), key="screening.filter.search").strip().casefold()
 
     def keep(record) -> bool:
@@ -146,15 +184,19 @@ def _table(screening: Screening) -> list[str]:
 
     positions = [i for i, record in enumerate(screening.records) if keep(record)]
     table = _frame(screening, lang).iloc[positions].copy()
-    # Flags as chips: a list column draws each item as a chip.
-    table[header("flags", lang)] = [[f.chip(lang) for f in screening.records[i].flags] for i in positions]
+    # Chips: a list column draws each item as a chip. Information sits apart from red flags.
+    table[header("flags", lang)] = [[f.chip(lang) for f in red_flags(screening.records[i])] for i in positions]
+    table[header("info", lang)] = [[f.chip(lang) for f in info_flags(screening.records[i])] for i in positions]
     hidden = {header(c, lang) for c in ("flag_codes", "sha256", "fingerprint", "credit_code")}
     st.dataframe(
         table,
         hide_index=True,
         column_order=[c for c in table.columns if c not in hidden],
         column_config={
+            header("rank", lang): st.column_config.NumberColumn(header("rank", lang), width="small", pinned=True),
+            header("applicant", lang): st.column_config.TextColumn(header("applicant", lang), width="medium", pinned=True),
             header("flags", lang): st.column_config.ListColumn(header("flags", lang), width="large"),
+            header("info", lang): st.column_config.ListColumn(header("info", lang), width="medium"),
             header("premium_margin", lang): st.column_config.NumberColumn(header("premium_margin", lang), format="localized"),
             header("file", lang): st.column_config.TextColumn(header("file", lang), width="medium"),
         },
@@ -175,7 +217,7 @@ def _frame(screening: Screening, lang: str):
 # ---------------------------------------------------------------- exports
 
 
-def _downloads(screening: Screening) -> None:
+def _downloads(screening: Screening, shown: list[str]) -> None:
     lang = _lang()
     stamp = screening.settings.as_of.isoformat()
     xlsx, csv, pdf = st.columns(3)
@@ -185,18 +227,20 @@ def _downloads(screening: Screening) -> None:
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", icon=":material/table_view:", key="screening.dl.xlsx",
     )
     csv.download_button(s("page.download_csv"), lambda: export(screening, "csv", lang), f"screening-{stamp}.csv", "text/csv", icon=":material/csv:", key="screening.dl.csv")
-    cached = st.session_state.get(SUMMARY)
-    if cached is None or cached[0] != lang:
-        if pdf.button(s("page.download_pdf"), icon=":material/picture_as_pdf:", key="screening.make_pdf"):
-            try:
-                from ..screening.summary_pdf import summary_pdf
+    from ..dossier.fonts import DossierFontError, require_cjk_fonts
+    from ..screening.summary_pdf import summary_pdf
 
-                st.session_state[SUMMARY] = (lang, summary_pdf(screening, lang))
-                st.rerun()
-            except Exception as exc:  # noqa: BLE001 - fonts or WeasyPrint missing: say so, keep the page
-                pdf.error(s("page.summary_failed", detail=type(exc).__name__))
-    else:
-        pdf.download_button(s("page.download_pdf"), cached[1], f"screening-summary-{stamp}.pdf", "application/pdf", icon=":material/download:", key="screening.dl.pdf")
+    try:
+        require_cjk_fonts()  # the one thing that stops a summary: say so before the click
+    except DossierFontError as exc:
+        pdf.error(s("page.summary_failed", detail=type(exc).__name__))
+        return
+    # One click: the summary is built from the table as it is filtered now, when clicked.
+    current = screening.only(shown) if len(shown) != len(screening.records) else screening
+    pdf.download_button(
+        s("page.download_pdf"), lambda: summary_pdf(current, lang, total=len(screening.records)), f"screening-summary-{stamp}.pdf", "application/pdf",
+        icon=":material/picture_as_pdf:", key="screening.dl.pdf",
+    )  # fmt: skip
 
 
 # ---------------------------------------------------------------- one application
@@ -217,32 +261,75 @@ def _drill_down(screening: Screening, shown: list[str]) -> None:
         return
     record = next(r for r in screening.records if r.label == label)
     lang = _lang()
-    st.markdown(f"**{html_escape(record.applicant or record.label)}** · `{html_escape(record.label)}`")
+    used = screening.date_of(record)
+    st.markdown(f"**{plain(record.applicant or record.label)}** · {plain(record.label)}")
+    st.caption(s("page.drill_as_of", as_of=used.day.isoformat(), origin=s(f"as_of_origin.{used.origin}")))
     if not record.screened:
-        st.error(f"{s('page.reason_heading')}: {html_escape(record.reason_text(lang))}", icon=":material/error:")
+        st.error(f"{s('page.reason_heading')}: {plain(record.reason_text(lang))}", icon=":material/error:")
     if record.verify:
         with st.container(border=True):
             st.markdown(f"**{s('page.verify_heading')}**: {s(f'verify.{record.verify}')}")
             for line in record.verify_differences[:20]:
-                st.caption(html_escape(line))
+                st.caption(plain(line))
     st.markdown(f"**{s('page.flags_heading')}**")
-    if not record.flags:
+    if not red_flags(record):
         st.caption(s("page.no_flags"))
     for i, flag in enumerate(record.flags):
-        st.warning(f"**{html_escape(flag.chip(lang))}** — {html_escape(flag.text(lang))}", icon=":material/flag:")
+        info = flag.code in INFO_CODES
+        body = f"**{flag.chip(lang)}** — {plain(flag.text(lang))}"
+        if info:
+            st.info(body, icon=":material/info:")
+        else:
+            st.warning(body, icon=":material/flag:")
         # Each other file a flag names opens with one click, for its own evidence.
         related = [other for other in flag.related if any(r.label == other for r in screening.records)][:6]
         for column, other in zip(st.columns(max(len(related), 1)), related, strict=False):
-            column.button(other, key=f"screening.goto.{i}.{other}", on_click=_go_to, args=(other,), icon=":material/arrow_forward:")
+            column.button(plain(other), key=f"screening.goto.{i}.{other}", on_click=_go_to, args=(other,), icon=":material/arrow_forward:")
     source: Source | None = (st.session_state.get(SOURCES) or {}).get(label)
     if source is None or not record.screened:
         return
-    _, application, assessment = screen_in_full(source, screening.settings)
+    _, application, assessment = screen_in_full(source, replace(screening.settings, as_of=used.day))
     if assessment is None:
         return
     st.markdown(f"### {s('page.findings')}: {t(f'verdict.{assessment.verdict.value}', lang)}")
-    from .assessment_page import card  # the assessment page's own finding card: one look everywhere
-
     rulebook = load_rulebook(screening.settings.rulebook_path)
-    for finding in assessment.findings:
-        card(finding, rulebook)
+    left, right = st.columns(2, gap="medium")
+    for i, finding in enumerate(assessment.findings):
+        with left if i % 2 == 0 else right:
+            _card(finding, rulebook, lang)
+
+
+_STATUS_STYLE = {
+    Status.MET: ("green", ":material/check_circle:"),
+    Status.NOT_MET: ("red", ":material/cancel:"),
+    Status.INSUFFICIENT_EVIDENCE: ("orange", ":material/help:"),
+    Status.NOT_APPLICABLE: ("gray", ":material/remove_circle_outline:"),
+}
+
+
+def _card(finding: Finding, rulebook, lang: str) -> None:
+    """One criterion as the assessment page shows it, but with every piece of file text passed
+    through `plain` (the assessment page's escaping leaves shortcodes and autolinks alive)."""
+    colour, icon = _STATUS_STYLE[finding.status]
+    a = lambda key, **values: t(f"app.assessment.{key}", lang, **values)  # noqa: E731
+    body = [
+        f"#### :{colour}[{icon}] {finding.title[lang]}",
+        f":{colour}-badge[{t(f'status.{finding.status.value}', lang)}] &nbsp; `{finding.criterion}` · {finding.clause}",
+    ]
+    if finding.status is not Status.NOT_APPLICABLE:
+        figures = (("measured", format_quantity(finding.measured, lang)), ("threshold", format_quantity(finding.threshold, lang)), ("gap", format_gap(finding, lang)))
+        body.append(" &nbsp;·&nbsp; ".join(f"{a(key)} **{plain(value)}**" for key, value in figures))
+    body.append(plain(finding.explanation.text(lang)))
+    if finding.parts:
+        body.append("\n".join(f"- :{_STATUS_STYLE[p.status][0]}[{_STATUS_STYLE[p.status][1]}] {plain(p.label[lang])}" for p in finding.parts))
+    small = [plain(note.text(lang)) for note in finding.notes]
+    separator = "；" if lang == "zh" else "; "
+    if finding.evidence:
+        small.append(a("evidence", documents=plain(separator.join(e.document for e in finding.evidence))))
+    if finding.missing_evidence:
+        small.append(a("missing", items=plain(", ".join(finding.missing_evidence))))
+    body += [f":gray[:small[{line}]]" for line in small]
+    with st.container(border=True):
+        st.markdown("\n\n".join(body))
+        with st.expander(a("clause", clause=finding.clause)):
+            st.markdown(f"> {finding.clause_text}")

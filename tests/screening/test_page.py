@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .conftest import another_insurer, example, with_hashes
+from .conftest import EXAMPLES, another_insurer, example, with_hashes
 
 SCRIPT = """
 import streamlit as st
@@ -25,6 +26,11 @@ def data_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("ASSESSOR_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("ASSESSOR_DATABASE_URL", raising=False)
     return tmp_path
+
+
+def unescaped(markdown: str) -> str:
+    """What a reader sees of Markdown whose file text was backslash-escaped."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def start(lang: str = "zh") -> AppTest:
@@ -76,7 +82,7 @@ def test_upload_screens_ranks_and_drills_down():
     # Drill down: the flag's explanation and every finding of the full assessment.
     at.selectbox(key="screening.drill").set_value("good.json").run()
     assert not at.exception
-    assert any("batch.zip!more/other.json" in w.value for w in at.warning)
+    assert any("batch.zip!more/other.json" in unescaped(w.value) for w in at.warning)
     texts = " ".join(m.value for m in at.markdown)
     assert "4.1.premium" in texts and "4.4.operations" in texts
     # The flag names the other file; one click opens it, even though filters were set.
@@ -103,6 +109,7 @@ def test_error_row_explains_itself_in_chinese():
     at = screened("zh")
     at.selectbox(key="screening.drill").set_value("batch.zip!more/broken.json").run()
     assert any("该文件未能筛查的原因" in e.value and "JSON" in e.value for e in at.error)
+    assert any("评估日：2026-06-30（输入的评估日）" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -110,3 +117,39 @@ def test_every_label_is_translated(lang):
     at = screened(lang)
     labels = [m.label for m in at.metric]
     assert all(not label.startswith("screening.") for label in labels)
+    # Streamlit's own "Choose options" would be English on the Chinese page.
+    from assessor.i18n import t
+
+    assert [m.proto.placeholder for m in at.multiselect] == [t("screening.page.filter_all", lang)] * 3
+
+
+def test_no_run_without_a_chosen_date():
+    at = start("zh")
+    assert at.date_input[0].value is None  # never today by default
+    at.file_uploader[0].set_value(uploads())
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("请选择评估日" in e.value for e in at.error)
+    assert "screening.result" not in at.session_state
+
+
+def test_each_file_on_its_own_stated_date_is_a_choice_and_the_table_says_which_date():
+    six = (EXAMPLES / "06-serious-complaint.json").read_bytes()
+    at = start("zh")
+    at.file_uploader[0].set_value([("06.json", six, "application/json")])
+    at.date_input[0].set_value("2026-11-30")  # on this date example 06 would pass
+    at.radio(key="screening.date_source").set_value("own")
+    at.button[0].click().run()
+    assert not at.exception
+    row = at.dataframe[0].value.iloc[0]
+    assert (row["结论"], row["评估日"], row["评估日来源"]) == ("不符合增设条件", "2025-12-31", "申报累计保费的截止日")
+    assert any("1个文件按其自身载明的日期评估" in i.value for i in at.info)
+    at.selectbox(key="screening.drill").set_value("06.json").run()
+    assert any(c.value == "评估日：2025-12-31（申报累计保费的截止日）" for c in at.caption)
+    assert any("4.3.complaints" in m.value and ":red[" in m.value for m in at.markdown)
+
+
+def test_flags_come_right_after_applicant_and_verdict():
+    at = screened("zh")
+    order = list(at.dataframe[0].proto.column_order)
+    assert order[:5] == ["排序", "申请人", "结论", "风险提示", "信息"]

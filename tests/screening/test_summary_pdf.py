@@ -47,3 +47,36 @@ def test_applicant_text_is_escaped_and_fetches_nothing(tmp_path):
     html, charts = summary_html(screening, "en")
     assert "<img src=\"http://" not in html and "&lt;img" in html
     assert set(charts) == {"failing.svg"} or charts == {}
+
+
+def test_the_chart_legend_sits_above_the_bars_and_covers_none_of_them():
+    import matplotlib
+
+    from assessor.screening.summary_pdf import _LOCK, _rc, failing_chart
+
+    view = summary_view(examples_screening(), "zh")
+    with _LOCK, matplotlib.rc_context(_rc()):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        fig = failing_chart(view.failing, "zh")
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        fig.draw(renderer)
+        [ax] = fig.axes
+        legend = ax.get_legend().get_window_extent(renderer)
+        bars = [patch.get_window_extent(renderer) for patch in ax.patches]
+        labels = [text.get_window_extent(renderer) for text in ax.texts]
+    assert len(bars) == 2 * len(view.failing)
+    for box in bars + labels:
+        assert not legend.overlaps(box)
+    assert legend.y0 >= ax.get_window_extent(renderer).y1  # above the plotting area
+    assert legend.y1 <= fig.bbox.y1  # and still on the figure
+
+
+def test_a_summary_of_a_filtered_table_says_so():
+    screening = examples_screening()
+    eligible = [r.label for r in screening.records if r.verdict == "eligible"]
+    view = summary_view(screening.only(eligible), "en", total=len(screening.records))
+    assert view.generated.endswith(f" · {len(eligible)} of {len(screening.records)} files, as filtered")
+    assert view.verdicts[0] == ("Eligible to open the new site", len(eligible)) and sum(n for _, n in view.verdicts) == len(eligible)
+    # Evidence without a hash is counted as information, after the red flags.
+    assert view.flags[-1][0] == "Evidence without hash (information)"
