@@ -60,7 +60,8 @@ def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_
         readiness = readiness.in_lang(lang)  # the appendix speaks the dossier's language
     rulebook = rulebook or load_rulebook()
     generated_at = generated_at or datetime.now().astimezone()
-    assessment = assess(application, rulebook, as_of or generated_at.date(), readings)
+    # "Today" is the day the dossier was made: a re-render to verify it sees the same projection.
+    assessment = assess(application, rulebook, as_of or generated_at.date(), readings, today=generated_at.date())
     charts = chart_data.all_charts(application, assessment, rulebook)
     view = build_view(application, assessment, rulebook, lang, addressee, generated_at, readiness, tuple(c.id for c in charts))
     svgs = {f"{c.id}.svg": chart_data.svg(c, lang).encode("utf-8") for c in charts}

@@ -431,6 +431,10 @@ def _letter(app: Application, assessment: Assessment, rulebook: Rulebook, lang: 
             request = t("dossier.letter.request_relocation", lang, city=site.city, address=site.address)
         else:
             request = t("dossier.letter.request_eligible", lang, notice=notice, city=site.city)
+    elif assessment.projected:
+        # A projection certifies nothing: it is never a 请示, whatever it comes to.
+        banner = t("dossier.letter.projected_banner", lang, as_of=_d(assessment.as_of, lang), verdict=verdict_text)
+        request = t("dossier.letter.request_projected", lang, verdict=verdict_text)
     else:
         banner = t("dossier.letter.draft_banner", lang, verdict=verdict_text)
         open_items = [f"{f.criterion} {f.title[lang]}" for f in assessment.findings if f.status in (Status.NOT_MET, Status.INSUFFICIENT_EVIDENCE)]

@@ -48,7 +48,7 @@ def test_the_entered_date_is_used_and_written_into_every_row(tmp_path, capsys):
     code, lines = run_cli([str(SIX), "-o", str(out), "--as-of", "2026-09-30"], capsys)
     assert code == 0 and lines[-2] == "评估日：2026-09-30（所有文件均按此日评估）；由--as-of指定。"
     [row] = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
-    assert (row["结论"], row["评估日"], row["评估日来源"]) == ("不符合增设条件", "2026-09-30", "输入的评估日")
+    assert (row["结论"], row["评估日"], row["评估日来源"]) == ("不符合条件", "2026-09-30", "输入的评估日")
 
 
 def test_a_dossier_is_assessed_on_its_own_date_and_a_file_stating_none_on_the_entered_one(tmp_path, dossier_pdf):
