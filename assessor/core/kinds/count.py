@@ -38,6 +38,7 @@ class MinCountPerSite(Kind):
     def measure(self, app: Application, params: MinCountParams, as_of: date, labels: Any) -> Outcome:
         threshold = Quantity(params.threshold, params.unit)
         found = resolve(app, params.sites)
+        one = not isinstance(found, list)  # a single site (the proposed one) reads as one
         sites = found if isinstance(found, list) else [found] if found is not None else []
         if not sites:
             return Outcome(Status.INSUFFICIENT_EVIDENCE, "none", threshold=threshold, missing_evidence=(params.sites,))
@@ -68,12 +69,13 @@ class MinCountPerSite(Kind):
         }
         measured = Quantity(lowest.measured.value, params.unit)
         evidence = tuple(e for part in parts for e in part.evidence)
+        select = "one" if one else params.select
         if short:
             failing = sum(1 for part in parts if part.status is Status.NOT_MET)
-            return Outcome(Status.NOT_MET, f"{params.select}_not_met", facts | {"failing": failing}, measured, threshold, Gap(Quantity(short, params.unit)), evidence, parts=tuple(parts))
+            return Outcome(Status.NOT_MET, f"{select}_not_met", facts | {"failing": failing}, measured, threshold, Gap(Quantity(short, params.unit)), evidence, parts=tuple(parts))
         unbacked = [part for part in parts if part.status is Status.INSUFFICIENT_EVIDENCE]
         if unbacked:
             names = {"zh": "、".join(p.label["zh"] for p in unbacked), "en": "; ".join(p.label["en"] for p in unbacked)}
             missing = tuple(f"{params.sites}.{params.evidence}" for _ in unbacked[:1])
             return Outcome(Status.INSUFFICIENT_EVIDENCE, "no_evidence", facts | {"unbacked": names}, measured, threshold, None, evidence, missing, tuple(parts))
-        return Outcome(Status.MET, f"{params.select}_met", facts, measured, threshold, None, evidence, parts=tuple(parts))
+        return Outcome(Status.MET, f"{select}_met", facts, measured, threshold, None, evidence, parts=tuple(parts))
