@@ -1,4 +1,4 @@
-"""Call-site licensing assessor: may a P&C insurer open a new telemarketing call site?
+"""Call-site approval assessor: may a P&C insurer open a new telemarketing call site?
 
     from assessor import assess, load_application, load_rulebook
     assessment = assess(load_application("examples/01-eligible-two-sites.json"), load_rulebook(), as_of=date(2026, 6, 30))
