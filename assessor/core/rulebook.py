@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import date
-from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from collections.abc import Callable
@@ -23,7 +22,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from pydantic_core import PydanticCustomError
 
 from .kinds import KINDS
-from .kinds.base import PathCheck
 from .model import Application
 
 RULEBOOK_DIR = Path(__file__).resolve().parents[1] / "rulebook"  # the rule files are data, beside the package code

@@ -69,6 +69,11 @@ class Kind:
     def measure(self, app: Application, params: Any, as_of: date, labels: Any) -> Outcome:
         raise NotImplementedError
 
+    def changes(self, app: Application, criterion: Any, finding: Finding, whatif: Any) -> list[Any]:
+        """The smallest changes (edits, a wait) that would meet this criterion; the scenarios
+        service proves each on a copy before offering it."""
+        return []
+
     def next_date(self, finding: Finding, on: date) -> date | None:
         """The next date after `on` on which time alone could make this finding met; None if
         time cannot. Kinds that measure a growing sum answer through the forecast's projection."""

@@ -10,7 +10,9 @@ from pydantic import Field
 
 from ..model import Application, Attestation, Evidence
 from ..results import Gap, Part, Quantity, Status
-from .base import Kind, Outcome, Params, PathCheck, gather
+from ..changes import Change, WhatIf
+from .whatif import _attest_edits, _missing_fact_edits
+from .base import Kind, Outcome, Params, PathCheck, gather, resolve
 
 
 class ChecklistParams(Params):
@@ -78,3 +80,12 @@ class Checklist(Kind):
         missing = [path for path in params.requires if gather(app, path)[1]]
         met = sum(1 for part in parts if part.status is Status.MET)
         return summarize(parts, missing, {"met": met, "total": len(parts)}, Quantity(met, "items"), Quantity(len(parts), "items"))
+
+    def changes(self, app: Application, criterion: Any, finding: Any, whatif: WhatIf) -> list[Change]:
+        """Attest each item with a document; supply each missing fact."""
+        lang = whatif.lang
+        p = criterion.params
+        edits, steps = _attest_edits(app, finding.parts, p.group, lang)
+        missing = [path for path in p.requires if not resolve(app, path)]
+        more_edits, more_steps, _ = _missing_fact_edits(app, missing, lang)
+        return [Change(criterion.id, "attest", tuple(steps + more_steps), tuple(edits + more_edits), amount=finding.gap.amount if finding.gap else None)]

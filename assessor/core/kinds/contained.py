@@ -11,7 +11,9 @@ from typing import Any
 
 from ...i18n import t
 from ..model import Application
-from ..results import Part, Quantity, Status
+from ..results import Message, Part, Quantity, Status
+from ..changes import Change, Edit, WhatIf
+from .whatif import _attest_edits, _element_for, _filled, _get, _leaves, _pointer, _same
 from .base import Kind, Outcome, Params, PathCheck, gather, resolve
 from .checklist import attested_parts, summarize
 
@@ -79,3 +81,58 @@ class ContainedIn(Kind):
         facts = {"inside": inside, "total": total}
         parts += attested_parts(app, params.group, params.attested, labels)
         return summarize(parts, missing, facts, Quantity(inside, "items"), Quantity(total, "items"))
+
+    def changes(self, app: Application, criterion: Any, finding: Any, whatif: WhatIf) -> list[Change]:
+        """Bring what the application states in line with the reference: a value at odds is set to
+        the one reference value (a unit, a system) or, against a list (numbers, products), either
+        added to it or removed where it is stated; a missing fact is filled from the reference."""
+        lang = whatif.lang
+        p = criterion.params
+        data = app.model_dump(mode="json")
+        reference = resolve(app, p.within)
+        one = isinstance(reference, str)
+        within_values = [reference] if one else [v if isinstance(v, str) else v.code for v in (reference or [])]
+        keys = {_same(v) for v in within_values}
+        attest_edits, attest_steps = _attest_edits(app, finding.parts, p.group, lang)
+        outside: list[tuple[str, str]] = []
+        fill_edits: list[Edit] = []
+        fill_steps: list[Message] = []
+        for path in p.items:
+            for pointer, value, where, below in _leaves(data, path):
+                if value is None:
+                    if within_values:
+                        fill_edits.append(Edit(pointer, _filled(where, below, within_values, lang)))
+                    fill_steps.append(Message("forecast.change.provide", {"field": path}))
+                elif _same(value) not in keys:
+                    outside.append((pointer, value))
+        values = list(dict.fromkeys(v for _, v in outside))
+        joined = "、".join(values) if lang == "zh" else ", ".join(values)
+        target = ",".join(values) or None
+        changes = []
+        if outside and one and reference:
+            align = [Edit(pointer, reference) for pointer, _ in outside]
+            step = Message("forecast.change.align", {"values": joined, "reference": reference})
+            changes.append(Change(criterion.id, "align", (step, *attest_steps, *fill_steps), tuple(align + attest_edits + fill_edits), target=target))
+        elif outside:
+            approve = [Edit(_pointer(p.within) + "/-", _element_for(p.within, v)) for v in values]
+            step = Message("forecast.change.approve", {"values": joined})
+            changes.append(Change(criterion.id, "approve", (step, *attest_steps, *fill_steps), tuple(approve + attest_edits + fill_edits), target=target))
+            # Or remove them where they are stated, list by list; not where that would empty a list.
+            lists: dict[str, list[int]] = {}
+            for pointer, _ in outside:
+                parent, _, index = pointer.rpartition("/")
+                lists.setdefault(parent, []).append(int(index))
+            removal = []
+            for parent, drop in lists.items():
+                current = _get(data, parent)
+                kept = [v for i, v in enumerate(current) if i not in drop]
+                if not kept:
+                    removal = []
+                    break
+                removal.append(Edit(parent, kept))
+            if removal:
+                step = Message("forecast.change.remove", {"values": joined})
+                changes.append(Change(criterion.id, "remove", (step, *attest_steps, *fill_steps), tuple(removal + attest_edits + fill_edits), target=target))
+        else:
+            changes.append(Change(criterion.id, "attest", tuple(attest_steps + fill_steps), tuple(attest_edits + fill_edits)))
+        return changes

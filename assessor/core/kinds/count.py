@@ -9,7 +9,9 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..model import Application
-from ..results import Gap, Part, Quantity, Status
+from ..results import Message, Gap, Part, Quantity, Status
+from ..changes import Change, Edit, WhatIf
+from .whatif import _placeholder_document, _pointer
 from .base import Kind, Outcome, Params, PathCheck, resolve
 
 
@@ -79,3 +81,34 @@ class MinCountPerSite(Kind):
             missing = tuple(f"{params.sites}.{params.evidence}" for _ in unbacked[:1])
             return Outcome(Status.INSUFFICIENT_EVIDENCE, "no_evidence", facts | {"unbacked": names}, measured, threshold, None, evidence, missing, tuple(parts))
         return Outcome(Status.MET, f"{select}_met", facts, measured, threshold, None, evidence, parts=tuple(parts))
+
+    def changes(self, app: Application, criterion: Any, finding: Any, whatif: WhatIf) -> list[Change]:
+        """Raise each short site to the threshold; back each unbacked count with a document."""
+        lang = whatif.lang
+        p = criterion.params
+        data = app.model_dump(mode="json")
+        sites = resolve(app, p.sites)
+        single = not isinstance(sites, list)
+        sites = [sites] if single else sites
+        base = _pointer(p.sites)
+        edits, steps, total = [], [], 0
+        for index, site in enumerate(sites):
+            where = base if single else f"{base}/{index}"
+            part = next((part for part in finding.parts if part.label == site.label()), None)
+            if part is None or part.status is Status.MET:
+                continue
+            count = getattr(site, p.count)
+            if count < p.threshold:
+                short = p.threshold - count
+                total += short
+                edits.append(Edit(f"{where}/{p.count}", p.threshold))
+                steps.append(Message("forecast.change.add_seats", {"site": site.label(), "seats": short, "total": p.threshold}))
+            if not getattr(site, p.evidence):
+                edits.append(Edit(f"{where}/{p.evidence}/-", _placeholder_document(site.label()[lang], lang)))
+                steps.append(Message("forecast.change.evidence", {"item": site.label()}))
+        del data
+        if not edits:
+            return [Change(criterion.id, "provide", (Message("forecast.change.provide", {"field": p.sites}),))]
+        targets = ",".join(part.key for part in finding.parts if part.status is not Status.MET)
+        kind = "add_seats" if total else "evidence"
+        return [Change(criterion.id, kind, tuple(steps), tuple(edits), amount=Quantity(total, p.unit) if total else None, target=targets)]

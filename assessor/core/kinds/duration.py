@@ -8,7 +8,9 @@ from typing import Any
 from pydantic import Field
 
 from ..model import Application
-from ..results import Gap, Quantity, Status
+from ..results import Message, Gap, Quantity, Status
+from ..changes import Change, Edit, WhatIf
+from .whatif import _placeholder_document, _pointer
 from .base import Kind, Outcome, Params, PathCheck, add_years, resolve
 
 
@@ -43,3 +45,23 @@ class MinDuration(Kind):
         if not evidence:
             return Outcome(Status.INSUFFICIENT_EVIDENCE, "no_evidence", facts, measured, threshold, None, evidence, (params.evidence,))
         return Outcome(Status.MET, "met", facts, measured, threshold, None, evidence)
+
+    def changes(self, app: Application, criterion: Any, finding: Any, whatif: WhatIf) -> list[Change]:
+        """Wait for the date the duration completes; supply a start, or its document."""
+        as_of, lang = whatif.as_of, whatif.lang
+        p = criterion.params
+        parent = p.start.rsplit(".", 1)[0]
+        evidence_path = _pointer(parent) + "/evidence/-"
+        has_evidence = bool(resolve(app, parent) and resolve(app, parent).evidence)
+        item = criterion.title_zh if lang == "zh" else criterion.title_en
+        evidence = [Edit(evidence_path, _placeholder_document(item, lang))] if not has_evidence else []
+        evidence_step = [Message("forecast.change.evidence", {"item": {"zh": criterion.title_zh, "en": criterion.title_en}})] if not has_evidence else []
+        if resolve(app, p.start) is None:
+            latest = add_years(as_of, -p.years)
+            value = {"since": latest.isoformat(), "evidence": [_placeholder_document(item, lang)]}
+            return [Change(criterion.id, "set_start", (Message("forecast.change.set_start", {"date": latest.isoformat()}),), (Edit(_pointer(parent), value),))]
+        if finding.status is Status.NOT_MET and finding.gap and finding.gap.closes_on:
+            closes = finding.gap.closes_on
+            steps = (Message("forecast.change.wait", {"date": closes.isoformat()}), *evidence_step)
+            return [Change(criterion.id, "wait", steps, tuple(evidence), wait_until=closes, amount=finding.gap.amount)]
+        return [Change(criterion.id, "evidence", tuple(evidence_step), tuple(evidence))]

@@ -7,9 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from ...i18n import format_decimal
+from ...i18n import format_decimal, t
 from ..model import Application, first_uncounted_month
 from ..results import Gap, Message, Quantity, Shortfall, Status
+from ..changes import Change, Edit, WhatIf
+from .whatif import _placeholder_document, _pointer
 from .base import Kind, Outcome, Params, PathCheck, resolve
 
 
@@ -79,3 +81,43 @@ class MinSum(Kind):
 
     def next_date(self, finding, on):
         return None  # a sum grows only with new months: the forecast projects them
+
+    def changes(self, app: Application, criterion: Any, finding: Any, whatif: WhatIf) -> list[Change]:
+        """Add the premium short in the last complete month (or to the declared total), or
+        wait for the projected crossing; a met figure without a document gets one."""
+        as_of, lang = whatif.as_of, whatif.lang
+        p = criterion.params
+        premiums = resolve(app, p.premiums)
+        where = _pointer(p.premiums)
+        changes = []
+        counted = finding.measured.value if finding.measured else Decimal(0)
+        short = p.threshold - counted
+        declared = premiums.declared_total
+        if finding.status is Status.INSUFFICIENT_EVIDENCE and counted >= p.threshold and declared is not None:
+            edit = Edit(f"{where}/declared_total/evidence/-", _placeholder_document(criterion.title_zh if lang == "zh" else criterion.title_en, lang))
+            return [Change(criterion.id, "evidence", (Message("forecast.change.evidence", {"item": {"zh": criterion.title_zh, "en": criterion.title_en}}),), (edit,))]
+        if short <= 0:
+            return []
+        amount = Quantity(short, "yuan")
+        last_complete = _month_before(first_uncounted_month(as_of))
+        since = resolve(app, p.since)
+        start = since.replace(day=1) if since else None
+        if premiums.ledger or declared is None:
+            if start is None or last_complete >= start:
+                exclusive = [r for r in premiums.ledger if r.telemarketing_exclusive]
+                product = exclusive[-1].product_code if exclusive else t("forecast.change.placeholder_text", lang)
+                row = {"month": last_complete.isoformat(), "product_code": product, "telemarketing_exclusive": True, "premium": format(short, "f"), "unit": "元"}
+                step = Message("forecast.change.add_premium", {"amount": Shortfall(short), "month": last_complete.strftime("%Y-%m")})
+                changes.append(Change(criterion.id, "add_premium", (step,), (Edit(f"{where}/ledger/-", row),), amount=amount))
+        elif declared.as_of <= as_of:
+            edits = (Edit(f"{where}/declared_total/amount", format(declared.amount_yuan + short, "f")), Edit(f"{where}/declared_total/unit", "元"))
+            changes.append(Change(criterion.id, "add_premium", (Message("forecast.change.add_declared", {"amount": Shortfall(short)}),), edits, amount=amount))
+        met_on = whatif.met_on.get(criterion.id)
+        if met_on is not None and met_on > as_of and whatif.run_rate is not None:
+            step = Message("forecast.change.wait_projected", {"date": met_on.isoformat(), "rate": whatif.run_rate.per_month})
+            changes.append(Change(criterion.id, "wait", (step,), wait_until=met_on, run_rate=whatif.run_rate))
+        return changes
+
+
+def _month_before(month: date) -> date:
+    return date(month.year - 1, 12, 1) if month.month == 1 else month.replace(month=month.month - 1)

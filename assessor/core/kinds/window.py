@@ -10,7 +10,9 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..model import Application
-from ..results import Gap, Part, Quantity, Status
+from ..results import Message, Gap, Part, Quantity, Status
+from ..changes import Change, Edit, WhatIf
+from .whatif import _pointer
 from .base import Kind, Outcome, Params, PathCheck, leaves_window, resolve, window_start
 
 
@@ -71,3 +73,18 @@ class NoEventInWindow(Kind):
         if not resolve(app, params.complete):
             return Outcome(Status.INSUFFICIENT_EVIDENCE, "not_attested" + suffix, facts, measured, threshold, missing_evidence=(params.complete,))
         return Outcome(Status.MET, "met" + suffix, facts, measured, threshold)
+
+    def changes(self, app: Application, criterion: Any, finding: Any, whatif: WhatIf) -> list[Change]:
+        """Wait until the last record leaves the window; attest the list complete."""
+        p = criterion.params
+        complete = bool(resolve(app, p.complete))
+        attest = [] if complete else [Edit(_pointer(p.complete), True)]
+        attest_step = [] if complete else [Message("forecast.change.attest_complete", {"record": p.noun or {"zh": criterion.title_zh, "en": criterion.title_en}})]
+        if finding.status is Status.NOT_MET:
+            met_on = whatif.met_on.get(criterion.id)
+            closes = met_on or (finding.gap.closes_on if finding.gap else None)
+            if closes is None:
+                return []  # time does not fix it and no fact can be undone: the forecast says why
+            steps = (Message("forecast.change.wait", {"date": closes.isoformat()}), *attest_step)
+            return [Change(criterion.id, "wait", steps, tuple(attest), wait_until=closes)]
+        return [Change(criterion.id, "attest_complete", tuple(attest_step), tuple(attest))]
