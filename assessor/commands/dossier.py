@@ -17,6 +17,8 @@ def register(subparsers, lang: str) -> None:
     parser.add_argument("file", help=t("cli.help.file", lang))
     parser.add_argument("-o", "--output", required=True, metavar="OUT.pdf", help=t("dossier.cli.output", lang))
     parser.add_argument("--addressee", help=t("dossier.cli.addressee", lang))
+    parser.add_argument("--doc-number", metavar="文号", help=t("dossier.cli.doc_number", lang))
+    parser.add_argument("--signer", help=t("dossier.cli.signer", lang))
     parser.add_argument("--rulebook", help=t("cli.help.rulebook", lang))
     add_assessment_options(parser, lang)
     parser.set_defaults(run=run)
@@ -34,7 +36,7 @@ def run(args) -> int:
     rulebook = load_rulebook(args.rulebook)
     application = load_application(args.file)
     try:
-        pdf = build_dossier(application, rulebook, as_of, readings, lang=lang, addressee=args.addressee)
+        pdf = build_dossier(application, rulebook, as_of, readings, lang=lang, addressee=args.addressee, doc_number=args.doc_number, signer=args.signer)
     except DossierFontError as exc:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_INVALID

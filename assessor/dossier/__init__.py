@@ -51,7 +51,7 @@ class DossierError(RuntimeError):
         return t(self.key, lang, **self.values)
 
 
-def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness):
+def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number=None, signer=None):
     from .. import charts as chart_data
     from .render import render_html
 
@@ -63,16 +63,17 @@ def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_
     # "Today" is the day the dossier was made: a re-render to verify it sees the same projection.
     assessment = assess(application, rulebook, as_of or generated_at.date(), readings, today=generated_at.date())
     charts = chart_data.all_charts(application, assessment, rulebook)
-    view = build_view(application, assessment, rulebook, lang, addressee, generated_at, readiness, tuple(c.id for c in charts))
+    view = build_view(application, assessment, rulebook, lang, addressee, generated_at, readiness, tuple(c.id for c in charts), doc_number=doc_number, signers=signer)
     svgs = {f"{c.id}.svg": chart_data.svg(c, lang).encode("utf-8") for c in charts}
     html = render_html(view, lang)
     return assessment, view, svgs, html, generated_at
 
 
 def dossier_html(application: Application, rulebook: Rulebook | None = None, as_of: date | None = None, readings: Mapping[str, str] | None = None,
-                 lang: str = "zh", addressee: str | None = None, generated_at: datetime | None = None, readiness: Any = None) -> tuple[str, dict[str, bytes]]:
+                 lang: str = "zh", addressee: str | None = None, generated_at: datetime | None = None, readiness: Any = None,
+                 doc_number: str | None = None, signer: str | None = None) -> tuple[str, dict[str, bytes]]:
     """The dossier's HTML and its chart SVGs, before WeasyPrint (for benchmarks and debugging)."""
-    _, _, svgs, html, _ = _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness)
+    _, _, svgs, html, _ = _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer)
     return html, svgs
 
 
@@ -85,14 +86,21 @@ def build_dossier(
     addressee: str | None = None,
     generated_at: datetime | None = None,
     readiness: Any = None,
+    doc_number: str | None = None,
+    signer: str | None = None,
 ) -> bytes:
     """The dossier as PDF/A-3b bytes. Raises DossierFontError when no Chinese font is installed
-    (rather than print empty boxes) and ReadingError for an unknown reading."""
+    (rather than print empty boxes) and ReadingError for an unknown reading.
+
+    A 请示 is written only for an eligible (relocation: no-obstacle) result that is not
+    projected; otherwise the document is an internal 差距分析报告. `doc_number` (发文字号, e.g.
+    「华安财险〔2026〕3号」) and `signer` (签发人) are printed in the 请示's 版头 when given."""
     from .render import html_to_pdf
 
-    assessment, view, svgs, html, generated_at = _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness)
+    assessment, view, svgs, html, generated_at = _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer)
     # How the pages were made, so that `verify` can make them again and compare byte for byte.
-    rendition = {"lang": lang, "addressee": addressee, "generated_at": generated_at.isoformat(), "software": __version__, "readiness": readiness is not None}
+    rendition = {"lang": lang, "addressee": addressee, "generated_at": generated_at.isoformat(), "software": __version__, "readiness": readiness is not None,
+                 "doc_number": doc_number, "signer": signer}
     stated = dict(assessment.to_json(), rendition=rendition)
     attachments = [
         (APPLICATION_FILE, canonical_application_json(application).encode("utf-8"), "Application (canonical JSON)"),

@@ -225,7 +225,10 @@ def _compare_pages(pdf_bytes: bytes, application: Application, rulebook: Ruleboo
         return []
     try:
         generated_at = datetime.fromisoformat(str(rendition.get("generated_at")))
-        again = build_dossier(application, rulebook, as_of, readings, str(rendition.get("lang") or "zh"), rendition.get("addressee"), generated_at)
+        again = build_dossier(
+            application, rulebook, as_of, readings, str(rendition.get("lang") or "zh"), rendition.get("addressee"), generated_at,
+            doc_number=_opt_str(rendition.get("doc_number")), signer=_opt_str(rendition.get("signer")),
+        )
     except (ValueError, TypeError):
         return [t("dossier.verify.diff_pages", lang)]
     if again != pdf_bytes:
@@ -238,3 +241,7 @@ def _verdict_text(value: Any, lang: str) -> str:
     from ..i18n import has
 
     return t(f"verdict.{value}", lang) if isinstance(value, str) and has(f"verdict.{value}", lang) else _short(value)
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)

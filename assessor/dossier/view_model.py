@@ -7,9 +7,10 @@ templates; everything that depends on the facts is composed here, in the chosen 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -48,6 +49,33 @@ def _d(value: date | None, lang: str) -> str:
     if value is None:
         return "—"
     return letter_date(value, lang) if lang == "zh" else value.isoformat()
+
+
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def gb_punct(text: str, lang: str = "zh") -> str:
+    """GB/T 15834-2011 marks in Chinese text: “” and ‘’ for 「」 and 『』, and full-width
+    parentheses where a bracket or its contents touch Chinese (四(一) → 四（一）)."""
+    if lang != "zh" or not text:
+        return text
+    text = text.translate(str.maketrans({"「": "“", "」": "”", "『": "‘", "』": "’"}))
+
+    def paren(m: re.Match) -> str:
+        before = text[m.start() - 1] if m.start() else ""
+        after = text[m.end()] if m.end() < len(text) else ""
+        if _CJK.search(m.group(0)) or _CJK.match(before or " ") or _CJK.match(after or " "):
+            return f"（{m.group(1)}）"
+        return m.group(0)
+
+    return re.sub(r"\(([^()]*)\)", paren, text)
+
+
+def beijing_day(moment: datetime) -> date:
+    """The calendar day in Beijing (UTC+8) at `moment`; a naive moment is taken as Beijing time."""
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(timezone(timedelta(hours=8))).date()
 
 
 def _join(items: list[str], lang: str) -> str:
@@ -92,22 +120,46 @@ class LetterSection:
 
 @dataclass(frozen=True, slots=True)
 class Letter:
+    """The 请示 (GB/T 9704-2012), in the company's voice: made only for an eligible (or, for a
+    relocation, no-obstacle) result that is not projected."""
+
+    issuer_mark: str  # 发文机关标志, printed red
+    doc_number: str  # 发文字号, "" when not given
+    signers: str  # 签发人 names, "" when not given
     title: str
+    title_lines: tuple[str, ...]  # broken only where the words stay whole
     addressee: str
-    draft_banner: str
     opening: str
     sections: tuple[LetterSection, ...]
     request: str
     closing: str
     attachments: tuple[str, ...]
-    signer: str
+    signer: str  # 发文机关署名
     date: str
     contact: str
 
 
 @dataclass(frozen=True, slots=True)
+class GapReport:
+    """The internal 差距分析报告 made instead of a 请示 when there is nothing to ask for."""
+
+    mark: str  # 内部资料，不得报送
+    title: str
+    title_lines: tuple[str, ...]
+    intro: str
+    projected: str  # why a projection is no 请示, "" otherwise
+    shortfalls: Table
+    overall: str
+    changes: tuple[str, ...]
+    changes_none: str
+    company: str
+    date: str
+
+
+@dataclass(frozen=True, slots=True)
 class Cover:
     title: str
+    mark: str
     subtitle: str
     fields: tuple[tuple[str, str], ...]
     verdict: str
@@ -172,7 +224,8 @@ class DossierView:
     verdict: str
     verdict_css: str
     cover: Cover
-    letter: Letter
+    letter: Letter | None
+    gap: GapReport | None
     section_numbers: dict[str, str]
     summary: Table
     summary_notes: tuple[str, ...]
@@ -344,7 +397,9 @@ def _unification_paragraphs(app: Application, assessment: Assessment, rulebook: 
     return tuple(paragraphs)
 
 
-def _letter(app: Application, assessment: Assessment, rulebook: Rulebook, lang: str, addressee: str, day: date, readiness: Any = None) -> Letter:
+def _letter(
+    app: Application, assessment: Assessment, rulebook: Rulebook, lang: str, addressee: str, day: date, readiness: Any = None, doc_number: str = "", signers: str = ""
+) -> Letter:
     applicant = app.applicant
     relocation = applicant.application_type is ApplicationType.RELOCATION
     kind = "relocation" if relocation else "new_site"
@@ -386,8 +441,11 @@ def _letter(app: Application, assessment: Assessment, rulebook: Rulebook, lang: 
         if f.measured is None:
             selling.append(Paragraph(t("dossier.letter.premium_unknown", lang)))
         else:
-            basis = t("engine.min_sum.basis_ledger" if app.premiums.ledger else "engine.min_sum.basis_declared", lang)
-            selling.append(Paragraph(t("dossier.letter.premium", lang, as_of=as_of, amount=format_yuan(f.measured.value, lang), basis=basis)))
+            # A figure is stated as of its own cut-off date (a declared total's own as_of).
+            on = f.explanation.values.get("on") if f.explanation else None
+            cut_off = _d(date.fromisoformat(on), lang) if isinstance(on, str) else as_of
+            key = "premium_ledger" if app.premiums.ledger else "premium_declared"
+            selling.append(Paragraph(t(f"dossier.letter.{key}", lang, as_of=cut_off, amount=format_yuan(f.measured.value, lang))))
     # 二、 seats
     seats: list[Paragraph] = []
     if app.existing_sites:
@@ -414,8 +472,7 @@ def _letter(app: Application, assessment: Assessment, rulebook: Rulebook, lang: 
             record.append(Paragraph(f.explanation.text(lang)))
 
     if relocation:
-        note = rulebook.scope.relocation_note_en if lang == "en" else rulebook.scope.relocation_note_zh
-        seats.insert(0, Paragraph(t("dossier.letter.relocation_note", lang, note=note)))
+        seats.insert(0, Paragraph(t("dossier.letter.relocation_intro", lang)))
     n = 0
     for heading, paragraphs in (("h_selling", selling), ("h_seats", seats), ("h_record", record)):
         if paragraphs:
@@ -424,22 +481,10 @@ def _letter(app: Application, assessment: Assessment, rulebook: Rulebook, lang: 
     n += 1
     sections.append(LetterSection(heading_number(1, n, lang), t("dossier.letter.h_unifications", lang), _unification_paragraphs(app, assessment, rulebook, lang)))
 
-    verdict_text = t(f"verdict.{assessment.verdict.value}", lang)
-    if assessment.verdict in (Verdict.ELIGIBLE, Verdict.NO_OBSTACLE) and not assessment.projected:
-        banner = ""
-        if relocation:
-            request = t("dossier.letter.request_relocation", lang, city=site.city, address=site.address)
-        else:
-            request = t("dossier.letter.request_eligible", lang, notice=notice, city=site.city)
-    elif assessment.projected:
-        # A projection certifies nothing: it is never a 请示, whatever it comes to.
-        banner = t("dossier.letter.projected_banner", lang, as_of=_d(assessment.as_of, lang), verdict=verdict_text)
-        request = t("dossier.letter.request_projected", lang, verdict=verdict_text)
+    if relocation:
+        request = t("dossier.letter.request_relocation", lang, city=site.city, address=site.address)
     else:
-        banner = t("dossier.letter.draft_banner", lang, verdict=verdict_text)
-        open_items = [f"{f.criterion} {f.title[lang]}" for f in assessment.findings if f.status in (Status.NOT_MET, Status.INSUFFICIENT_EVIDENCE)]
-        open_items += [note.text(lang) for note in assessment.notes if note.key.startswith("engine.scope")]
-        request = t("dossier.letter.request_not_ready", lang, items=_join(open_items, lang) or verdict_text)
+        request = t("dossier.letter.request_eligible", lang, notice=notice, city=site.city)
     if applicant.contact_person and applicant.contact_phone:
         contact = t("dossier.letter.contact", lang, person=applicant.contact_person, phone=applicant.contact_phone)
     else:
@@ -449,18 +494,83 @@ def _letter(app: Application, assessment: Assessment, rulebook: Rulebook, lang: 
     if appendix_title:
         names.append(str(appendix_title))
     attachments = tuple(f"{i}. {name}" for i, name in enumerate(names, start=1))
+    p = lambda text: gb_punct(text, lang)  # noqa: E731
+    lines = tuple(p(line) for line in t(f"dossier.letter.title_{kind}", lang, company=applicant.name).split("|"))
     return Letter(
-        title=t(f"dossier.letter.title_{kind}", lang),
-        addressee=addressee,
-        draft_banner=banner,
-        opening=opening,
-        sections=tuple(sections),
-        request=request,
+        issuer_mark=p(t("dossier.letter.issuer_mark", lang, company=applicant.name)),
+        doc_number=p(doc_number or ""),
+        signers=p(signers or ""),
+        title="".join(lines) if lang == "zh" else " ".join(lines),
+        title_lines=lines,
+        addressee=p(addressee),
+        opening=p(opening),
+        sections=tuple(
+            LetterSection(s.number, p(s.heading), tuple(Paragraph(p(x.text), p(x.heading)) for x in s.paragraphs)) for s in sections
+        ),
+        request=p(request),
         closing=t("dossier.letter.closing", lang),
-        attachments=attachments,
-        signer=applicant.name,
+        attachments=tuple(p(a) for a in attachments),
+        signer=p(applicant.name),
         date=letter_date(day, lang),
-        contact=contact,
+        contact=p(contact),
+    )
+
+
+def is_request(assessment: Assessment) -> bool:
+    """A 请示 is made only when there is something to ask for: eligible (no obstacle, for a
+    relocation) on a date that is not in the future."""
+    return assessment.verdict in (Verdict.ELIGIBLE, Verdict.NO_OBSTACLE) and not assessment.projected
+
+
+def _gap_report(app: Application, assessment: Assessment, rulebook: Rulebook, lang: str, day: date) -> GapReport:
+    from ..forecast import Outcome, forecast
+    from ..scenarios import minimal_changes
+
+    p = lambda text: gb_punct(text, lang)  # noqa: E731
+    readings = dict(assessment.readings)
+    fc = forecast(app, rulebook, assessment.as_of, readings)
+    changes = minimal_changes(app, rulebook, assessment.as_of, readings, lang=lang, forecast_result=fc)
+    met_on = {item.criterion: item for item in fc.criteria}
+    rows = []
+    for f in assessment.findings:
+        if f.status in (Status.MET, Status.NOT_APPLICABLE):
+            continue
+        item = met_on.get(f.criterion)
+        when = _d(item.met_on, lang) if item is not None and item.met_on else (p(item.reason.text(lang)) if item is not None else "—")
+        rows.append(
+            Row(
+                (p(f.title[lang]), t(f"status.{f.status.value}", lang), format_quantity(f.measured, lang), format_quantity(f.threshold, lang), p(format_gap(f, lang)), when),
+                STATUS_CSS[f.status],
+            )
+        )
+    header = tuple(t(f"dossier.gap.{k}", lang) for k in ("criterion", "status", "measured", "threshold", "gap", "met_on"))
+    table = Table("", header, tuple(rows), (2, 3, 4), note="" if rows else t("dossier.gap.nothing_short", lang), kind="gap")
+    if fc.outcome is Outcome.ELIGIBLE_ON and fc.eligible_on:
+        overall = t("dossier.gap.overall_on", lang, date=_d(fc.eligible_on, lang))
+    elif fc.outcome is Outcome.ELIGIBLE_NOW:
+        overall = t("dossier.gap.overall_now", lang, date=_d(fc.as_of, lang))
+    elif fc.outcome is Outcome.BLOCKED:
+        titles = {item.criterion: item.title[lang] for item in fc.criteria}
+        overall = t("dossier.gap.overall_blocked", lang, items=_join([titles.get(c, c) for c in fc.blocked_by], lang) or "—")
+    else:
+        overall = t("dossier.gap.overall_out_of_scope", lang)
+    relocation = app.applicant.application_type is ApplicationType.RELOCATION
+    kind = "relocation" if relocation else "new_site"
+    lines = tuple(p(line) for line in t(f"dossier.gap.title_{kind}", lang, company=app.applicant.name).split("|"))
+    verdict = t(f"verdict.{assessment.verdict.value}", lang)
+    projected = t("dossier.gap.projected", lang, as_of=_d(assessment.as_of, lang), verdict=verdict) if assessment.projected else ""
+    return GapReport(
+        mark=t("dossier.gap.mark", lang),
+        title="".join(lines) if lang == "zh" else " ".join(lines),
+        title_lines=lines,
+        intro=p(t("dossier.gap.intro", lang, as_of=_d(assessment.as_of, lang), verdict=verdict)),
+        projected=p(projected),
+        shortfalls=table,
+        overall=p(overall),
+        changes=tuple(p(c.text(lang)) for c in changes),
+        changes_none=t("dossier.gap.changes_none", lang),
+        company=p(app.applicant.name),
+        date=letter_date(day, lang),
     )
 
 
@@ -629,10 +739,14 @@ def build_view(
     readiness: Any = None,
     chart_ids: tuple[str, ...] = ("premium", "seats", "incidents"),
     chart_titles: dict[str, str] | None = None,
+    doc_number: str | None = None,
+    signers: str | None = None,
 ) -> DossierView:
     """Everything the dossier prints, in `lang`. Pure: the clock is passed in."""
     generated_at = generated_at or datetime.now().astimezone()
     generated = generated_at.isoformat(timespec="seconds")
+    day = beijing_day(generated_at)  # 成文日期: the day in Beijing
+    request = is_request(assessment)
     applicant = application.applicant
     relocation = applicant.application_type is ApplicationType.RELOCATION
     kind = "relocation" if relocation else "new_site"
@@ -642,23 +756,26 @@ def build_view(
     site = application.proposed_site
 
     cover = Cover(
-        title=t("dossier.cover.title", lang),
+        title=t("dossier.cover.title" if request else "dossier.cover.title_gap", lang),
+        mark="" if request else t("dossier.gap.mark", lang),
         subtitle=t(f"dossier.cover.subtitle_{kind}", lang),
         fields=(
             (t("dossier.cover.applicant", lang), applicant.name),
             (t("dossier.cover.credit_code", lang), applicant.credit_code),
             (t("dossier.cover.proposed_site_relocation" if relocation else "dossier.cover.proposed_site", lang), f"{site.city} {site.address}"),
             (t("dossier.cover.planned_seats", lang), f"{site.planned_seats:,}"),
-            (t("dossier.cover.as_of", lang), assessment.as_of.isoformat()),
+            (t("dossier.cover.as_of", lang), _d(assessment.as_of, lang)),
             (
                 t("dossier.cover.rulebook", lang),
                 t("dossier.cover.rulebook_value", lang, title=rulebook.title(lang), id=assessment.rulebook_id, version=assessment.rulebook_version),
             ),
-            (t("dossier.cover.generated", lang), generated),
+            (t("dossier.cover.generated", lang), _d(day, lang)),
         ),
         verdict=verdict,
         verdict_css=verdict_css,
     )
+    letter = _letter(application, assessment, rulebook, lang, addressee, day, readiness, doc_number or "", signers or "") if request else None
+    gap = None if request else _gap_report(application, assessment, rulebook, lang, day)
     # The dossier's own parts are numbered 一、二、…; the letter's attachments list names them.
     parts = ("summary", "charts", "tables", "attachments", "method") + (("readiness",) if readiness is not None else ())
     section_numbers = {name: heading_number(1, i, lang) for i, name in enumerate(parts, start=1)}
@@ -670,7 +787,7 @@ def build_view(
     return DossierView(
         lang=lang,
         html_lang="zh-CN" if lang == "zh" else "en",
-        document_title=t(f"dossier.letter.title_{kind}", lang),
+        document_title=(letter.title if letter else gap.title),
         running_header=t("dossier.running_header", lang, applicant=applicant.name),
         applicant=applicant.name,
         generated_at=generated,
@@ -679,7 +796,8 @@ def build_view(
         verdict=verdict,
         verdict_css=verdict_css,
         cover=cover,
-        letter=_letter(application, assessment, rulebook, lang, addressee, generated_at.date(), readiness),
+        letter=letter,
+        gap=gap,
         section_numbers=section_numbers,
         summary=_summary(assessment, lang),
         summary_notes=tuple(note.text(lang) for note in assessment.notes),

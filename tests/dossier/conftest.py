@@ -75,3 +75,32 @@ def zh_text(zh_dossier) -> str:
     from dossier_support import pdftotext, squash
 
     return squash(pdftotext(zh_dossier[0]))
+
+
+@pytest.fixture(scope="session")
+def gap_dossier() -> bytes:
+    """A not-eligible example: an internal gap report."""
+    app, as_of = example("03-tenure-short.json")
+    return _build(app, as_of)[0]
+
+
+@pytest.fixture(scope="session")
+def projected_dossier() -> bytes:
+    """Example 17 assessed on 2027-01-31, after the day it was made: a projection."""
+    from datetime import date
+
+    app, _ = example("17-projected-date.json")
+    return _build(app, date(2027, 1, 31))[0]
+
+
+@pytest.fixture(scope="session")
+def filing_zh() -> bytes:
+    """The filing copy of example 01: the 请示 and its 附件, without the internal method annex."""
+    app, as_of = example("01-eligible-two-sites.json")
+    return _build(app, as_of, internal_annex=False)[0]
+
+
+@pytest.fixture(scope="session")
+def gap_en() -> bytes:
+    app, as_of = example("03-tenure-short.json")
+    return _build(app, as_of, lang="en")[0]

@@ -22,7 +22,8 @@ def test_dossier_then_verify(tmp_path):
     assert done.returncode == 0, done.stderr
     assert str(out) in done.stdout and "不符合条件" in done.stdout
     text = squash(pdftotext(out.read_bytes()))
-    assert "国家金融监督管理总局四川监管局：" in text and "草稿" in text
+    # not eligible: an internal gap report, never a 请示 to the addressee
+    assert "差距分析报告" in text and "内部资料，不得报送" in text and "妥否" not in text
     from assessor.cli import main
 
     assert main(["verify", str(out)]) == 0
@@ -53,3 +54,13 @@ def test_bad_input_is_a_message_not_a_traceback(tmp_path, capsys):
     assert main(["dossier", str(ROOT / "examples/01-eligible-two-sites.json"), "-o", str(tmp_path / "x.pdf"), "--as-of", "2026-06-30", "--reading", "nope=1"]) == 2
     assert "nope" in capsys.readouterr().err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_dossier_prints_doc_number_and_signer_in_the_head(tmp_path):
+    out = tmp_path / "out.pdf"
+    as_of = EXPECTED["01-eligible-two-sites.json"]["as_of"].isoformat()
+    done = _run("dossier", "examples/01-eligible-two-sites.json", "-o", str(out), "--as-of", as_of, "--doc-number", "华安财险〔2026〕3号", "--signer", "张三", "--date", "2026-07-01")
+    assert done.returncode == 0, done.stderr
+    text = squash(pdftotext(out.read_bytes()))
+    assert "华安财险〔2026〕3号" in text and "签发人：张三" in text
+    assert _run("verify", str(out)).returncode == 0

@@ -11,7 +11,7 @@ from dossier_support import EXPECTED, GENERATED_AT, ROOT, example
 
 import assessor
 from assessor import assess, load_rulebook
-from assessor.dossier.view_model import build_view, cn_number, heading_number, letter_date
+from assessor.dossier.view_model import build_view, cn_number, gb_punct, heading_number, letter_date
 
 RULEBOOK = load_rulebook()
 
@@ -41,13 +41,14 @@ def test_letter_date_in_arabic_numerals_without_leading_zeros():
 def test_new_site_letter_title_addressee_and_closing():
     view, app, _ = view_of("01-eligible-two-sites.json")
     letter = view.letter
-    assert letter.title == "关于申请增设电话营销专用产品销售职场的请示"
+    assert letter.title == f"{app.applicant.name}关于申请增设电话营销专用产品销售职场的请示"
+    assert letter.title_lines[-1].endswith("的请示") and letter.title_lines[-1] != "的请示"
+    assert letter.issuer_mark == f"{app.applicant.name}文件"
     assert letter.addressee == RULEBOOK.successor_authority_zh == "国家金融监督管理总局"
-    assert letter.closing == "妥否，请批复。"
+    assert letter.closing == "妥否，请批示。"
     assert letter.signer == app.applicant.name
     assert letter.date == "2026年7月1日"
     assert app.applicant.contact_person in letter.contact and app.applicant.contact_phone in letter.contact
-    assert letter.draft_banner == ""
     assert [s.number for s in letter.sections] == ["一、", "二、", "三、", "四、"]
     unifications = letter.sections[-1].paragraphs
     assert [p.heading[:3] for p in unifications] == ["（一）", "（二）", "（三）", "（四）", "（五）"]
@@ -75,29 +76,71 @@ def test_configurable_addressee():
 
 
 def test_relocation_has_its_own_title_and_says_no_thresholds_apply():
-    view, _, _ = view_of("10-relocation-xian.json")
-    assert view.letter.title == "关于申请变更电话营销专用产品销售职场的请示"
+    view, app, _ = view_of("10-relocation-xian.json")
+    assert view.letter.title == f"{app.applicant.name}关于申请变更电话营销专用产品销售职场的请示"
     text = " ".join(p.text for s in view.letter.sections for p in s.paragraphs)
-    assert RULEBOOK.scope.relocation_note_zh in text
+    assert "变更" in text and "本评估" not in text and RULEBOOK.scope.relocation_note_zh not in text
     assert view.cover.subtitle == "变更电话营销专用产品销售职场"
 
 
 @pytest.mark.parametrize("name", [n for n, e in EXPECTED.items() if e["verdict"] not in ("eligible", "no_obstacle")])
-def test_not_eligible_letter_is_marked_draft_and_lists_what_fails(name):
+def test_not_eligible_yields_a_gap_report_not_a_letter(name):
     view, _, assessment = view_of(name)
-    assert "草稿" in view.letter.draft_banner
-    failing = [f.criterion for f in assessment.findings if f.status.value in ("not_met", "insufficient_evidence")]
-    for criterion in failing:
-        assert criterion in view.letter.request
+    assert view.letter is None and view.gap is not None
+    assert view.gap.mark == "内部资料，不得报送" and "差距分析报告" in view.gap.title
+    failing = [f.title["zh"] for f in assessment.findings if f.status.value in ("not_met", "insufficient_evidence")]
+    assert [row.cells[0] for row in view.gap.shortfalls.rows] == [gb_punct(t) for t in failing]
+    assert view.gap.overall
+
+
+@pytest.mark.parametrize("name", [n for n, e in EXPECTED.items() if e["verdict"] in ("eligible", "no_obstacle")])
+def test_letter_speaks_in_the_company_voice(name):
+    import re
+
+    view, _, assessment = view_of(name)
+    if assessment.projected:
+        assert view.letter is None
+        return
+    letter = view.letter
+    text = " ".join([letter.title, letter.opening, letter.request, *(p.heading + p.text for s in letter.sections for p in s.paragraphs)])
+    assert not re.search(r"\b4\.\d\.[a-z_]+", text), text  # no criterion id
+    assert not re.search(r"\w=\w", text)  # no key=value
+    for phrase in ("本评估", "不作推定", "申请人未声明", "报告如下", "「", "」", "(", ")"):
+        assert phrase not in text, phrase
+
+
+def test_projected_result_yields_no_letter():
+    app, _ = example("17-projected-date.json")
+    assessment = assess(app, RULEBOOK, date(2027, 1, 31), today=GENERATED_AT.date())
+    assert assessment.projected
+    view = build_view(app, assessment, RULEBOOK, "zh", generated_at=GENERATED_AT)
+    assert view.letter is None and view.gap.projected
+
+
+def test_declared_total_is_stated_as_of_its_own_cut_off():
+    from assessor.dossier.view_model import _letter
+
+    view, app, assessment = view_of("01-eligible-two-sites.json")
+    finding = assessment.finding("4.1.premium")
+    on = finding.explanation.values.get("on")
+    text = " ".join(p.text for s in view.letter.sections for p in s.paragraphs)
+    if on:
+        assert letter_date(date.fromisoformat(on), "zh") in text
+
+
+def test_gb_punctuation():
+    assert gb_punct("四(一)「五个统一」") == "四（一）“五个统一”"
+    assert gb_punct("see (a) and (b)") == "see (a) and (b)"
 
 
 def test_summary_has_one_row_per_criterion_with_clause():
     view, _, assessment = view_of("02-premium-short.json")
     assert len(view.summary.rows) == len(RULEBOOK.criteria)
     for row, finding in zip(view.summary.rows, assessment.findings, strict=True):
-        assert row.cells[0].startswith(finding.criterion)
-        assert row.cells[1] == finding.clause
-    premium = next(r for r in view.summary.rows if r.cells[0].startswith("4.1.premium"))
+        # the company's own pages name a condition by its title, never by the tool's id
+        assert row.cells[0] == gb_punct(finding.title["zh"]) and finding.criterion not in row.cells[0]
+        assert row.cells[1] == gb_punct(finding.clause)
+    premium = next(r for r, f in zip(view.summary.rows, assessment.findings) if f.criterion == "4.1.premium")
     assert premium.css == "not-met" and premium.cells[2] == "不满足"
     assert "8,500万" in premium.cells[5] or "0.85亿元" in premium.cells[5]
 
@@ -146,7 +189,7 @@ def test_method_page_names_everything_a_reviewer_needs():
 
 def test_english_view():
     view, _, _ = view_of("01-eligible-two-sites.json", lang="en")
-    assert view.letter.title.startswith("Request for approval to open")
+    assert "Request for approval to open" in view.letter.title
     assert view.letter.addressee == RULEBOOK.successor_authority_en
     assert view.letter.sections[0].number == "1. "
     assert dict(view.method.fields)["Rulebook id"] == RULEBOOK.id
@@ -181,6 +224,6 @@ def test_readiness_appendix_is_included_when_given():
     app, as_of = example("01-eligible-two-sites.json")
     html, _ = dossier_html(app, as_of=as_of, generated_at=GENERATED_AT, readiness=report, lang="en")
     assert 'class="readiness-appendix"' in html and 'lang="en"' in html
-    assert f"6. {report.in_lang('en').appendix.title}" in html
+    assert f"4. {report.in_lang('en').appendix.title}" in html  # 附件说明: the fourth attachment
     without, _ = dossier_html(app, as_of=as_of, generated_at=GENERATED_AT)
     assert "readiness-appendix" not in without
