@@ -117,10 +117,14 @@ def sidebar() -> None:
 
 
 def keep_draft_in_address() -> None:
-    """Keep `?draft=<id>` in the address on every page, so a browser reload resumes the draft."""
+    """Keep `?draft=<id>` in the address on every page, so a browser reload resumes the draft,
+    with the language, assessment date and readings it was looked at under."""
     draft_id = st.session_state.get(state.DRAFT_ID)
     if draft_id and st.query_params.get("draft") != draft_id:
         st.query_params["draft"] = draft_id
+    for key, value in state.address_settings().items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
 
 
 def saved_caption() -> None:
