@@ -288,3 +288,39 @@ def test_reload_keeps_date_readings_and_language(server, browser):
         expect(page.get_by_role("spinbutton", name=f"{part}, " + t("app.assessment.as_of", "en"))).to_have_attribute("aria-valuenow", value)
     expect(page.get_by_role("radio", name=load_rulebook().readings["original_seats"].options["original"].in_("en"))).to_be_checked()
     expect(page.get_by_text("2026-03-31").first).to_be_visible()
+
+
+def test_a_badly_typed_ledger_cell_is_kept_and_its_problem_shown(server, browser):
+    """Blank form, ledger: month `2024-8`, premium `2,300`. The row stays and each cell says why."""
+    from playwright.sync_api import expect
+
+    from assessor.i18n import t
+
+    url, _ = server
+    expect.set_options(timeout=60_000)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.get_by_role("tab", name=t("app.intake.tab.premiums", "zh")).click()
+    _settle(page)
+    grid = page.locator("[data-testid=stDataFrame]").nth(1)  # the evidence table comes first
+    grid.hover()
+    grid.get_by_role("button", name="Add row").click()
+    _settle(page)
+    box = grid.bounding_box()
+    # The grid is a canvas: cells by position (viewport 1400 wide; row 1 sits below the header).
+    y = box["y"] + 53
+    for offset, text in ((70, "2024-8"), (230, "DX-1"), (640, "2,300")):
+        page.mouse.dblclick(box["x"] + offset, y)
+        page.wait_for_timeout(300)
+        page.keyboard.type(text, delay=30)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+    page.get_by_role("heading", name=t("app.intake.ledger", "zh")).click()
+    _settle(page)
+    row = t("app.fields.row", "zh", row=1)
+    page.screenshot(path=str(ARTIFACTS / "e2e-ledger-cell.png"))
+    expect(page.get_by_text(f"{row} · {t('app.col.month', 'zh')}")).to_be_visible()
+    expect(page.get_by_text(f"{row} · {t('app.col.premium', 'zh')}")).to_be_visible()
+    expect(page.get_by_text(t("app.intake.valid", "zh"))).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / "e2e-ledger-cell.png"))
