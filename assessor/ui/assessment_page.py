@@ -101,6 +101,8 @@ def controls(rulebook: Rulebook) -> tuple[date, dict[str, str]]:
 
 
 def banner(result: Assessment, application: Application, rulebook: Rulebook) -> None:
+    if result.projected:
+        st.warning(tr("assessment.projected_banner", as_of=result.as_of.isoformat(), today=date.today().isoformat()), icon=":material/update:")
     kind, icon = VERDICT_STYLE[result.verdict]
     verdict = t(f"verdict.{result.verdict.value}", lang())
     getattr(st, kind)(f"### {verdict}\n\n{tr('assessment.banner_detail', name=escape(application.applicant.name), as_of=result.as_of.isoformat())}", icon=icon)
@@ -111,6 +113,8 @@ def banner(result: Assessment, application: Application, rulebook: Rulebook) -> 
         )
     )
     for note in result.notes:
+        if result.projected and note.key == "engine.projected":
+            continue  # said by the banner above
         st.info(escape(note.text(lang())), icon=":material/info:")
     readings = "; ".join(_reading_label(rulebook, name, value) for name, value in result.readings.items())
     st.caption(
@@ -171,7 +175,11 @@ def card(finding: Finding, rulebook: Rulebook) -> None:
         f"#### :{colour}[{icon}] {finding.title[code]}",
         f":{colour}-badge[{status}] &nbsp; `{finding.criterion}` · {finding.clause}",
     ]
-    if finding.status is not Status.NOT_APPLICABLE:
+    informative = finding.for_information
+    if informative is not None:
+        # Out of scope: the criterion does not apply, but what it would have come to is shown, marked as such.
+        body.append(f":gray-badge[:material/info: {tr('assessment.for_information', status=t(f'status.{informative.value}', code))}]")
+    if finding.status is not Status.NOT_APPLICABLE or informative is not None:
         body.append(
             " &nbsp;·&nbsp; ".join(
                 f"{tr(label)} **{value}**"

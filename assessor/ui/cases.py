@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from . import state
-from .draft import application_data, blank_draft, canonical, merge_into_blank, title_of
+from .draft import application_data, blank_draft, canonical, merge_into_blank, plain, tidy, title_of
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def autosave() -> bool:
     version = cases.save_draft(
         st.session_state.get(state.DRAFT_ID),
         title_of(state.draft()) or state.tr("drafts.untitled"),
-        state.draft(),
+        plain(tidy(state.draft())),  # what it says, so each version's diff shows a real change
         st.session_state.get(state.USER) or "",
     )
     st.session_state[state.DRAFT_ID] = version.draft_id

@@ -131,9 +131,22 @@ def check(draft: dict[str, Any], today: date | None = None) -> Checked:
         return Checked(None, tuple(exc.problems))
 
 
+def tidy(value: Any) -> Any:
+    """The draft without keys whose value is None or blank text: what a widget adds merely by
+    drawing (an evidence row's empty hash, a date not given) is not a change the user made."""
+    if isinstance(value, dict):
+        return {k: tidy(v) for k, v in value.items() if v is not None and not (isinstance(v, str) and not v.strip())}
+    if isinstance(value, list):
+        return [tidy(v) for v in value]
+    return value
+
+
 def canonical(draft: dict[str, Any]) -> str:
-    """Stable text of a draft, to tell whether anything changed since the last save."""
-    return json.dumps(plain(draft), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Stable text of what a draft says, to tell whether anything changed since the last save.
+
+    Keys that hold nothing (None, blank text) do not count: opening a section draws its widgets,
+    which write their empty values into the draft, and that is viewing, not editing."""
+    return json.dumps(plain(tidy(draft)), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def title_of(draft: dict[str, Any]) -> str:

@@ -246,7 +246,8 @@ def _cell_in(col: Col, value: Any) -> Any:
     if col.kind == "bool":
         return value if isinstance(value, bool) else None
     if value is None:
-        return None
+        # An empty text cell is drawn empty; None would show as the word "None".
+        return None if col.kind == "select" else ""
     return str(value)
 
 
@@ -292,8 +293,13 @@ def frame(rows: list[dict[str, Any]], columns: Sequence[Col]) -> pd.DataFrame:
             df[c.name] = df[c.name].astype("boolean")
         elif c.kind == "date":
             df[c.name] = pd.to_datetime(df[c.name], errors="coerce")
-        else:
+        elif c.kind == "select":
             df[c.name] = df[c.name].astype("object")
+        else:
+            # Typed as text even with no rows: an empty object column reaches the grid as
+            # Arrow's null type, and what is typed into such a column comes back as None.
+            df[c.name] = df[c.name].astype("string")
+    df[HIDDEN] = df[HIDDEN].astype("string")
     return df
 
 

@@ -33,6 +33,9 @@ def render() -> None:
     st.title(tr("intake.title"))
     st.caption(tr("intake.intro"))
     _toolbar()
+    # Drawn last, into this place: the files must hold what the sections below copy into the
+    # draft in this very run (the edit just made), not what the previous run left there.
+    downloads = st.container()
     drafts = st.container()
     status = st.container()
     board = Board()
@@ -58,6 +61,8 @@ def render() -> None:
             st.warning(tr("intake.invalid", n=len(checked.problems)), icon=":material/warning:")
         summary = st.empty()
     board.fill(checked.problems, summary)
+    with downloads:
+        _downloads()
     # Saved before the history is drawn, so the trail includes the change just made; a failure
     # here is reported by the page guard, which saves again after the page.
     try:
@@ -108,7 +113,6 @@ def _toolbar() -> None:
         # No `type=` filter: Streamlit would reject other files before this page could explain why.
         upload = st.file_uploader(tr("intake.upload_label"), key="upload.application", label_visibility="collapsed", help=tr("intake.upload_help"))
         _take_upload(upload)
-    _downloads()
 
 
 def _take_upload(upload: Any) -> None:
@@ -136,7 +140,8 @@ def _take_upload(upload: Any) -> None:
 
 
 def _downloads() -> None:
-    """JSON, Excel and the blank template. The files are made when clicked (deferred), so
+    """JSON, Excel and the blank template, from the draft as this run leaves it (after every
+    section has copied its widgets in). The workbooks are made when clicked (deferred), so
     drawing the page never pays for a workbook nobody downloads."""
     checked = compute.checked(state.draft())
     code = lang()

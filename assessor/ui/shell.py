@@ -58,6 +58,26 @@ def lazy_page(module_name: str, *, url: str, icon: str) -> st.Page:
     )
 
 
+@functools.cache
+def warm_imports() -> None:
+    """Import pandas and plotly once per process, in a thread of their own.
+
+    A page's run is stopped by an exception raised inside it when the user acts again; stopped
+    in the middle of importing pandas, it left a half-made module that the next run tripped
+    over ("partially initialized module 'pandas'"). A thread no rerun can stop does the import;
+    a page that needs the module meanwhile waits for it. Cold start is not delayed."""
+    import threading
+
+    def load() -> None:
+        try:
+            import pandas  # noqa: F401
+            import plotly.graph_objects  # noqa: F401
+        except Exception:  # the pages report a missing package themselves
+            log.exception("warming imports failed")
+
+    threading.Thread(target=load, name="assessor-warm-imports", daemon=True).start()
+
+
 def navigation(pages: list[st.Page]) -> None:
     """Navigation, then the sidebar, then the chosen page.
 
@@ -65,6 +85,7 @@ def navigation(pages: list[st.Page]) -> None:
     different widget on every page: the language and the user name would reset on each visit.
     """
     state.init()
+    warm_imports()
     current = st.navigation(pages, position="sidebar")
     try:
         cases.resume_from_url()
@@ -117,10 +138,14 @@ def sidebar() -> None:
 
 
 def keep_draft_in_address() -> None:
-    """Keep `?draft=<id>` in the address on every page, so a browser reload resumes the draft."""
+    """Keep `?draft=<id>` in the address on every page, so a browser reload resumes the draft,
+    with the language, assessment date and readings it was looked at under."""
     draft_id = st.session_state.get(state.DRAFT_ID)
     if draft_id and st.query_params.get("draft") != draft_id:
         st.query_params["draft"] = draft_id
+    for key, value in state.address_settings().items():
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
 
 
 def saved_caption() -> None:

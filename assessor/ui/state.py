@@ -33,6 +33,52 @@ def init() -> None:
     state.setdefault(DRAFT_ID, None)
     state.setdefault(SAVED, None)
     state.setdefault(SETTINGS, {"as_of": None, "readings": {}, "addressee": ""})
+    if not state.get(URL_READ):
+        state[URL_READ] = True
+        restore_from_url()
+
+
+# The address keeps what a reload must not lose besides the draft itself: the language, the
+# assessment date and the readings (`?draft=…&lang=en&as_of=2025-06-30&readings=k:v,k:v`).
+URL_READ = "url_settings_read"
+URL_LANG, URL_AS_OF, URL_READINGS = "lang", "as_of", "readings"
+
+
+def restore_from_url() -> None:
+    """Once per browser session: take the language, date and readings the address carries.
+    A value the app does not know is ignored (the default stands), never an error."""
+    params = st.query_params
+    state = st.session_state
+    code = params.get(URL_LANG)
+    if code in LANGS:
+        state[LANG] = code
+    text = params.get(URL_AS_OF)
+    if text:
+        try:
+            state[SETTINGS]["as_of"] = date.fromisoformat(text)
+        except ValueError:
+            pass
+    wanted = params.get(URL_READINGS)
+    if wanted:
+        from ..core.rulebook import load_rulebook
+
+        readings = load_rulebook().readings
+        for pair in wanted.split(","):
+            name, _, value = pair.partition(":")
+            if name in readings and value in readings[name].options:
+                state[SETTINGS]["readings"][name] = value
+
+
+def address_settings() -> dict[str, str]:
+    """What the address should carry for this session's language, date and readings."""
+    out = {URL_LANG: lang()}
+    as_of_ = settings().get("as_of")
+    if isinstance(as_of_, date):
+        out[URL_AS_OF] = as_of_.isoformat()
+    readings = settings().get("readings") or {}
+    if readings:
+        out[URL_READINGS] = ",".join(f"{k}:{v}" for k, v in sorted(readings.items()))
+    return out
 
 
 def lang() -> str:

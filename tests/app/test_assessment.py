@@ -119,3 +119,29 @@ def test_the_assessment_date_starts_on_the_day_the_rulebook_took_effect(app, ui)
     assert picker.min == load_rulebook().effective_from
     ui.set_as_of(app, load_rulebook().effective_from)  # the first day it speaks to: assessed, no error
     assert ui.banner(app)
+
+
+def test_out_of_scope_findings_read_for_information_with_what_they_would_be(app, ui):
+    from assessor.i18n import t
+
+    ui.load_example(app, "11-life-insurer.json")
+    ui.goto(app, "assessment")
+    assert ui.banner(app) == t("verdict.out_of_scope", "zh")
+    text = "\n".join(m.value for m in app.markdown)
+    assert "仅供参考" in text
+    shown = [t(f"status.{s}", "zh") for s in ("met", "not_met", "insufficient_evidence")]
+    assert any(t("app.assessment.for_information", "zh", status=s) in text for s in shown)
+
+
+def test_a_date_after_today_is_shown_as_a_projection(app, ui):
+    from datetime import date, timedelta
+
+    from assessor.i18n import t
+
+    ui.load_example(app, "01-eligible-two-sites.json")
+    ui.goto(app, "assessment")
+    assert not [w for w in app.warning if w.value.startswith("预测")]
+    later = date.today() + timedelta(days=40)
+    ui.set_as_of(app, later)
+    warnings = [w.value for w in app.warning]
+    assert t("app.assessment.projected_banner", "zh", as_of=later.isoformat(), today=date.today().isoformat()) in warnings

@@ -167,3 +167,160 @@ def test_load_example_see_verdict_download_dossier_reload_and_find_draft(server,
     expect(fresh.get_by_label(t("app.field.applicant.name", "zh"))).to_have_value("华安信达财产保险股份有限公司")
     fresh.keyboard.press("Escape")
     fresh.screenshot(path=str(ARTIFACTS / "e2e-new-session.png"))
+
+
+# ---------------------------------------------------------------- the record is the screen
+
+
+def _settle(page) -> None:
+    """Wait until the app has finished the rerun an action started."""
+    page.wait_for_timeout(400)
+    page.locator("[data-testid=stStatusWidget]").wait_for(state="hidden", timeout=60_000)
+    page.wait_for_timeout(300)
+
+
+def _open_with_example(browser, url: str, example: str = "01-eligible-two-sites.json"):
+    from playwright.sync_api import expect
+
+    from assessor.i18n import t
+
+    expect.set_options(timeout=60_000)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.get_by_label(t("app.intake.example_choice", "zh")).click()
+    page.get_by_role("option", name=example).click()
+    page.get_by_role("button", name=t("app.intake.load_example", "zh")).click()
+    expect(page.get_by_text(t("app.intake.loaded_example", "zh", file=example))).to_be_visible()
+    _settle(page)
+    return page
+
+
+def test_download_after_an_edit_holds_the_edit(server, browser):
+    """Planned seats 600 -> 610, Enter, 下载JSON: the file says 610 (it said 600 before)."""
+    import json
+
+    from playwright.sync_api import expect
+
+    from assessor.i18n import t
+
+    url, tmp = server
+    page = _open_with_example(browser, url)
+    page.get_by_role("tab", name=t("app.intake.tab.proposed", "zh")).click()
+    seats = page.get_by_role("spinbutton", name=t("app.field.proposed.planned_seats", "zh"))
+    expect(seats).to_have_value("600")
+    seats.fill("610")
+    seats.press("Enter")
+    _settle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name=t("app.intake.download_json", "zh"), exact=True).click()
+    saved = tmp / "application.json"
+    info.value.save_as(saved)
+    assert json.loads(saved.read_text(encoding="utf-8"))["proposed_site"]["planned_seats"] == 610
+
+    from assessor.intake.excel import application_from_workbook
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name=t("app.intake.download_excel", "zh"), exact=True).click()
+    workbook = tmp / "application.xlsx"
+    info.value.save_as(workbook)
+    assert application_from_workbook(workbook.read_bytes()).proposed_site.planned_seats == 610
+
+
+def test_opening_sections_writes_no_version(server, browser):
+    """Clicking the 集中销售与保费 and 五个统一 tabs of a loaded example adds no version."""
+    from playwright.sync_api import expect
+
+    from assessor.i18n import t
+    from assessor.store import DEFAULT_FILE_NAME, CaseStore
+
+    url, tmp = server
+    page = _open_with_example(browser, url)
+    for name in ("premiums", "unifications", "sites", "proposed", "records", "applicant"):
+        page.get_by_role("tab", name=t(f"app.intake.tab.{name}", "zh")).click()
+        _settle(page)
+    with CaseStore(f"sqlite:///{tmp / 'data' / DEFAULT_FILE_NAME}") as register:
+        drafts = register.list_drafts()
+        assert len(drafts) == 1
+        assert [v.version for v in register.history(drafts[0].id)] == [1]
+    # A real change is one version, and its diff shows it.
+    page.get_by_role("tab", name=t("app.intake.tab.proposed", "zh")).click()
+    seats = page.get_by_role("spinbutton", name=t("app.field.proposed.planned_seats", "zh"))
+    expect(seats).to_have_value("600")
+    seats.fill("610")
+    seats.press("Enter")
+    _settle(page)
+    from assessor.ui.draft import changes
+
+    with CaseStore(f"sqlite:///{tmp / 'data' / DEFAULT_FILE_NAME}") as register:
+        draft_id = register.list_drafts()[0].id
+        assert [v.version for v in register.history(draft_id)] == [1, 2]
+        diff = changes(register.load_version(draft_id, 1).data, register.load_version(draft_id, 2).data)
+        assert [(c.path, c.before, c.after) for c in diff] == [("proposed_site.planned_seats", 600, 610)]
+
+
+def test_reload_keeps_date_readings_and_language(server, browser):
+    from playwright.sync_api import expect
+
+    from assessor.i18n import t
+
+    url, _ = server
+    page = _open_with_example(browser, url)
+    page.get_by_role("link", name=t("app.nav.assessment", "zh")).first.click()
+    expect(page.get_by_role("heading", name=t("app.assessment.findings", "zh"))).to_be_visible()
+    month = page.get_by_role("spinbutton", name="month, " + t("app.assessment.as_of", "zh"))
+    month.click()
+    page.keyboard.type("0331")
+    page.get_by_role("heading", name=t("app.assessment.title", "zh")).click()  # a typed date applies on leaving the field
+    _settle(page)
+    expect(page.get_by_text("2026-03-31").first).to_be_visible()
+    from assessor.core.rulebook import load_rulebook
+
+    page.get_by_text(load_rulebook().readings["original_seats"].options["original"].in_("zh")).click()
+    _settle(page)
+    page.get_by_text(t("app.sidebar.language_name.en", "zh")).click()
+    _settle(page)
+    expect(page.get_by_role("heading", name=t("app.assessment.findings", "en"))).to_be_visible()
+
+    page.reload()
+    expect(page.get_by_role("heading", name=t("app.assessment.findings", "en"))).to_be_visible()
+    for part, value in (("year", "2026"), ("month", "3"), ("day", "31")):
+        expect(page.get_by_role("spinbutton", name=f"{part}, " + t("app.assessment.as_of", "en"))).to_have_attribute("aria-valuenow", value)
+    expect(page.get_by_role("radio", name=load_rulebook().readings["original_seats"].options["original"].in_("en"))).to_be_checked()
+    expect(page.get_by_text("2026-03-31").first).to_be_visible()
+
+
+def test_a_badly_typed_ledger_cell_is_kept_and_its_problem_shown(server, browser):
+    """Blank form, ledger: month `2024-8`, premium `2,300`. The row stays and each cell says why."""
+    from playwright.sync_api import expect
+
+    from assessor.i18n import t
+
+    url, _ = server
+    expect.set_options(timeout=60_000)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    page.goto(url)
+    page.get_by_role("tab", name=t("app.intake.tab.premiums", "zh")).click()
+    _settle(page)
+    grid = page.locator("[data-testid=stDataFrame]").nth(1)  # the evidence table comes first
+    grid.hover()
+    grid.get_by_role("button", name="Add row").click()
+    _settle(page)
+    box = grid.bounding_box()
+    # The grid is a canvas: cells by position (viewport 1400 wide; row 1 sits below the header).
+    y = box["y"] + 53
+    for offset, text in ((70, "2024-8"), (230, "DX-1"), (640, "2,300")):
+        page.mouse.dblclick(box["x"] + offset, y)
+        page.wait_for_timeout(300)
+        page.keyboard.type(text, delay=30)
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(300)
+    page.get_by_role("heading", name=t("app.intake.ledger", "zh")).click()
+    _settle(page)
+    row = t("app.fields.row", "zh", row=1)
+    page.screenshot(path=str(ARTIFACTS / "e2e-ledger-cell.png"))
+    expect(page.get_by_text(f"{row} · {t('app.col.month', 'zh')}")).to_be_visible()
+    expect(page.get_by_text(f"{row} · {t('app.col.premium', 'zh')}")).to_be_visible()
+    expect(page.get_by_text(t("app.intake.valid", "zh"))).to_have_count(0)
+    page.screenshot(path=str(ARTIFACTS / "e2e-ledger-cell.png"))

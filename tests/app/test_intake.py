@@ -203,3 +203,26 @@ def test_a_file_written_before_units_were_required_loads_and_says_what_is_missin
     assert app.session_state["draft"]["premiums"]["declared_total"]["amount"] == doc["premiums"]["declared_total"]["amount"]
     messages = " ".join(ui.field_messages(app) + [e.value for e in app.error] + [w.value for w in app.warning])
     assert t("errors.input.missing", "zh") in messages, messages
+
+
+def test_empty_text_cells_are_empty_not_none():
+    from assessor.ui.fields import Col, frame, rows_of
+
+    columns = [Col("document", "text", "文件"), Col("sha256", "text", "哈希"), Col("premium", "money", "保费")]
+    df = frame([{"document": "a.pdf", "extra": 1}], columns)
+    assert df.loc[0, "sha256"] == "" and df.loc[0, "premium"] == ""
+    assert rows_of(df, columns) == [{"extra": 1, "document": "a.pdf", "sha256": None, "premium": None}]
+
+
+def test_text_columns_of_an_empty_table_are_text_so_typed_cells_are_kept():
+    import pyarrow as pa
+
+    from assessor.ui.fields import Col, frame, rows_of
+
+    columns = [Col("month", "text", "月份"), Col("premium", "money", "保费"), Col("seats", "int", "坐席")]
+    df = frame([], columns)
+    schema = pa.Schema.from_pandas(df)
+    for name in ("month", "premium", "_hidden"):
+        assert pa.types.is_string(schema.field(name).type) or pa.types.is_large_string(schema.field(name).type), schema
+    df.loc[0] = ["2024-8", "2,300", None, "{}"]
+    assert rows_of(df, columns) == [{"month": "2024-8", "premium": "2,300", "seats": None}]

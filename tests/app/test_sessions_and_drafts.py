@@ -89,3 +89,12 @@ def test_starting_blank_leaves_the_saved_draft_in_the_register(app, ui, data_dir
     assert app.text_input(key="f.applicant.name").value == ""
     with CaseStore() as register:
         assert [d.id for d in register.list_drafts()] == [kept]
+
+
+def test_opening_every_section_of_a_loaded_example_writes_no_version(app, ui, data_dir):
+    ui.load_example(app, "01-eligible-two-sites.json")
+    draft_id = app.session_state["draft_id"]
+    for name in ("premiums", "unifications", "sites", "proposed", "records", "applicant"):
+        ui.section(app, name)
+    with CaseStore(f"sqlite:///{data_dir / 'cases.sqlite3'}") as register:
+        assert [v.version for v in register.history(draft_id)] == [1]
