@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import re
 import shutil
 import subprocess
@@ -69,6 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=150)
     parser.add_argument("--child", choices=MODES)
+    parser.add_argument("--parse-only", action="store_true", help="count parse+validate alone (two runs, not five)")
     args = parser.parse_args()
     if args.child:
         work(args.child, args.n)
@@ -76,7 +78,13 @@ def main() -> None:
     if shutil.which("valgrind") is None:
         print("valgrind is not installed (apt-get install valgrind); instruction counts skipped")
         return
+    load = os.getloadavg()
+    if args.parse_only:
+        setup, parse = count("setup", args.n), count("parse", args.n)
+        print(f"parse+validate: {(parse - setup) / args.n / 1000:,.0f}k instructions per generated application ({args.n}); load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        return
     counts = {mode: count(mode, args.n) for mode in MODES}
+    print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} (instruction counts do not move with it)")
     per = {mode: (counts[mode] - counts["setup"]) / args.n / 1000 for mode in MODES[1:]}
     print(f"instructions per application, {args.n} generated applications (thousands):")
     print(f"  parse+validate {per['parse']:,.0f}k; first assess {per['assess']:,.0f}k, of which canonical JSON {per['canonical']:,.0f}k")

@@ -68,7 +68,8 @@ _UNIT_IN_YUAN = {Unit.YUAN: Decimal(1), Unit.WAN: Decimal(10_000), Unit.YI: Deci
 UnitText = Literal["元", "万元", "亿元"]
 
 
-_MONEY_TEXT = re.compile(r"(-?)(\d+)(?:\.(\d+))?")
+# ASCII digits only: `\d` would also take full-width and Arabic-Indic digits, which Decimal reads.
+_MONEY_TEXT = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
 
 # Bounds that keep every sum exact in Decimal's 28-digit default context: at most 15 integer
 # digits and 10 decimals in the stated unit (亿元 to the fen needs 10), i.e. 25 significant digits.
@@ -84,6 +85,15 @@ def _too_precise() -> PydanticCustomError:
     return PydanticCustomError("money_precision", "amount has more than {places} decimal places", {"places": _MONEY_MAX_DECIMALS})
 
 
+def _not_ascii_digits(text: str) -> PydanticCustomError:
+    return PydanticCustomError("digits_not_ascii", "digits must be written 0-9, not full-width or other scripts' digits: {input}", {"input": text})
+
+
+def has_non_ascii_digit(text: str) -> bool:
+    """Whether text holds a digit other than 0-9 (full-width ６, Arabic-Indic ٦, ...)."""
+    return not text.isascii() and any(c.isdigit() and not c.isascii() for c in text)
+
+
 def _negative() -> PydanticCustomError:
     return PydanticCustomError("money_negative", "amount must not be negative")
 
@@ -95,6 +105,8 @@ def _money(value: Any) -> Any:
     if isinstance(value, str):
         match = _MONEY_TEXT.fullmatch(value.strip())
         if match is None:
+            if has_non_ascii_digit(value):
+                raise _not_ascii_digits(value)
             raise PydanticCustomError("money_format", "money must be written as digits with an optional decimal point")
         sign, whole, fraction = match.groups()
         if len(whole.lstrip("0")) > _MONEY_MAX_INTEGER_DIGITS:
@@ -167,12 +179,14 @@ def _not_future(value: date, info: ValidationInfo) -> date:
     return value
 
 
-_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def _no_timestamp(value: Any) -> Any:
     # pydantic would read 86400 or "86400" as a Unix timestamp, and "2024-10-08T00:00" as a day;
-    # a date must be written as one, YYYY-MM-DD.
+    # a date must be written as one, YYYY-MM-DD, in the digits 0-9.
+    if isinstance(value, str) and has_non_ascii_digit(value):
+        raise _not_ascii_digits(value)
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) or (isinstance(value, str) and value.strip().isdigit()):
         raise PydanticCustomError("date_number", "a date must be written YYYY-MM-DD, not as the number {input}", {"input": str(value)})
     if isinstance(value, str) and _DATE_TEXT.fullmatch(value) is None:
@@ -190,6 +204,8 @@ def _month(value: Any, info: ValidationInfo) -> Any:
     One validator per row, parsing and checking at once: a ledger has many rows."""
     if isinstance(value, str):
         text = value.strip()
+        if not text.isascii() and has_non_ascii_digit(text):
+            raise _not_ascii_digits(text)
         if len(text) in (7, 10) and text[4] == "-" and text[:4].isdigit() and text[5:7].isdigit() and (len(text) == 7 or text[7:] == "-01"):
             month = int(text[5:7])
             if not 1 <= month <= 12:
@@ -237,6 +253,8 @@ def credit_code_check_char(first17: str) -> str:
 
 def _valid_credit_code(value: str) -> str:
     code = value.strip().upper()
+    if not code.isascii() and has_non_ascii_digit(code):
+        raise _not_ascii_digits(value)
     if len(code) != 18:
         raise PydanticCustomError("credit_code_length", "a unified social credit code has 18 characters, not {n}", {"n": len(code)})
     bad = [c for c in code if c not in _CREDIT_ALPHABET]

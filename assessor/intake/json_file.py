@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..i18n import has, json_error_values, os_error_values, t, with_detail
-from ..core.model import NOT_BLANK, Application
+from ..core.model import NOT_BLANK, Application, has_non_ascii_digit
 
 MAX_APPLICATION_BYTES = 20 * 1024 * 1024
 MAX_PROBLEMS = 50  # problems listed; the rest are counted in one line
@@ -99,16 +99,23 @@ def error_loc(err: Any) -> tuple[Any, ...]:
 
 def problem_from(err: dict[str, Any]) -> Problem:
     """One pydantic error as a Problem at its path."""
-    ctx = {k: str(v) for k, v in (err.get("ctx") or {}).items() if k != "field"}
+    ctx = {k: _printable(str(v)) for k, v in (err.get("ctx") or {}).items() if k != "field"}
     if "expected" in ctx:  # pydantic writes "'a', 'b' or 'c'" in English; keep only the choices
         ctx["expected"] = ctx["expected"].replace(" or ", ", ")
     key = err["type"]
+    raw = err.get("input")
     if key == "string_pattern_mismatch" and ctx.get("pattern") == NOT_BLANK:
         key = "blank"
-    raw = err.get("input")
+    elif key in _DIGIT_CHECKS and isinstance(raw, str) and has_non_ascii_digit(raw):
+        key = "digits_not_ascii"  # seats or a phone number written in full-width or other digits
     shown = raw if isinstance(raw, (str, int, float, bool, Decimal)) or raw is None else type(raw).__name__
     values = ctx | {"input": _printable(str(shown)[:80]), "detail": _printable(err["msg"])}
     return Problem(format_loc(error_loc(err)), key, values)
+
+
+# Checks pydantic-core runs natively whose refusal of "８２０" or "０２１-..." is worded as the
+# digits being the wrong kind, as the model's own checks word it for money, months and dates.
+_DIGIT_CHECKS = frozenset({"int_type", "int_parsing", "string_pattern_mismatch", "date_parsing", "date_from_datetime_parsing", "decimal_parsing"})
 
 
 def _printable(text: str) -> str:

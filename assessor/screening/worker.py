@@ -7,6 +7,7 @@ Nothing here may raise: every failure becomes a record with status `error` and i
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from ..core.rulebook import Rulebook, load_rulebook
 from .collect import FileTooLarge, Source
 from .reasons import Reason
 from .record import SCREENED, Facts, Flag, Record, SiteFact
+
+_log = logging.getLogger(__name__)
 
 PDF_MAGIC = b"%PDF"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -71,8 +74,10 @@ def screen_in_full(source: Source, settings: Settings, rulebook: Rulebook | None
     except OSError as exc:
         record.reasons = (Reason("screening.error.unreadable", os_error_values(exc)),)
         return record, None, None
-    except Exception as exc:  # noqa: BLE001 - a damaged zip member (bad CRC, bad header)
-        record.reasons = (Reason("screening.error.zip_member_corrupt", {"detail": f"{type(exc).__name__}: {str(exc)[:200]}"}),)
+    except Exception:  # noqa: BLE001 - a damaged zip member (bad CRC, bad header)
+        # The row names the file in fixed words; the library's own text stays out of it.
+        _log.debug("reading %s failed", source.label, exc_info=True)
+        record.reasons = (Reason("screening.error.member_unreadable", {"file": source.label}),)
         return record, None, None
     record.sha256 = hashlib.sha256(data).hexdigest()
     record.kind = kind_of(source, data)
@@ -85,8 +90,11 @@ def screen_in_full(source: Source, settings: Settings, rulebook: Rulebook | None
     except ApplicationError as exc:
         record.reasons = tuple(Reason.from_problem(p) for p in exc.problems) or (Reason("screening.error.invalid", {}),)
         return record, None, None
-    except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch
-        record.reasons = (Reason("screening.error.unexpected", {"detail": f"{type(exc).__name__}: {str(exc)[:200]}"}),)
+    except Exception:  # noqa: BLE001 - one broken file must never stop the batch
+        # Fixed words naming the file: an exception's text is for a developer (logged at debug
+        # level), not for the reader of a screening table.
+        _log.debug("screening %s failed", source.label, exc_info=True)
+        record.reasons = (Reason("screening.error.failed", {"file": source.label}),)
         return record, None, None
     _fill(record, application, assessment)
     return record, application, assessment

@@ -501,3 +501,97 @@ def test_cli_lists_every_strict_problem_at_once(tmp_path: Path, capsys):
         "premiums.declared_total.unit",
     ):
         assert f"  {path}: " in err, (path, err)
+
+
+# ---------------------------------------------------------------- 10. digits are 0-9, text is characters
+
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+# Every field that is written in digits, with a valid value in ASCII digits.
+DIGIT_FIELDS = [
+    ("premiums.ledger[0].premium", "6127.20"),
+    ("premiums.declared_total.amount", "6127.20"),
+    ("premiums.ledger[0].month", "2025-01"),
+    ("premiums.ledger[0].month", "2025-01-01"),
+    ("complaints.incidents[0].date", "2025-03-10"),
+    ("centralized_selling.since", "2024-10-08"),
+    ("proposed_site.planned_opening", "2026-12-01"),
+    ("existing_sites[0].seats", "820"),
+    ("proposed_site.planned_seats", "300"),
+    ("applicant.contact_phone", "0571-8765 4321"),
+    ("proposed_site.inbound_numbers[0]", "0571-8765 4321"),
+    ("applicant.credit_code", "91330100253104780C"),
+]
+
+
+@pytest.mark.parametrize("digits", [FULL_WIDTH, ARABIC_INDIC], ids=["full-width", "arabic-indic"])
+@pytest.mark.parametrize(("path", "ascii_value"), DIGIT_FIELDS, ids=[f"{p}={v}" for p, v in DIGIT_FIELDS])
+@pytest.mark.parametrize("form", ["dict", "json", "json-escaped"])
+def test_digits_other_than_0_to_9_are_refused_naming_the_field(form, path, ascii_value, digits):
+    value = ascii_value.translate(digits)
+    app = set_at(example(), path, value)
+    data = app if form == "dict" else json.dumps(app, ensure_ascii=form == "json-escaped").encode("utf-8")
+    problem = only(data)
+    assert (problem.path, problem.key) == (path, "digits_not_ascii")
+    assert problem.line("en") == f"{path}: {t('errors.input.digits_not_ascii', 'en', input=value)}"
+    assert problem.line("zh") == f"{path}: {t('errors.input.digits_not_ascii', 'zh', input=value)}"
+    assert f"「{value}」" in problem.message("zh") and f"'{value}'" in problem.message("en")
+
+
+def test_full_width_money_no_longer_passes_for_the_same_amount():
+    """"６１２７.２０" was read as 6127.20 and gave the same fingerprint: it is refused now."""
+    app = set_at(example(), "premiums.ledger[0].premium", "6127.20")
+    assert accepted(app).premiums.ledger[0].premium == Decimal("6127.20")
+    assert only(set_at(app, "premiums.ledger[0].premium", "６１２７.２０")).key == "digits_not_ascii"
+
+
+def test_the_model_itself_refuses_other_digits_with_its_own_error_type():
+    from pydantic import ValidationError
+
+    app = set_at(example(), "premiums.ledger[0].month", "٢٠٢٥-٠١")
+    with pytest.raises(ValidationError) as info:
+        Application.model_validate(app, context={"today": TODAY})
+    assert [e["type"] for e in info.value.errors()] == ["digits_not_ascii"]
+
+
+def test_the_digits_message_differs_by_language():
+    assert t("errors.input.digits_not_ascii", "zh", input="x") != t("errors.input.digits_not_ascii", "en", input="x")
+
+
+SURROGATE_FIELDS = [
+    ("complaints.incidents[0].date", "2025-03-1\udfff"),
+    ("complaints.incidents[0].resolved_on", "\udfff"),
+    ("centralized_selling.since", "2024-10-0\udfff"),
+    ("premiums.ledger[0].month", "2025-0\udfff"),
+    ("premiums.ledger[0].premium", "6127.2\udfff"),
+    ("applicant.credit_code", "91330100253104780\udfff"),
+    ("applicant.contact_phone", "0571\udfff"),
+    ("applicant.name", "\udfff"),
+    ("proposed_site.address", "杭州\ud800"),
+]
+
+
+@pytest.mark.parametrize(("path", "value"), SURROGATE_FIELDS, ids=[p for p, _ in SURROGATE_FIELDS])
+@pytest.mark.parametrize("form", ["dict", "json-escaped"])
+def test_a_lone_surrogate_in_any_string_is_refused_naming_the_field(form, path, value):
+    app = set_at(example(), path, value)
+    data = app if form == "dict" else json.dumps(app, ensure_ascii=True).encode("ascii")
+    try:
+        problem = only(data)
+    except UnicodeEncodeError as exc:  # pragma: no cover - the failure this test guards against
+        pytest.fail(f"UnicodeEncodeError: {exc}")
+    assert (problem.path, problem.key) == (path, "lone_surrogate")
+    for lang in ("zh", "en"):
+        line = problem.line(lang)
+        line.encode("utf-8")  # printable: no UnicodeEncodeError on the way out
+        assert line.startswith(f"{path}: ")
+        assert "\\udfff" in line or "\\ud800" in line
+
+
+def test_a_lone_surrogate_in_a_key_is_refused_without_a_traceback():
+    app = example()
+    app["applicant"]["na\udfffme"] = "x"
+    for problem in problems(app):
+        problem.line("zh").encode("utf-8")
+        problem.line("en").encode("utf-8")

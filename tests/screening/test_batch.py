@@ -177,3 +177,73 @@ def test_export_json_keeps_money_exact(tmp_path):
     data = json.loads(export(screening, "json", "en"))
     margin = data["rows"][0]["premium_margin"]
     assert isinstance(margin, str) and str(screening.records[0].premium_margin) == margin
+
+
+# ---------------------------------------------------------------- a failure inside the worker
+
+
+SECRET = "internal detail /srv/secret/path: KeyError('x')"
+
+
+@pytest.fixture
+def poison(tmp_path, monkeypatch):
+    """A folder of a good file and one whose assessment fails inside the worker with an
+    exception whose text must never reach a row."""
+    from assessor.screening import worker
+
+    folder = tmp_path / "in"
+    good = with_hashes(example())
+    write(folder, "good.json", good)
+    write(folder, "poison.json", another_insurer(good, 31, "毒丸保险股份有限公司"))
+    real = worker.assess
+
+    def assess(application, *args, **kwargs):
+        if application.applicant.name == "毒丸保险股份有限公司":
+            raise RuntimeError(SECRET)
+        return real(application, *args, **kwargs)
+
+    monkeypatch.setattr(worker, "assess", assess)
+    return folder
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_file_that_makes_the_worker_fail_shows_fixed_words_naming_it(poison, lang):
+    from assessor.i18n import t
+
+    sources, refused = collect_paths([poison])
+    screening = screen(sources, Settings(as_of=AS_OF, today=TODAY, lang=lang), refused, pool_threshold=10**6)
+    rows = by_name(screening)
+    assert rows["good.json"].status == "screened"
+    failed = rows["poison.json"]
+    assert failed.status != "screened"
+    label = failed.label
+    assert [r.text(lang) for r in failed.reasons] == [t("screening.error.failed", lang, file=label)]
+    assert label in failed.reasons[0].text(lang)
+    assert all(SECRET not in r.text(other) and "RuntimeError" not in r.text(other) for r in failed.reasons for other in ("zh", "en"))
+
+
+def test_the_cli_and_its_exports_never_show_the_exception_text(poison, tmp_path, capsys):
+    out = tmp_path / "out.csv"
+    main(["screen", str(poison), "-o", str(out), "--as-of", AS_OF.isoformat(), "--lang", "en", "--no-register"])
+    captured = capsys.readouterr()
+    written = out.read_text(encoding="utf-8-sig")
+    for text in (captured.out, captured.err, written):
+        assert "secret" not in text and "RuntimeError" not in text and "Traceback" not in text
+    assert "poison.json" in captured.err and "internal error" in captured.err
+    assert "internal error" in written
+
+
+def test_a_zip_member_that_fails_to_read_shows_fixed_words_naming_it(tmp_path):
+    from assessor.i18n import t
+    from assessor.screening.collect import Source
+    from assessor.screening.worker import screen_source
+
+    class Failing(Source):
+        def read(self) -> bytes:
+            raise ValueError(SECRET)
+
+    source = Failing("bundle.zip!inner/app.json", path=str(tmp_path / "bundle.zip"), member="inner/app.json")
+    record = screen_source(source, Settings(as_of=AS_OF, today=TODAY))
+    for lang in ("zh", "en"):
+        assert [r.text(lang) for r in record.reasons] == [t("screening.error.member_unreadable", lang, file="bundle.zip!inner/app.json")]
+        assert SECRET not in record.reasons[0].text(lang)
