@@ -18,7 +18,7 @@ from .. import __version__
 from ..core.engine import Assessment, Finding, Status, Verdict, add_years, window_start
 from ..i18n import format_yuan, has, t
 from ..core.model import Application, ApplicationType, Attestation
-from ..report import format_gap, format_quantity
+from ..report import format_quantity
 from ..core.rulebook import Rulebook
 
 ATTACHMENT_NAMES = ("application.json", "assessment.json")
@@ -95,6 +95,22 @@ def break_title(pieces: list[str], lang: str, width: int = TITLE_CHARS) -> tuple
         else:
             lines.append(piece)
     return tuple(lines)
+
+
+def gap_text(finding: Finding, lang: str) -> str:
+    """How far a finding is from being met: the amount short (never understated) and, for
+    anything time-bound, the day it closes, in the letter's date form."""
+    from decimal import ROUND_UP
+
+    gap = finding.gap
+    if gap is None:
+        return "—"
+    pieces = []
+    if gap.amount is not None:
+        pieces.append(format_quantity(gap.amount, lang, ROUND_UP))
+    if gap.closes_on is not None:
+        pieces.append(t("dossier.gap.closes_on", lang, date=_d(gap.closes_on, lang)))
+    return _sentence_join(pieces, lang) or "—"
 
 
 def _join(items: list[str], lang: str) -> str:
@@ -319,7 +335,7 @@ def _criterion_section(n: int, finding: Finding, rulebook: Rulebook, lang: str) 
     figures = (
         (t("dossier.summary.measured", lang), format_quantity(finding.measured, lang)),
         (t("dossier.summary.threshold", lang), format_quantity(finding.threshold, lang)),
-        (t("dossier.summary.gap", lang), format_gap(finding, lang)),
+        (t("dossier.summary.gap", lang), gap_text(finding, lang)),
     )
     parts = None
     if finding.parts:
@@ -369,7 +385,7 @@ def _summary(assessment: Assessment, lang: str) -> Table:
                 t(f"status.{f.status.value}", lang),
                 format_quantity(f.measured, lang),
                 format_quantity(f.threshold, lang),
-                format_gap(f, lang),
+                gap_text(f, lang),
             ),
             STATUS_CSS[f.status],
         )
@@ -629,7 +645,7 @@ def _gap_report(app: Application, assessment: Assessment, rulebook: Rulebook, la
         when = _d(item.met_on, lang) if item is not None and item.met_on else (p(item.reason.text(lang)) if item is not None else "—")
         rows.append(
             Row(
-                (p(f.title[lang]), t(f"status.{f.status.value}", lang), format_quantity(f.measured, lang), format_quantity(f.threshold, lang), p(format_gap(f, lang)), when),
+                (p(f.title[lang]), t(f"status.{f.status.value}", lang), format_quantity(f.measured, lang), format_quantity(f.threshold, lang), p(gap_text(f, lang)), when),
                 STATUS_CSS[f.status],
             )
         )

@@ -53,7 +53,8 @@ def red_pixels(pdf: bytes, page: int = 1, top_fraction: float = 0.45) -> int:
     image = Image.open(io.BytesIO(png)).convert("RGB")
     width, height = image.size
     crop = image.crop((0, 0, width, int(height * top_fraction)))
-    return sum(1 for r, g, b in crop.getdata() if r > 180 and g < 90 and b < 90)
+    data = crop.tobytes()
+    return sum(1 for i in range(0, len(data), 3) if data[i] > 180 and data[i + 1] < 90 and data[i + 2] < 90)
 
 
 def words(pdf: bytes) -> list[tuple[int, float, float, float, float, str]]:
