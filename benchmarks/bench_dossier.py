@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assessor import charts  # noqa: E402
-from assessor.dossier import build_dossier, dossier_html  # noqa: E402
+from assessor.dossier import PDF_VARIANT, build_dossier, dossier_html  # noqa: E402
 from assessor.dossier.render import TEMPLATES_DIR, _make_fetcher  # noqa: E402
 from assessor.intake import load_application  # noqa: E402
 
@@ -95,7 +95,8 @@ def main() -> None:
         from weasyprint import HTML
 
         fetcher = _make_fetcher({f"charts/{k}": v for k, v in svgs.items()}, [])
-        HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher).write_pdf()
+        # the same tagged PDF/A-3 variant the dossier writes, so the comparison is like for like
+        HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher).write_pdf(pdf_variant=PDF_VARIANT)
 
     def charts_only():
         charts.clear_svg_cache()

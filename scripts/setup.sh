@@ -33,6 +33,38 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# The 请示's faces (GB/T 9704-2012 asks for 仿宋, 楷体, 黑体 and a 小标宋-style title face): the
+# free Fandol fonts (FandolFang, FandolKai, FandolHei, FandolSong; GPL-3 with a font exception,
+# so a document that embeds them carries no licence obligation). Debian ships them only inside
+# texlive-lang-chinese; its .deb is downloaded and unpacked without installing TeX.
+fandol_faces=(FandolFang-Regular FandolKai-Regular FandolHei-Regular FandolSong-Regular FandolSong-Bold)
+fandol_missing() { local list; list=$(fc-list 2>/dev/null); for face in "${fandol_faces[@]}"; do grep -q "$face" <<<"$list" || return 0; done; return 1; }
+if fandol_missing; then
+  if [ "$(id -u)" = 0 ]; then fandol_dir=/usr/local/share/fonts/fandol; else fandol_dir="${XDG_DATA_HOME:-$HOME/.local/share}/fonts/fandol"; fi
+  if command -v apt-get >/dev/null && command -v dpkg-deb >/dev/null; then
+    echo "setup: unpacking the Fandol fonts from texlive-lang-chinese into $fandol_dir"
+    work=$(mktemp -d)
+    chmod 755 "$work"
+    ( cd "$work" && apt-get download -qq texlive-lang-chinese >/dev/null 2>&1 ) || { [ "$(id -u)" = 0 ] && apt-get update -qq && ( cd "$work" && apt-get download -qq texlive-lang-chinese >/dev/null 2>&1 ); } || true
+    deb=$(ls "$work"/texlive-lang-chinese_*.deb 2>/dev/null | head -1)
+    if [ -n "$deb" ]; then
+      dpkg-deb -x "$deb" "$work/x"
+      mkdir -p "$fandol_dir"
+      for face in "${fandol_faces[@]}"; do
+        cp "$work"/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/"$face".otf "$fandol_dir/"
+      done
+      cp "$work"/x/usr/share/doc/texlive-doc/fonts/fandol/README "$fandol_dir/README" 2>/dev/null || true
+      zcat "$work"/x/usr/share/doc/texlive-doc/fonts/fandol/COPYING.gz > "$fandol_dir/COPYING" 2>/dev/null || true
+      fc-cache -f "$fandol_dir" >/dev/null 2>&1 || true
+    fi
+    rm -rf "$work"
+  fi
+  if fandol_missing; then
+    echo "setup: the Fandol fonts (texlive-lang-chinese) could not be installed; the 请示 needs them" >&2
+    [ "$purpose" = test ] && exit 1
+  fi
+fi
+
 python=${PYTHON:-python3.11}
 command -v "$python" >/dev/null || python=python3
 "$python" -c 'import sys; assert sys.version_info[:2] == (3, 11), sys.version' 2>/dev/null || {

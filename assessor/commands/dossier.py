@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from ..cli import EXIT_INVALID, add_assessment_options, parse_as_of, parse_readings, require_suffix
@@ -19,6 +20,8 @@ def register(subparsers, lang: str) -> None:
     parser.add_argument("--addressee", help=t("dossier.cli.addressee", lang))
     parser.add_argument("--doc-number", metavar="文号", help=t("dossier.cli.doc_number", lang))
     parser.add_argument("--signer", help=t("dossier.cli.signer", lang))
+    parser.add_argument("--date", metavar="YYYY-MM-DD", help=t("dossier.cli.date", lang))
+    parser.add_argument("--filing-copy", action="store_true", help=t("dossier.cli.filing_copy", lang))
     parser.add_argument("--rulebook", help=t("cli.help.rulebook", lang))
     add_assessment_options(parser, lang)
     parser.set_defaults(run=run)
@@ -28,15 +31,20 @@ def run(args) -> int:
     from ..dossier import DossierError, DossierFontError, build_dossier
     from ..dossier.pdfa import page_count
     from ..core.engine import assess
+    from ..dossier.view_model import beijing_day, is_request
 
     lang = args.lang
     require_suffix(args.output, ".pdf", lang)
     as_of = parse_as_of(args.as_of, lang)
+    letter_day = parse_as_of(args.date, lang) if args.date else None
     readings = parse_readings(args.reading, lang)
     rulebook = load_rulebook(args.rulebook)
     application = load_application(args.file)
     try:
-        pdf = build_dossier(application, rulebook, as_of, readings, lang=lang, addressee=args.addressee, doc_number=args.doc_number, signer=args.signer)
+        pdf = build_dossier(
+            application, rulebook, as_of, readings, lang=lang, addressee=args.addressee, doc_number=args.doc_number, signer=args.signer,
+            letter_day=letter_day, internal_annex=not args.filing_copy,
+        )
     except DossierFontError as exc:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_INVALID
@@ -49,6 +57,17 @@ def run(args) -> int:
     except OSError as exc:
         print(t("dossier.errors.write_failed", lang, file=str(out), detail=os_error_text(exc, lang)), file=sys.stderr)
         return EXIT_INVALID
-    verdict = assess(application, rulebook, as_of, readings).verdict
-    print(t("dossier.cli.written", lang, file=str(out), pages=page_count(pdf), verdict=t(f"verdict.{verdict.value}", lang)))
+    today = beijing_day(datetime.now().astimezone())
+    assessment = assess(application, rulebook, as_of, readings, today=today)
+    print(t("dossier.cli.written", lang, file=str(out), pages=page_count(pdf), verdict=t(f"verdict.{assessment.verdict.value}", lang)))
+    if is_request(assessment, application, letter_day or today):
+        print(t("dossier.cli.made_letter", lang))
+        # The defaults a user may not have meant, said once so they can be changed.
+        for option, given in (("doc_number", args.doc_number), ("signer", args.signer), ("date", args.date)):
+            if not given:
+                print(t(f"dossier.cli.default_{option}", lang))
+    elif is_request(assessment):
+        print(t("dossier.cli.made_gap_opening", lang))
+    else:
+        print(t("dossier.cli.made_gap", lang))
     return 0

@@ -1,9 +1,11 @@
 """`assessor verify FILE.pdf`: recompute a dossier from what it embeds and compare.
 
-Exit 0 when the recomputed verdict, findings and fingerprint match what the PDF states,
-1 on any mismatch (each difference named), 2 when the file is not a dossier (or cannot be read),
-3 when it is a dossier whose embedded data lies beyond what the reader takes, so whether it was
-altered cannot be said.
+Exit 0 only when the recomputed verdict, findings and fingerprint match what the PDF states
+and its pages, made again from the embedded data, match byte for byte; 1 on any mismatch (each
+difference named, an edited rendition block included); 2 when the file is not a dossier (or
+cannot be read); 3 when its embedded data lies beyond what the reader takes; 5 when the data
+check out but the pages cannot be made again here (another software version, a readiness
+appendix): whether it was altered cannot be said, and it is not called unaltered.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..intake.json_file import read_regular_file
 from ..core.rulebook import load_rulebook
 
 MAX_PDF_BYTES = 200 * 1024 * 1024
+EXIT_DATA_ONLY = 5  # the data check out, the pages could not be compared
 
 
 def register(subparsers, lang: str) -> None:
@@ -49,10 +52,14 @@ def run(args) -> int:
         print(t("dossier.verify.mismatch", lang), file=sys.stderr)
         print(f"  - {exc.message(lang)}", file=sys.stderr)
         return EXIT_MISMATCH
-    if result.status == "ok":
+    if result.status == "ok" and result.pages_checked:
         print(result.summary(lang))
-        print(t("dossier.verify.pages_checked" if result.pages_checked else "dossier.verify.pages_not_checked", lang))
         return EXIT_OK
+    if result.status in ("ok", "data_only"):
+        print(t("dossier.verify.data_only", lang))
+        for line in result.differences:
+            print(f"  - {line}")
+        return EXIT_DATA_ONLY
     if result.status == "mismatch":
         print(result.summary(lang), file=sys.stderr)
         for line in result.differences:

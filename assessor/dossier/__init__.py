@@ -1,6 +1,7 @@
-"""The application dossier (申请材料): a PDF/A-3b with the 请示 letter, the clause-by-clause
-review, charts, data tables, the attachments list and the method page, carrying the
-application and the assessment as embedded files so `verify_dossier` can recompute it.
+"""The application dossier (申请材料): a tagged PDF/A-3 with the 请示 (GB/T 9704-2012) and its
+附件 (the clause-by-clause review, the data and charts, the evidence list), or an internal
+差距分析报告 when there is nothing to ask for; an internal method annex the filing copy leaves
+out; the application and the assessment embedded so `verify_dossier` can recompute it.
 
     pdf = build_dossier(application, as_of=date(2026, 6, 30))
     verify_dossier(pdf).status  # "ok"
@@ -8,6 +9,7 @@ application and the assessment as embedded files so `verify_dossier` can recompu
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -51,19 +53,52 @@ class DossierError(RuntimeError):
         return t(self.key, lang, **self.values)
 
 
-def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number=None, signer=None):
+PDF_VARIANT = "pdf/a-3a"  # tagged PDF/A-3: structure for screen readers, files embedded beside
+
+
+def rendition_digest(rendition: Mapping[str, Any], fingerprint: str) -> str:
+    """SHA-256 over how the pages were made and what they were made from: `verify` recomputes
+    it, so no field that decides how a file is checked can change unnoticed."""
+    body = json.dumps({"rendition": dict(rendition), "fingerprint": fingerprint}, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _check_dates(application: Application, assessment, day: date) -> None:
+    """A 请示 states facts as of a date not after itself and proposes an opening after it."""
+    from .view_model import is_request
+
+    # A planned opening that is not after the letter makes the document a gap report that says
+    # so (view_model.opening_passed); an assessment date after a letter that is otherwise due is
+    # a contradiction in what the user chose, refused here.
+    if is_request(assessment) and assessment.as_of > day:
+        raise DossierError("dossier.errors.as_of_after_letter", as_of=assessment.as_of.isoformat(), day=day.isoformat())
+
+
+def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number=None, signer=None, letter_day=None, internal_annex=True):
     from .. import charts as chart_data
+    from .glyphs import UndrawableText, check_application
     from .render import render_html
+    from .view_model import beijing_day
 
     require_cjk_fonts()
+    try:
+        check_application(application, {"addressee": addressee, "doc_number": doc_number, "signer": signer})
+    except UndrawableText as exc:
+        raise DossierError(f"dossier.errors.undrawable_{exc.why}", **exc.values()) from None
     if readiness is not None and hasattr(readiness, "in_lang"):
         readiness = readiness.in_lang(lang)  # the appendix speaks the dossier's language
     rulebook = rulebook or load_rulebook()
     generated_at = generated_at or datetime.now().astimezone()
+    today = beijing_day(generated_at)
+    day = letter_day or today
     # "Today" is the day the dossier was made: a re-render to verify it sees the same projection.
-    assessment = assess(application, rulebook, as_of or generated_at.date(), readings, today=generated_at.date())
+    assessment = assess(application, rulebook, as_of or today, readings, today=today)
+    _check_dates(application, assessment, day)
     charts = chart_data.all_charts(application, assessment, rulebook)
-    view = build_view(application, assessment, rulebook, lang, addressee, generated_at, readiness, tuple(c.id for c in charts), doc_number=doc_number, signers=signer)
+    view = build_view(
+        application, assessment, rulebook, lang, addressee, generated_at, readiness, tuple(c.id for c in charts),
+        doc_number=doc_number, signers=signer, letter_day=day, internal_annex=internal_annex,
+    )
     svgs = {f"{c.id}.svg": chart_data.svg(c, lang).encode("utf-8") for c in charts}
     html = render_html(view, lang)
     return assessment, view, svgs, html, generated_at
@@ -71,9 +106,9 @@ def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_
 
 def dossier_html(application: Application, rulebook: Rulebook | None = None, as_of: date | None = None, readings: Mapping[str, str] | None = None,
                  lang: str = "zh", addressee: str | None = None, generated_at: datetime | None = None, readiness: Any = None,
-                 doc_number: str | None = None, signer: str | None = None) -> tuple[str, dict[str, bytes]]:
+                 doc_number: str | None = None, signer: str | None = None, letter_day: date | None = None, internal_annex: bool = True) -> tuple[str, dict[str, bytes]]:
     """The dossier's HTML and its chart SVGs, before WeasyPrint (for benchmarks and debugging)."""
-    _, _, svgs, html, _ = _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer)
+    _, _, svgs, html, _ = _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer, letter_day, internal_annex)
     return html, svgs
 
 
@@ -88,25 +123,41 @@ def build_dossier(
     readiness: Any = None,
     doc_number: str | None = None,
     signer: str | None = None,
+    letter_day: date | None = None,
+    internal_annex: bool = True,
 ) -> bytes:
-    """The dossier as PDF/A-3b bytes. Raises DossierFontError when no Chinese font is installed
-    (rather than print empty boxes) and ReadingError for an unknown reading.
+    """The dossier as tagged PDF/A-3 bytes.
 
-    A 请示 is written only for an eligible (relocation: no-obstacle) result that is not
-    projected; otherwise the document is an internal 差距分析报告. `doc_number` (发文字号, e.g.
-    「华安财险〔2026〕3号」) and `signer` (签发人) are printed in the 请示's 版头 when given."""
+    A 请示 (GB/T 9704-2012) is written only for an eligible (relocation: no-obstacle) result
+    that is not projected; otherwise the document is an internal 差距分析报告. `doc_number`
+    (发文字号, e.g. 「华安财险〔2026〕3号」) and `signer` (签发人) go in the 版头, left blank for a
+    hand-written entry when not given; `addressee` (主送机关) defaults to the rulebook's current
+    regulator; `letter_day` (成文日期) defaults to today in Beijing and must not precede the
+    assessment date nor reach the planned opening. `internal_annex=False` leaves the method
+    page out: the filing copy.
+
+    Raises DossierFontError when no Chinese font is installed, DossierError for text the
+    fonts cannot draw (naming the field and character) or for dates that do not hold, and
+    ReadingError for an unknown reading."""
     from .render import html_to_pdf
 
-    assessment, view, svgs, html, generated_at = _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer)
-    # How the pages were made, so that `verify` can make them again and compare byte for byte.
-    rendition = {"lang": lang, "addressee": addressee, "generated_at": generated_at.isoformat(), "software": __version__, "readiness": readiness is not None,
-                 "doc_number": doc_number, "signer": signer}
-    stated = dict(assessment.to_json(), rendition=rendition)
+    assessment, view, svgs, html, generated_at = _prepare(
+        application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer, letter_day, internal_annex
+    )
+    # How the pages were made, so that `verify` can make them again and compare byte for byte;
+    # the digest binds it to the assessment, and the PDF's /ID carries it too.
+    rendition = {
+        "lang": lang, "addressee": addressee, "generated_at": generated_at.isoformat(), "software": __version__, "readiness": readiness is not None,
+        "doc_number": doc_number, "signer": signer, "letter_day": letter_day.isoformat() if letter_day else None, "internal_annex": internal_annex,
+        "pdf_variant": PDF_VARIANT,
+    }
+    digest = rendition_digest(rendition, assessment.fingerprint)
+    stated = dict(assessment.to_json(), rendition=rendition, rendition_digest=digest)
     attachments = [
         (APPLICATION_FILE, canonical_application_json(application).encode("utf-8"), "Application (canonical JSON)"),
         (ASSESSMENT_FILE, json.dumps(stated, ensure_ascii=False, indent=1).encode("utf-8"), f"Assessment (assessor {__version__})"),
     ]
-    rendered = html_to_pdf(html, svgs, attachments, generated_at, identifier=assessment.fingerprint[:32].encode("ascii"))
+    rendered = html_to_pdf(html, svgs, attachments, generated_at, pdf_variant=PDF_VARIANT, identifier=digest[:32].encode("ascii"))
     return rendered.pdf
 
 

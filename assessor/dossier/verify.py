@@ -26,6 +26,10 @@ from ..core.rulebook import Rulebook, load_rulebook
 from .pdfa import APPLICATION_FILE, ASSESSMENT_FILE, NotAPdf, read_embedded
 
 OK, MISMATCH, NOT_DOSSIER, CANNOT_CHECK = "ok", "mismatch", "not_dossier", "cannot_check"
+# The data recompute to what the file states, but its pages could not be made again to compare
+# (another software version, a readiness appendix, a file without a rendition digest): the
+# tool cannot say the file was not altered, and says so with its own status and exit code.
+DATA_ONLY = "data_only"
 MAX_EMBEDDED_BYTES = 20 * 1024 * 1024  # as an application file; a dossier's are some kilobytes
 # Problems of the JSON reader that mean "beyond the limits", not "not what the tool wrote".
 _LIMIT_PROBLEMS = frozenset({"too_deep", "too_large", "too_many_keys"})
@@ -36,7 +40,7 @@ FINDING_FIELDS = ("status", "measured", "threshold", "gap", "evidence", "missing
 
 @dataclass
 class VerifyResult:
-    status: str  # "ok" | "mismatch" | "not_dossier" | "cannot_check"
+    status: str  # "ok" | "mismatch" | "not_dossier" | "cannot_check" | "data_only"
     differences: list[str] = field(default_factory=list)
     application: Application | None = None
     stated: dict[str, Any] | None = None
@@ -49,7 +53,10 @@ class VerifyResult:
 
     def summary(self, lang: str = "zh") -> str:
         if self.status == OK:
-            return t("dossier.verify.ok", lang)
+            # Unaltered only when the pages were made again and matched byte for byte.
+            return t("dossier.verify.ok" if self.pages_checked else "dossier.verify.ok_data", lang)
+        if self.status == DATA_ONLY:
+            return t("dossier.verify.data_only", lang)
         if self.status == MISMATCH:
             return t("dossier.verify.mismatch", lang)
         return self.differences[0] if self.differences else t("dossier.verify.not_dossier", lang, reason="?")
@@ -204,11 +211,72 @@ def _verify_embedded(pdf_bytes: bytes, files: dict[str, bytes], lang: str, ruleb
         result.differences.append(t("dossier.verify.diff_fingerprint", lang, stated=_short(stated.get("fingerprint")), actual=actual["fingerprint"]))
     stated_findings = stated.get("findings")
     result.differences += _compare_findings(stated_findings if isinstance(stated_findings, list) else [], actual["findings"], lang)
-    if not result.differences and rerender:
-        result.differences += _compare_pages(pdf_bytes, application, rulebook, as_of, readings, stated.get("rendition"), lang, result)
+    if result.differences:
+        return result
+    if not rerender:  # the caller asked for the data alone; summary() does not say unaltered
+        result.status = OK
+        return result
+    reason = _rendition_problem(pdf_bytes, stated, actual["fingerprint"], lang)
+    if reason is not None:
+        result.differences.append(reason)
+        return result
+    reproducible = _reproducible(stated.get("rendition"))
+    if reproducible is not None:
+        result.status = DATA_ONLY
+        result.differences.append(t(f"dossier.verify.data_only_{reproducible}", lang))
+        return result
+    result.differences += _compare_pages(pdf_bytes, application, rulebook, as_of, readings, stated.get("rendition"), lang, result)
     if not result.differences:
         result.status = OK
     return result
+
+
+def _rendition_problem(pdf_bytes: bytes, stated: dict, fingerprint: str, lang: str) -> str | None:
+    """Everything that decides how the file is checked (its rendition block) is covered by the
+    rendition digest, which the file states and carries as its PDF /ID: an edited rendition
+    no longer hashes to either."""
+    from . import rendition_digest
+
+    rendition, digest = stated.get("rendition"), stated.get("rendition_digest")
+    if rendition is None and digest is None:
+        return None  # an older file without one: checked on its data only (see _reproducible)
+    if not isinstance(rendition, dict) or not isinstance(digest, str):
+        return t("dossier.verify.diff_rendition", lang)
+    try:
+        expected = rendition_digest(rendition, fingerprint)
+    except (TypeError, ValueError):
+        return t("dossier.verify.diff_rendition", lang)
+    if digest != expected or _pdf_identifier(pdf_bytes) != expected[:32]:
+        return t("dossier.verify.diff_rendition", lang)
+    return None
+
+
+def _pdf_identifier(pdf_bytes: bytes) -> str | None:
+    import io
+
+    from pypdf import PdfReader
+
+    try:
+        ids = PdfReader(io.BytesIO(pdf_bytes), strict=False).trailer.get("/ID")
+        first = ids[0] if ids else None
+        if isinstance(first, bytes):
+            return first.decode("ascii", "replace")
+        return str(first) if first is not None else None
+    except Exception:  # noqa: BLE001 - an unreadable /ID is simply not the stated one
+        return None
+
+
+def _reproducible(rendition: Any) -> str | None:
+    """None when this software can make the pages again; else why not (a locale key suffix)."""
+    from .. import __version__
+
+    if not isinstance(rendition, dict):
+        return "no_rendition"
+    if rendition.get("software") != __version__:
+        return "software"
+    if rendition.get("readiness"):
+        return "readiness"
+    return None
 
 
 def _compare_pages(pdf_bytes: bytes, application: Application, rulebook: Rulebook, as_of: date, readings: dict, rendition: Any, lang: str, result: VerifyResult) -> list[str]:
@@ -217,19 +285,19 @@ def _compare_pages(pdf_bytes: bytes, application: Application, rulebook: Ruleboo
     The data can be consistent while the printed pages were edited; rendering is deterministic
     for the same software, so any other byte means the file changed after it was made. A
     dossier from another software version, or one with a readiness appendix (whose logs it does
-    not embed), cannot be re-rendered: it passes on its data, with `pages_checked` false."""
-    from .. import __version__
-    from . import build_dossier
+    not embed), cannot be re-rendered: `_reproducible` sends it to DATA_ONLY before this."""
+    from . import DossierError, build_dossier
 
-    if not isinstance(rendition, dict) or rendition.get("software") != __version__ or rendition.get("readiness"):
-        return []
     try:
         generated_at = datetime.fromisoformat(str(rendition.get("generated_at")))
+        letter_day = rendition.get("letter_day")
         again = build_dossier(
-            application, rulebook, as_of, readings, str(rendition.get("lang") or "zh"), rendition.get("addressee"), generated_at,
+            application, rulebook, as_of, readings, str(rendition.get("lang") or "zh"), _opt_str(rendition.get("addressee")), generated_at,
             doc_number=_opt_str(rendition.get("doc_number")), signer=_opt_str(rendition.get("signer")),
+            letter_day=date.fromisoformat(letter_day) if isinstance(letter_day, str) else None,
+            internal_annex=rendition.get("internal_annex") is not False,
         )
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, DossierError):
         return [t("dossier.verify.diff_pages", lang)]
     if again != pdf_bytes:
         return [t("dossier.verify.diff_pages", lang)]

