@@ -1,4 +1,4 @@
-"""The files a dossier carries (PDF/A-3b, ISO 19005-3): the canonical application JSON and
+"""The files a dossier carries (tagged PDF/A-3a, ISO 19005-3): the canonical application JSON and
 the assessment JSON, embedded with AFRelationship /Source so a reader can recompute."""
 
 from __future__ import annotations

@@ -342,7 +342,7 @@ def _criterion_section(n: int, finding: Finding, rulebook: Rulebook, lang: str) 
         rows = tuple(
             Row(
                 (
-                    part.label[lang],
+                    gb_punct(part.label[lang], lang),
                     t(f"status.{part.status.value}", lang),
                     format_quantity(part.measured, lang) if part.measured else "—",
                     _join(list(_evidence_names(part.evidence)), lang) or "—",
@@ -372,7 +372,7 @@ def _criterion_section(n: int, finding: Finding, rulebook: Rulebook, lang: str) 
         evidence=_evidence_names(finding.evidence),
         missing=tuple(missing_label(k, rulebook, lang) for k in finding.missing_evidence),
         readings=_reading_lines(finding, rulebook, lang),
-        notes=tuple(note.text(lang) for note in finding.notes),
+        notes=tuple(gb_punct(note.text(lang), lang) for note in finding.notes),
     )
 
 

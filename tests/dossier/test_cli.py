@@ -59,8 +59,13 @@ def test_bad_input_is_a_message_not_a_traceback(tmp_path, capsys):
 def test_dossier_prints_doc_number_and_signer_in_the_head(tmp_path):
     out = tmp_path / "out.pdf"
     as_of = EXPECTED["01-eligible-two-sites.json"]["as_of"].isoformat()
-    done = _run("dossier", "examples/01-eligible-two-sites.json", "-o", str(out), "--as-of", as_of, "--doc-number", "华安财险〔2026〕3号", "--signer", "张三", "--date", "2026-07-01")
+    done = _run(
+        "dossier", "examples/01-eligible-two-sites.json", "-o", str(out), "--as-of", as_of, "--doc-number", "华安财险〔2026〕3号", "--signer", "张三",
+        "--date", "2026-07-02", "--filing-copy",
+    )
     assert done.returncode == 0, done.stderr
+    assert "文件为请示" in done.stdout and "未给出" not in done.stdout  # every default was overridden
     text = squash(pdftotext(out.read_bytes()))
-    assert "华安财险〔2026〕3号" in text and "签发人：张三" in text
+    assert "华安财险〔2026〕3号" in text and "签发人：张三" in text and "2026年7月2日" in text
+    assert "内部资料" not in text and "4.1.premium" not in text  # the filing copy
     assert _run("verify", str(out)).returncode == 0

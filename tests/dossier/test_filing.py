@@ -245,3 +245,11 @@ def test_tagged_pdfa_3a(request, fixture):
     assert "/K" in tree and "/ParentTree" in tree
     assert str(root.get("/Lang", "")).startswith("zh")
     assert "/OutputIntents" in root and len(root["/AF"]) == 2
+
+
+def test_the_filing_copy_verifies_with_its_pages_compared(filing_zh):
+    from assessor.dossier import verify_dossier
+
+    result = verify_dossier(filing_zh)
+    assert result.status == "ok" and result.pages_checked, result.differences
+    assert "未被改动" in result.summary("zh")

@@ -189,3 +189,14 @@ def test_a_letter_edited_on_the_page_is_caught(zh_dossier):
     writer.write(out)
     result = verify_dossier(out.getvalue())
     assert result.status == "mismatch"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_verify_status_has_its_screening_wording(lang):
+    from assessor.dossier import verify as verify_module
+    from assessor.i18n import has, t
+
+    statuses = {verify_module.OK, verify_module.MISMATCH, verify_module.NOT_DOSSIER, verify_module.CANNOT_CHECK, verify_module.DATA_ONLY}
+    assert all(has(f"screening.verify.{status}", lang) for status in statuses)
+    # a file checked on its data only never reads like an unaltered one
+    assert t("screening.verify.data_only", lang) != t("screening.verify.ok", lang)
