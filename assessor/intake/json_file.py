@@ -29,7 +29,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..i18n import has, json_error_values, os_error_values, t, with_detail
-from ..core.model import NOT_BLANK, Application, has_non_ascii_digit
+from ..core.model import NOT_BLANK, Application, LedgerRow, Premiums, explain, future_months, has_lone_surrogate, has_non_ascii_digit
 
 MAX_APPLICATION_BYTES = 20 * 1024 * 1024
 MAX_PROBLEMS = 50  # problems listed; the rest are counted in one line
@@ -99,6 +99,7 @@ def error_loc(err: Any) -> tuple[Any, ...]:
 
 def problem_from(err: dict[str, Any]) -> Problem:
     """One pydantic error as a Problem at its path."""
+    err = explain(err)  # a scalar the model refused, worded from its input
     ctx = {k: _printable(str(v)) for k, v in (err.get("ctx") or {}).items() if k != "field"}
     if "expected" in ctx:  # pydantic writes "'a', 'b' or 'c'" in English; keep only the choices
         ctx["expected"] = ctx["expected"].replace(" or ", ", ")
@@ -106,6 +107,8 @@ def problem_from(err: dict[str, Any]) -> Problem:
     raw = err.get("input")
     if key == "string_pattern_mismatch" and ctx.get("pattern") == NOT_BLANK:
         key = "blank"
+    elif key == "string_unicode" and isinstance(raw, str) and has_lone_surrogate(raw):
+        key = "lone_surrogate"  # pydantic-core's own refusal of text it cannot hold
     elif key in _DIGIT_CHECKS and isinstance(raw, str) and has_non_ascii_digit(raw):
         key = "digits_not_ascii"  # seats or a phone number written in full-width or other digits
     shown = raw if isinstance(raw, (str, int, float, bool, Decimal)) or raw is None else type(raw).__name__
@@ -359,9 +362,44 @@ def validate_application(data: dict[str, Any], today: date | None = None, source
     except ValidationError as exc:
         sink = _Sink()
         sink.add(exc, ())
-        return None, sink.errors, sink.total
+        return None, *_with_future_months(data, sink.errors, sink.total, context["today"])
     except RecursionError:
         return None, [], 0
+
+
+_LEDGER = ("premiums", "ledger")
+_TOP_ORDER = {name: i for i, name in enumerate(Application.model_fields)}
+_PREMIUMS_ORDER = {name: i for i, name in enumerate(Premiums.model_fields)}
+_ROW_ORDER = {name: i for i, name in enumerate(LedgerRow.model_fields)}
+
+
+def _order(err: dict[str, Any]) -> tuple[int, ...]:
+    """Where an error falls in the order pydantic reports them, to the depth of a ledger row's field."""
+    loc = err["loc"]
+    key = [_TOP_ORDER.get(loc[0], 99) if loc else -1]
+    if len(loc) > 1 and loc[0] == "premiums":
+        key.append(_PREMIUMS_ORDER.get(loc[1], 99))
+        if loc[1] == "ledger" and len(loc) > 2 and isinstance(loc[2], int):
+            key += [loc[2], _ROW_ORDER.get(loc[3], 99) if len(loc) > 3 else -1]
+    return tuple(key)
+
+
+def _with_future_months(data: dict[str, Any], errors: list[dict[str, Any]], total: int, today: date) -> tuple[list[dict[str, Any]], int]:
+    """The errors, with the ledger months after today that the model could not check because
+    another part of the premiums failed (it checks them once per ledger, on a valid ledger)."""
+    premiums = data.get("premiums")
+    ledger = premiums.get("ledger") if isinstance(premiums, dict) else None
+    if not isinstance(ledger, list) or not ledger or total > len(errors) or total >= MAX_PROBLEMS:
+        return errors, total  # no ledger, or not every error is in view to tell which rows are known
+    known = {err["loc"][2] for err in errors if tuple(err["loc"][:2]) == _LEDGER and len(err["loc"]) > 3 and err["loc"][3] == "month"}
+    extra = [
+        {"type": found["type"].type, "loc": (*_LEDGER, *found["loc"]), "msg": found["type"].message(), "input": found["input"], "ctx": found["type"].context}
+        for found in future_months(ledger, today, frozenset(known))
+    ]
+    if not extra:
+        return errors, total
+    merged = sorted(errors + extra, key=_order)
+    return merged[:MAX_PROBLEMS], total + len(extra)
 
 
 def parse_application(data: str | bytes | dict[str, Any], today: date | None = None, source: str = "") -> Application:
