@@ -16,6 +16,7 @@ import errno
 import itertools
 import json
 import os
+import re
 import stat
 import types
 import typing
@@ -338,12 +339,20 @@ def read_json_object(data: str | bytes, source: str = "") -> dict[str, Any]:
     return value
 
 
+_NOT_STRUCTURAL = bytes(b for b in range(256) if b not in b",[{")
+_STRUCTURAL = re.compile(r"[,\[{]")
+
+
 def _values_at_most(data: str | bytes) -> int:
-    """An upper bound on the values a JSON text holds, read at memchr speed: every value but the
-    first of an array or object follows a comma, and every array or object opens with a bracket."""
+    """An upper bound on the values a JSON text holds: every value but the first of an array or
+    object follows a comma, and every array or object opens with a bracket. Bytes are read in one
+    pass that keeps only those three (a third of the cost of counting each); a text shorter
+    than the budget holds fewer values than characters, so it is not read at all."""
+    if len(data) <= VALUE_BUDGET:
+        return len(data)
     if isinstance(data, bytes):
-        return data.count(b",") + data.count(b"[") + data.count(b"{") + 1
-    return data.count(",") + data.count("[") + data.count("{") + 1
+        return len(data.translate(None, _NOT_STRUCTURAL)) + 1
+    return sum(1 for _ in _STRUCTURAL.finditer(data)) + 1
 
 
 def validate_application(data: dict[str, Any], today: date | None = None, source: str = "") -> tuple[Application | None, list[dict[str, Any]], int]:
