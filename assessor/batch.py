@@ -19,7 +19,8 @@ order. `assess_document` is the one way a document is read and assessed in a bat
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from concurrent.futures import as_completed
 from dataclasses import dataclass
 from datetime import date
@@ -71,7 +72,7 @@ def run_batch(
     bounds = [(start, min(start + size, total)) for start in range(0, total, size)]
     chunks: list[list[Result] | None] = [None] * len(bounds)
     done = 0
-    with process_pool(workers, preload, _start_worker, (items, work, shared)) as pool:
+    with process_pool(workers, preload, _start_worker, (items, work, shared)) as pool, _no_full_passes():
         futures = {pool.submit(_run_bounds, b): i for i, b in enumerate(bounds)}
         for future in as_completed(futures):
             index = futures[future]
@@ -80,6 +81,20 @@ def run_batch(
             if progress:
                 progress(done, total)
     return [result for chunk in chunks for result in (chunk or [])], workers
+
+
+@contextmanager
+def _no_full_passes() -> Iterator[None]:
+    """The garbage collector paused while results arrive: unpickling thousands of small results
+    (acyclic, freed by reference counting) would otherwise set off passes that walk every object
+    received so far, again and again. Collection resumes, as it was, when they are in."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 _batch: tuple[Sequence[Any], Work, Any] | None = None  # in a worker process: its batch
@@ -96,7 +111,10 @@ def _start_worker(items: Sequence[Any], work: Work, shared: Any) -> None:
 def _run_bounds(bounds: tuple[int, int]) -> list[Any]:
     assert _batch is not None, "runs in a worker started by run_batch"
     items, work, shared = _batch
-    return work(items[bounds[0] : bounds[1]], shared)
+    # A chunk's objects are freed by reference counting as each document is done; the worker
+    # collects cycles between chunks rather than walking its young objects during one.
+    with _no_full_passes():
+        return work(items[bounds[0] : bounds[1]], shared)
 
 
 # ---------------------------------------------------------------- one document
