@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import os
-import sys
 import threading
-import types
-from concurrent.futures import ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import context, forkserver, get_context, popen_forkserver, reduction, spawn, util
 from typing import Any, Callable
 
 
@@ -19,48 +19,51 @@ def process_pool(workers: int, preload: str, initializer: Callable[..., Any] | N
 
     fork starts workers at once with everything already imported; it is only safe in a
     single-threaded process (the CLI, a script). Under Streamlit's threads a fork server is used;
-    `preload` (a module name) is imported in it when this process first starts one."""
-    from multiprocessing import get_context
-
+    `preload` (a module name) is imported in it when this process first starts one, and its
+    workers never import this process's `__main__` (see `_PopenWithoutMain`)."""
     if threading.active_count() == 1:
-        return ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=initializer, initargs=initargs)
-    context = get_context("forkserver")
-    context.set_forkserver_preload([preload])
-    everyone = context.Barrier(workers)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_set_up, initargs=(everyone, initializer, initargs))
-    _start_without_main(pool, workers)
-    return pool
+        mp_context: Any = get_context("fork")
+    else:
+        mp_context = _ForkServerWithoutMain()
+        mp_context.set_forkserver_preload([preload])
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp_context, initializer=initializer, initargs=initargs)
 
 
-def _start_without_main(pool: ProcessPoolExecutor, workers: int) -> None:
-    """Start every worker now, with no `__main__` to re-import.
+class _PopenWithoutMain(popen_forkserver.Popen):
+    """Starts a worker from the fork server as the standard library does, except that the worker
+    is not told to import the parent's `__main__`.
 
-    A worker from a fork server first imports the parent's `__main__` file. Under Streamlit that
-    is the app script itself (Streamlit installs it as `__main__`), which would run the whole app
-    in each worker. So while the workers start, `__main__` is a blank module. The pool starts a
-    worker for a task only when none is idle: `workers` tasks that each wait until all of them
-    run start every worker at once. The swap is process-wide for that moment; other sessions'
-    scripts keep running, and Streamlit sets `__main__` again at each script run anyway."""
-    main = sys.modules["__main__"]
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        wait([pool.submit(_wait_for_everyone) for _ in range(workers)], timeout=120)
-    finally:
-        sys.modules["__main__"] = main
+    A worker started by a fork server first re-imports the parent's `__main__` file, so that
+    functions defined there can be unpickled. Under Streamlit that file is the app script itself,
+    which would run the whole app in each worker. Batch work sends only functions of the
+    `assessor` package, so the worker needs no `__main__`: the two keys that name it are left
+    out of what the worker is sent. Nothing in the parent changes; `sys.modules["__main__"]`
+    stays as it is."""
+
+    def _launch(self, process_obj: Any) -> None:  # the body of popen_forkserver.Popen._launch (3.11), one line added
+        prep_data = spawn.get_preparation_data(process_obj._name)
+        for key in ("init_main_from_path", "init_main_from_name"):
+            prep_data.pop(key, None)
+        buf = io.BytesIO()
+        context.set_spawning_popen(self)
+        try:
+            reduction.dump(prep_data, buf)
+            reduction.dump(process_obj, buf)
+        finally:
+            context.set_spawning_popen(None)
+        self.sentinel, w = forkserver.connect_to_new_process(self._fds)
+        parent_w = os.dup(w)  # a sentinel of the parent for the child, as the standard library keeps
+        self.finalizer = util.Finalize(self, util.close_fds, (parent_w, self.sentinel))
+        with open(w, "wb", closefd=True) as f:
+            f.write(buf.getbuffer())
+        self.pid = forkserver.read_signed(self.sentinel)
 
 
-_everyone: Any = None  # in a worker: the barrier all workers meet at when the pool starts
+class _ProcessWithoutMain(context.ForkServerProcess):
+    @staticmethod
+    def _Popen(process_obj: Any) -> _PopenWithoutMain:
+        return _PopenWithoutMain(process_obj)
 
 
-def _set_up(everyone: Any, initializer: Callable[..., Any] | None, initargs: tuple[Any, ...]) -> None:
-    global _everyone
-    _everyone = everyone
-    if initializer is not None:
-        initializer(*initargs)
-
-
-def _wait_for_everyone() -> None:
-    try:
-        _everyone.wait(timeout=60)
-    except threading.BrokenBarrierError:  # a worker failed to start; the pool reports that itself
-        pass
+class _ForkServerWithoutMain(context.ForkServerContext):
+    Process = _ProcessWithoutMain

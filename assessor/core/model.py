@@ -16,20 +16,25 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
+from functools import cache
+
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
+    GetCoreSchemaHandler,
     StrictBool,
     StrictInt,
+    TypeAdapter,
+    ValidationError,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
+from pydantic_core import core_schema as cs
 
 
 class Strict(BaseModel):
@@ -68,25 +73,34 @@ _UNIT_IN_YUAN = {Unit.YUAN: Decimal(1), Unit.WAN: Decimal(10_000), Unit.YI: Deci
 UnitText = Literal["元", "万元", "亿元"]
 
 
-# ASCII digits only: `\d` would also take full-width and Arabic-Indic digits, which Decimal reads.
-_MONEY_TEXT = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
+# ---------------------------------------------------------------- how scalars are checked
+#
+# Every scalar is checked by pydantic-core itself, in Rust: strict types, patterns (ASCII digits
+# only: `\d` would also take full-width and Arabic-Indic digits, which Decimal reads), dates. What
+# it cannot express runs in Python once per value where values are few (a date of a past event
+# against the "today" callers pass as context, a credit code's check character, facts across
+# fields), and once per ledger where they are many (`Premiums._months_not_future`). A scalar
+# refused by pydantic-core carries one error type per kind of field (`money_input`, ...), and
+# `explain` words it from the input afterwards: the refusal costs Python, the acceptance does not.
 
 # Bounds that keep every sum exact in Decimal's 28-digit default context: at most 15 integer
 # digits and 10 decimals in the stated unit (亿元 to the fen needs 10), i.e. 25 significant digits.
 _MONEY_MAX_INTEGER_DIGITS = 15
 _MONEY_MAX_DECIMALS = 10
 
-
-def _too_large() -> PydanticCustomError:
-    return PydanticCustomError("money_too_large", "amount has more than {digits} digits before the decimal point", {"digits": _MONEY_MAX_INTEGER_DIGITS})
+MONEY_INPUT, DATE_INPUT, MONTH_INPUT, CREDIT_CODE_INPUT = "money_input", "date_input", "month_input", "credit_code_input"
 
 
-def _too_precise() -> PydanticCustomError:
-    return PydanticCustomError("money_precision", "amount has more than {places} decimal places", {"places": _MONEY_MAX_DECIMALS})
+class _Core:
+    """An annotation that gives a field's whole pydantic-core schema."""
 
+    __slots__ = ("schema",)
 
-def _not_ascii_digits(text: str) -> PydanticCustomError:
-    return PydanticCustomError("digits_not_ascii", "digits must be written 0-9, not full-width or other scripts' digits: {input}", {"input": text})
+    def __init__(self, schema: cs.CoreSchema):
+        self.schema = schema
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> cs.CoreSchema:
+        return self.schema
 
 
 def has_non_ascii_digit(text: str) -> bool:
@@ -94,60 +108,54 @@ def has_non_ascii_digit(text: str) -> bool:
     return not text.isascii() and any(c.isdigit() and not c.isascii() for c in text)
 
 
-def _negative() -> PydanticCustomError:
-    return PydanticCustomError("money_negative", "amount must not be negative")
+def has_lone_surrogate(text: str) -> bool:
+    """Whether text holds a lone surrogate (a JSON escape such as \\udfff): not a character, and
+    not writable as UTF-8."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
-def _money(value: Any) -> Any:
-    """Money in, as an exact Decimal: digits (text or JSON number), never a binary float.
+def _exact_decimal(value: Decimal) -> Decimal:
+    """A Decimal given as such (a JSON number read exactly, or the Python API): finite, not
+    negative, within the bounds, and held as plain digits (1.2E+9 as 1200000000)."""
+    if not value.is_finite() or value < 0 or (value and value.adjusted() >= _MONEY_MAX_INTEGER_DIGITS):
+        raise PydanticCustomError(MONEY_INPUT, "not an amount")
+    exponent = value.as_tuple().exponent
+    if exponent < -_MONEY_MAX_DECIMALS:
+        raise PydanticCustomError(MONEY_INPUT, "not an amount")
+    return Decimal(format(value, "f")) if exponent > 0 else value
 
-    One validator per amount, because a ledger has many rows and each Python call counts."""
-    if isinstance(value, str):
-        match = _MONEY_TEXT.fullmatch(value.strip())
-        if match is None:
-            if has_non_ascii_digit(value):
-                raise _not_ascii_digits(value)
-            raise PydanticCustomError("money_format", "money must be written as digits with an optional decimal point")
-        sign, whole, fraction = match.groups()
-        if len(whole.lstrip("0")) > _MONEY_MAX_INTEGER_DIGITS:
-            raise _too_large()
-        if fraction is not None and len(fraction) > _MONEY_MAX_DECIMALS:
-            raise _too_precise()
-        amount = Decimal(match[0][len(sign):])
-        if sign and amount:
-            raise _negative()
-        return amount
-    if isinstance(value, float):
-        # A binary float cannot hold most decimal amounts exactly; refusing it keeps money exact.
-        raise PydanticCustomError("money_float", "money must be a decimal string or an integer, not a binary float")
-    if isinstance(value, bool):
-        return value  # pydantic refuses it as a decimal
-    if isinstance(value, int):
-        if value < 0:
-            raise _negative()
-        if value and len(str(value)) > _MONEY_MAX_INTEGER_DIGITS:
-            raise _too_large()
-        return Decimal(value)
-    if isinstance(value, Decimal):  # a JSON number read exactly
-        if not value.is_finite():
-            raise PydanticCustomError("finite_number", "Input should be a finite number")
-        if value < 0:
-            raise _negative()
-        if value and value.adjusted() >= _MONEY_MAX_INTEGER_DIGITS:
-            raise _too_large()
-        exponent = value.as_tuple().exponent
-        if exponent < -_MONEY_MAX_DECIMALS:
-            raise _too_precise()
-        if exponent > 0:  # 1.2E+9: hold it as plain digits
-            value = Decimal(format(value, "f"))
-        return value
-    return value
 
+# Text: digits with an optional decimal point, spaces around allowed. Whole JSON numbers. A
+# Decimal object (only from Python: a JSON number with a fraction is read exactly on the slow path
+# of the JSON reader). Never a binary float, which could not hold most amounts exactly.
+_MONEY_TEXT = cs.chain_schema(
+    [
+        cs.str_schema(strict=True, strip_whitespace=True, pattern=rf"^0*[0-9]{{1,{_MONEY_MAX_INTEGER_DIGITS}}}(?:\.[0-9]{{1,{_MONEY_MAX_DECIMALS}}})?$"),
+        cs.no_info_plain_validator_function(Decimal),
+    ]
+)
+_MONEY_INT = cs.chain_schema([cs.int_schema(strict=True, ge=0, lt=10**_MONEY_MAX_INTEGER_DIGITS), cs.no_info_plain_validator_function(Decimal)])
+_MONEY_DECIMAL = cs.chain_schema([cs.is_instance_schema(Decimal), cs.no_info_plain_validator_function(_exact_decimal)])
+_MONEY_CORE = cs.custom_error_schema(
+    cs.json_or_python_schema(
+        json_schema=cs.union_schema([_MONEY_TEXT, _MONEY_INT], mode="left_to_right"),
+        python_schema=cs.union_schema([_MONEY_TEXT, _MONEY_INT, _MONEY_DECIMAL], mode="left_to_right"),
+    ),
+    MONEY_INPUT,
+    custom_error_message="money must be digits with an optional decimal point, not negative, at most 15 digits before it and 10 after",
+    serialization=cs.simple_ser_schema("decimal"),
+)
 
 # The printed schema says what the validator takes: digits as text or a JSON number, never negative.
 Money = Annotated[
     Decimal,
-    BeforeValidator(_money),
+    _Core(_MONEY_CORE),
     WithJsonSchema(
         {
             "anyOf": [
@@ -170,65 +178,84 @@ def _today(info: ValidationInfo) -> date:
     return today
 
 
+# A date is written as one, YYYY-MM-DD in the digits 0-9: pydantic alone would read 86400 or
+# "86400" as a Unix timestamp, and "2024-10-08T00:00" as a day. From Python, a date object (or
+# a datetime at midnight) is taken too.
+_DATE_TEXT = cs.chain_schema([cs.str_schema(strict=True, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), cs.date_schema()])
+_DATE_VALUE = cs.chain_schema([cs.is_instance_schema(date), cs.date_schema()])
+_DATE_CORE = cs.custom_error_schema(
+    cs.json_or_python_schema(json_schema=_DATE_TEXT, python_schema=cs.union_schema([_DATE_TEXT, _DATE_VALUE], mode="left_to_right")),
+    DATE_INPUT,
+    custom_error_message="a date must be written YYYY-MM-DD",
+    serialization=cs.simple_ser_schema("date"),
+)
+_DATE_JSON_SCHEMA = WithJsonSchema({"type": "string", "format": "date"})
+
+
+
+def _future(value: date, today: date) -> PydanticCustomError:
+    return PydanticCustomError("date_in_future", "date {value} lies after today ({today})", {"value": value.isoformat(), "today": today.isoformat()})
+
+
 def _not_future(value: date, info: ValidationInfo) -> date:
     today = _today(info)
     if value > today:
-        raise PydanticCustomError(
-            "date_in_future", "date {value} lies after today ({today})", {"value": value.isoformat(), "today": today.isoformat()}
-        )
+        raise _future(value, today)
     return value
 
 
-_DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+Day = Annotated[date, _Core(_DATE_CORE), _DATE_JSON_SCHEMA]
+# A date of a past event: not after "today". A handful per application, so one call each; the
+# ledger's many months are checked in one pass per ledger (`Premiums._months_not_future`).
+PastDate = Annotated[date, _Core(_DATE_CORE), AfterValidator(_not_future), _DATE_JSON_SCHEMA]
 
 
-def _no_timestamp(value: Any) -> Any:
-    # pydantic would read 86400 or "86400" as a Unix timestamp, and "2024-10-08T00:00" as a day;
-    # a date must be written as one, YYYY-MM-DD, in the digits 0-9.
-    if isinstance(value, str) and has_non_ascii_digit(value):
-        raise _not_ascii_digits(value)
-    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) or (isinstance(value, str) and value.strip().isdigit()):
-        raise PydanticCustomError("date_number", "a date must be written YYYY-MM-DD, not as the number {input}", {"input": str(value)})
-    if isinstance(value, str) and _DATE_TEXT.fullmatch(value) is None:
-        raise PydanticCustomError("date_format", "a date must be written YYYY-MM-DD, not {input}", {"input": value})
+class _Months(dict):
+    """Ledger months read so far, by their text: a ledger repeats few months many times, and a
+    dict lookup runs in C. Bounded, so that hostile input cannot grow it without end."""
+
+    def __missing__(self, text: str) -> date:
+        try:
+            month = date(int(text[:4]), int(text[5:7]), 1)
+        except ValueError:  # year 0000
+            raise PydanticCustomError(MONTH_INPUT, "not a month") from None
+        if len(self) < 10_000:
+            self[text] = month
+        return month
+
+
+_MONTHS = _Months()
+
+
+def _first_of_month(value: date) -> date:
+    if isinstance(value, datetime):
+        if value.time() != datetime.min.time():
+            raise PydanticCustomError(MONTH_INPUT, "not a month")
+        value = value.date()
+    if value.day != 1:
+        raise PydanticCustomError(MONTH_INPUT, "not a month")
     return value
 
 
-Day = Annotated[date, BeforeValidator(_no_timestamp)]
-PastDate = Annotated[date, BeforeValidator(_no_timestamp), AfterValidator(_not_future)]
-
-
-def _month(value: Any, info: ValidationInfo) -> Any:
-    """A ledger month, YYYY-MM (or its first day), held as its first day; not after today.
-
-    One validator per row, parsing and checking at once: a ledger has many rows."""
-    if isinstance(value, str):
-        text = value.strip()
-        if not text.isascii() and has_non_ascii_digit(text):
-            raise _not_ascii_digits(text)
-        if len(text) in (7, 10) and text[4] == "-" and text[:4].isdigit() and text[5:7].isdigit() and (len(text) == 7 or text[7:] == "-01"):
-            month = int(text[5:7])
-            if not 1 <= month <= 12:
-                raise PydanticCustomError("month_format", "month must be written YYYY-MM")
-            value = date(int(text[:4]), month, 1)
-        elif text.isdigit():
-            raise PydanticCustomError("date_number", "a date must be written YYYY-MM-DD, not as the number {input}", {"input": text})
-        else:
-            raise PydanticCustomError("month_format", "month must be written YYYY-MM")
-    elif isinstance(value, date) and not isinstance(value, datetime):
-        if value.day != 1:
-            raise PydanticCustomError("month_format", "month must be written YYYY-MM")
-    elif isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-        raise PydanticCustomError("date_number", "a date must be written YYYY-MM-DD, not as the number {input}", {"input": str(value)})
-    else:
-        return value  # pydantic's own date validation says what is wrong
-    return _not_future(value, info)
-
+# A ledger month, YYYY-MM (or its first day), held as its first day; not after today.
+_MONTH_TEXT = cs.chain_schema(
+    [
+        cs.str_schema(strict=True, strip_whitespace=True, pattern=r"^[0-9]{4}-(?:0[1-9]|1[0-2])(?:-01)?$"),
+        cs.no_info_plain_validator_function(_MONTHS.__getitem__),
+    ]
+)
+_MONTH_VALUE = cs.chain_schema([cs.is_instance_schema(date), cs.no_info_plain_validator_function(_first_of_month)])
+_MONTH_CORE = cs.custom_error_schema(
+    cs.json_or_python_schema(json_schema=_MONTH_TEXT, python_schema=cs.union_schema([_MONTH_TEXT, _MONTH_VALUE], mode="left_to_right")),
+    MONTH_INPUT,
+    custom_error_message="month must be written YYYY-MM",
+    serialization=cs.simple_ser_schema("date"),
+)
 
 # A month is held as its first day, and written back that way (YYYY-MM-01), which also reads.
 Month = Annotated[
     date,
-    BeforeValidator(_month),
+    _Core(_MONTH_CORE),
     WithJsonSchema({"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])(-01)?$", "description": "a calendar month, YYYY-MM"}),
 ]
 
@@ -243,33 +270,33 @@ PhoneNumber = Annotated[str, Field(pattern=r"^\+?[0-9][0-9\- ]{2,19}$")]
 # GB 32100-2015: 18 characters from a 31-symbol alphabet; the last is a weighted check digit.
 _CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_CREDIT_VALUE = {c: i for i, c in enumerate(_CREDIT_ALPHABET)}
 
 
 def credit_code_check_char(first17: str) -> str:
     """The check character GB 32100-2015 assigns to the first 17 characters of a code."""
-    total = sum(_CREDIT_ALPHABET.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
+    total = sum(_CREDIT_VALUE[c] * w for c, w in zip(first17, _CREDIT_WEIGHTS, strict=True))
     return _CREDIT_ALPHABET[(31 - total % 31) % 31]
 
 
-def _valid_credit_code(value: str) -> str:
-    code = value.strip().upper()
-    if not code.isascii() and has_non_ascii_digit(code):
-        raise _not_ascii_digits(value)
-    if len(code) != 18:
-        raise PydanticCustomError("credit_code_length", "a unified social credit code has 18 characters, not {n}", {"n": len(code)})
-    bad = [c for c in code if c not in _CREDIT_ALPHABET]
-    if bad:
-        raise PydanticCustomError("credit_code_chars", "character {char} is not allowed in a unified social credit code", {"char": bad[0]})
-    if credit_code_check_char(code[:17]) != code[17]:
-        raise PydanticCustomError(
-            "credit_code_check", "check digit should be {expected}, not {actual}", {"expected": credit_code_check_char(code[:17]), "actual": code[17]}
-        )
+def _valid_check_char(code: str) -> str:
+    expected = credit_code_check_char(code[:17])
+    if expected != code[17]:
+        raise PydanticCustomError("credit_code_check", "check digit should be {expected}, not {actual}", {"expected": expected, "actual": code[17]})
     return code
 
 
+# Read in either case and held in upper case, natively; then its check character (one call).
+_CREDIT_CODE_CORE = cs.custom_error_schema(
+    cs.str_schema(strip_whitespace=True, to_upper=True, pattern=r"^[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{18}$"),
+    CREDIT_CODE_INPUT,
+    custom_error_message="not a unified social credit code",
+)
+
 CreditCode = Annotated[
     str,
-    AfterValidator(_valid_credit_code),
+    _Core(_CREDIT_CODE_CORE),
+    AfterValidator(_valid_check_char),
     WithJsonSchema(
         {
             "type": "string",
@@ -278,6 +305,132 @@ CreditCode = Annotated[
         }
     ),
 ]
+
+# A digest in either case, held in lower case, as tools print it, so one document has one digest.
+Sha256 = Annotated[str, _Core(cs.str_schema(pattern=r"^[0-9a-fA-F]{64}$", to_lower=True))]
+
+
+# ---------------------------------------------------------------- why a scalar was refused
+#
+# Run only for an input pydantic-core refused: the checks below say what is wrong with it, in
+# the error types and context the messages (locales/*/errors.toml) are written for.
+
+_MONEY_WRITTEN = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?")
+_DATE_WRITTEN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _too_large() -> PydanticCustomError:
+    return PydanticCustomError("money_too_large", "amount has more than {digits} digits before the decimal point", {"digits": _MONEY_MAX_INTEGER_DIGITS})
+
+
+def _too_precise() -> PydanticCustomError:
+    return PydanticCustomError("money_precision", "amount has more than {places} decimal places", {"places": _MONEY_MAX_DECIMALS})
+
+
+def _negative() -> PydanticCustomError:
+    return PydanticCustomError("money_negative", "amount must not be negative")
+
+
+def _date_number(value: Any) -> PydanticCustomError:
+    return PydanticCustomError("date_number", "a date must be written YYYY-MM-DD, not as the number {input}", {"input": str(value)})
+
+
+def _month_format() -> PydanticCustomError:
+    return PydanticCustomError("month_format", "month must be written YYYY-MM")
+
+
+@cache
+def _adapter(kind: type) -> TypeAdapter:
+    return TypeAdapter(kind)
+
+
+def _why_money(value: Any) -> None:
+    if isinstance(value, str):
+        match = _MONEY_WRITTEN.fullmatch(value.strip())
+        if match is None:
+            raise PydanticCustomError("money_format", "money must be written as digits with an optional decimal point")
+        sign, whole, fraction = match.groups()
+        if len(whole.lstrip("0")) > _MONEY_MAX_INTEGER_DIGITS:
+            raise _too_large()
+        if fraction is not None and len(fraction) > _MONEY_MAX_DECIMALS:
+            raise _too_precise()
+        if sign:
+            raise _negative()  # "-0" too: an amount is written without a sign
+    elif isinstance(value, float):
+        raise PydanticCustomError("money_float", "money must be a decimal string or an integer, not a binary float")
+    elif isinstance(value, int) and not isinstance(value, bool):
+        raise _negative() if value < 0 else _too_large()
+    elif isinstance(value, Decimal):
+        if not value.is_finite():
+            raise PydanticCustomError("finite_number", "Input should be a finite number")
+        if value < 0:
+            raise _negative()
+        if value and value.adjusted() >= _MONEY_MAX_INTEGER_DIGITS:
+            raise _too_large()
+        raise _too_precise()
+    else:
+        _adapter(Decimal).validate_python(value)  # pydantic's own words for a value of another type
+    raise PydanticCustomError("money_format", "money must be written as digits with an optional decimal point")
+
+
+def _why_date(value: Any) -> None:
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) or (isinstance(value, str) and value.strip().isdigit()):
+        raise _date_number(value)
+    if isinstance(value, str) and _DATE_WRITTEN.fullmatch(value) is None:
+        raise PydanticCustomError("date_format", "a date must be written YYYY-MM-DD, not {input}", {"input": value})
+    _adapter(date).validate_python(value)  # no such day (2024-02-30), a datetime with a time, another type
+    raise PydanticCustomError("date_format", "a date must be written YYYY-MM-DD, not {input}", {"input": str(value)})
+
+
+def _why_month(value: Any) -> None:
+    if isinstance(value, str):
+        text = value.strip()
+        if text.isdigit():
+            raise _date_number(text)
+        raise _month_format()
+    if isinstance(value, date):
+        raise _month_format()  # a day other than the first, or a time of day
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        raise _date_number(value)
+    _adapter(date).validate_python(value)
+    raise _month_format()
+
+
+def _why_credit_code(value: Any) -> None:
+    text = _adapter(str).validate_python(value)  # pydantic's own words for a value that is not text
+    code = text.strip().upper()
+    if len(code) != 18:
+        raise PydanticCustomError("credit_code_length", "a unified social credit code has 18 characters, not {n}", {"n": len(code)})
+    bad = next(c for c in code if c not in _CREDIT_VALUE)
+    raise PydanticCustomError("credit_code_chars", "character {char} is not allowed in a unified social credit code", {"char": bad})
+
+
+_WHY = {MONEY_INPUT: _why_money, DATE_INPUT: _why_date, MONTH_INPUT: _why_month, CREDIT_CODE_INPUT: _why_credit_code}
+
+
+def explain(error: dict[str, Any]) -> dict[str, Any]:
+    """A pydantic error, with a scalar's refusal worded from its input: the type, context and
+    message of the check it fails. Other errors come back as they are."""
+    why = _WHY.get(error["type"])
+    if why is None:
+        return error
+    value = error.get("input")
+    try:
+        if isinstance(value, str) and not value.isascii():
+            if has_lone_surrogate(value):
+                # shown escaped: a lone surrogate cannot be formatted into a message, nor printed
+                raise PydanticCustomError("lone_surrogate", "the text holds a lone surrogate escape: {input}", {"input": value.encode("utf-8", "backslashreplace").decode("utf-8")})
+            if has_non_ascii_digit(value):
+                raise PydanticCustomError("digits_not_ascii", "digits must be written 0-9, not full-width or other scripts' digits: {input}", {"input": value})
+        why(value)
+    except PydanticCustomError as exc:
+        return error | {"type": exc.type, "msg": exc.message(), "ctx": exc.context or {}}
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        return error | {"type": first["type"], "msg": first["msg"], "ctx": first.get("ctx") or {}}
+    except (ValueError, StopIteration) as exc:
+        return error | {"type": "value_error", "msg": f"Value error, {exc}", "ctx": {"error": str(exc)}}
+    return error
 
 
 class InsurerType(StrEnum):
@@ -303,8 +456,7 @@ class Evidence(Strict):
     """A document that backs a claim; the SHA-256 pins its exact content."""
 
     document: ShortText
-    # Either case is read; it is held in lower case, as tools print it, so one document has one digest.
-    sha256: Annotated[str, Field(pattern=r"^[0-9a-fA-F]{64}$"), AfterValidator(str.lower)] | None = None
+    sha256: Sha256 | None = None
 
 
 class Applicant(Strict):
@@ -362,6 +514,16 @@ class DeclaredTotal(Strict):
 class Premiums(Strict):
     ledger: list[LedgerRow] = []
     declared_total: DeclaredTotal | None = None
+
+    @model_validator(mode="after")
+    def _months_not_future(self, info: ValidationInfo) -> Premiums:
+        """No ledger month after today: one pass per ledger, not one call per row."""
+        ledger = self.ledger
+        if ledger:
+            today = _today(info)
+            if max(row.month for row in ledger) > today:  # one comparison when none lies ahead
+                raise ValidationError.from_exception_data("Premiums", [e | {"loc": ("ledger", *e["loc"])} for e in future_months(ledger, today)])
+        return self
 
     def exclusive_between(self, first: date | None, before: date) -> tuple[Decimal, int, int]:
         """Exclusive premium of ledger months in [first, before), and the row counts outside it
@@ -576,9 +738,11 @@ class Application(Strict):
         return sites
 
     @model_validator(mode="after")
-    def _relocation_names_its_site(self) -> Application:
-        relocating = self.applicant.application_type == ApplicationType.RELOCATION
-        moving = self.applicant.relocating_site
+    def _across_sections(self) -> Application:
+        """A relocation names an existing site; a declared total runs on from the start."""
+        applicant = self.applicant
+        relocating = applicant.application_type == ApplicationType.RELOCATION
+        moving = applicant.relocating_site
         field = "applicant.relocating_site"
         if relocating and moving is None:
             raise PydanticCustomError("relocating_site_missing", "a relocation names the existing site that moves", {"field": field})
@@ -587,10 +751,6 @@ class Application(Strict):
                 raise PydanticCustomError("relocating_site_new_site", "only a relocation names a site that moves", {"field": field})
             if all(site.id != moving for site in self.existing_sites):
                 raise PydanticCustomError("relocating_site_unknown", "no existing site has the id {id}", {"id": moving, "field": field})
-        return self
-
-    @model_validator(mode="after")
-    def _declared_total_after_start(self) -> Application:
         total = self.premiums.declared_total
         if total is not None and self.centralized_selling is not None and total.as_of < self.centralized_selling.since:
             raise PydanticCustomError(
@@ -599,6 +759,28 @@ class Application(Strict):
                 {"end": total.as_of.isoformat(), "start": self.centralized_selling.since.isoformat(), "field": "premiums.declared_total.as_of"},
             )
         return self
+
+
+def future_months(rows: Any, today: date, skip: frozenset[int] = frozenset()) -> list[dict[str, Any]]:
+    """Line errors for the ledger months after today, at `(index, "month")`: of validated rows,
+    or of raw ones (mappings) where the month reads; rows in `skip` are left out."""
+    errors = []
+    for index, row in enumerate(rows):
+        if index in skip:
+            continue
+        month = row.month if isinstance(row, LedgerRow) else _raw_month(row)
+        if month is not None and month > today:
+            errors.append({"type": _future(month, today), "loc": (index, "month"), "input": month.isoformat() if isinstance(row, LedgerRow) else row.get("month")})
+    return errors
+
+
+def _raw_month(row: Any) -> date | None:
+    if not isinstance(row, dict):
+        return None
+    try:
+        return _adapter(Month).validate_python(row.get("month"))
+    except ValidationError:
+        return None
 
 
 def month_end(month: date) -> date:

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from time import perf_counter
 
+from ..batch import run_batch
 from ..core.engine import AsOfError, check_as_of
-from ..pool import default_workers, process_pool
 from ..core.rulebook import load_rulebook
+from ..pool import default_workers
 from .collect import Refused, Source
 from .flags import add_cross_flags, red_flags
 from .rank import VERDICTS, rank
 from .reasons import Reason
 from .record import Record
-from .worker import Settings, screen_chunk
+from .worker import Settings, screen_items
 
 # Below this many files a pool costs more to start than it saves.
 POOL_THRESHOLD = 400
@@ -119,7 +119,7 @@ def screen(
     check_as_of(rulebook, settings.as_of)  # and on a date it cannot speak to (AsOfError)
     dates = {source.label: (stated_date(source) if own_dates else None) or UsedDate(settings.as_of) for source in sources}
     records: list[Record] = []
-    jobs: list[tuple[list[Source], Settings]] = []
+    items: list[tuple[Source, Settings]] = []
     for day, group in _by_day(sources, dates).items():
         try:
             check_as_of(rulebook, day)
@@ -127,13 +127,12 @@ def screen(
             # A file's own date the rulebook cannot speak to: that file, not the run, is refused.
             records += [Record(s.label, kind="", reasons=(Reason("screening.error.own_date", {"as_of": day.isoformat(), "detail": exc.message(settings.lang)}),)) for s in group]
             continue
-        jobs.append((group, replace(settings, as_of=day)))
-    workers = workers or default_workers()
-    if workers > 1 and len(sources) >= pool_threshold:
-        records += _in_pool(jobs, workers, progress)
-    else:
-        workers = 1
-        records += _in_process(jobs, progress)
+        # One Settings per date, shared by its files; "today" fixed now, not read per file.
+        day_settings = replace(settings, as_of=day, today=max(settings.today or date.today(), day))
+        items += [(source, day_settings) for source in group]
+    # The one batch path (assess_many's too): workers get the items once, then chunk bounds.
+    screened, workers = run_batch(items, screen_items, None, workers or default_workers(), pool_threshold, progress, "assessor.screening.worker")
+    records += screened
     for item in refused:
         records.append(Record(item.label, kind="", reasons=(item.reason,)))
     add_cross_flags(records)
@@ -186,33 +185,3 @@ def _iso_day(value) -> date:
     if not isinstance(value, str) or len(value) != 10:
         raise ValueError(value)
     return date.fromisoformat(value)
-
-
-def _in_process(jobs: list[tuple[list[Source], Settings]], progress: Progress | None) -> list[Record]:
-    records: list[Record] = []
-    total = sum(len(group) for group, _ in jobs)
-    step = max(1, total // 100)
-    for group, settings in jobs:
-        for start in range(0, len(group), step):
-            records += screen_chunk(group[start : start + step], settings)
-            if progress:
-                progress(len(records), total)
-    return records
-
-
-def _in_pool(jobs: list[tuple[list[Source], Settings]], workers: int, progress: Progress | None) -> list[Record]:
-    total = sum(len(group) for group, _ in jobs)
-    # Chunks small enough for a live progress bar, large enough that pickling stays cheap.
-    size = max(25, min(500, total // (workers * 8) or 1))
-    chunks = [(group[i : i + size], settings) for group, settings in jobs for i in range(0, len(group), size)]
-    results: list[list[Record] | None] = [None] * len(chunks)
-    done = 0
-    with process_pool(workers, "assessor.screening.worker") as pool:
-        futures = {pool.submit(screen_chunk, chunk, settings): i for i, (chunk, settings) in enumerate(chunks)}
-        for future in as_completed(futures):
-            index = futures[future]
-            results[index] = future.result()
-            done += len(chunks[index][0])
-            if progress:
-                progress(done, total)
-    return [record for chunk in results for record in (chunk or [])]

@@ -10,10 +10,12 @@ import hashlib
 import logging
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ..core.engine import Assessment, Status, assess
+from ..batch import assess_document
+from ..core.engine import Assessment, Status
 from ..i18n import os_error_values
 from ..intake import ApplicationError, parse_application
 from ..core.model import Application, Evidence
@@ -82,11 +84,12 @@ def screen_in_full(source: Source, settings: Settings, rulebook: Rulebook | None
     record.sha256 = hashlib.sha256(data).hexdigest()
     record.kind = kind_of(source, data)
     try:
-        application = _application(record, data, settings)
-        if application is None:
+        # A JSON file goes to the batch path as it is; a workbook or dossier is read here first.
+        document = data if record.kind == "json" else _application(record, data, settings)
+        if document is None:
             return record, None, None
         rulebook = rulebook or load_rulebook(settings.rulebook_path)
-        assessment = assess(application, rulebook, settings.as_of, settings.readings)
+        application, assessment = assess_document(document, rulebook, settings.as_of, settings.readings, settings.validation_day, record.label)
     except ApplicationError as exc:
         record.reasons = tuple(Reason.from_problem(p) for p in exc.problems) or (Reason("screening.error.invalid", {}),)
         return record, None, None
@@ -100,9 +103,26 @@ def screen_in_full(source: Source, settings: Settings, rulebook: Rulebook | None
     return record, application, assessment
 
 
-def screen_chunk(sources: list[Source], settings: Settings) -> list[Record]:
-    rulebook = load_rulebook(settings.rulebook_path)
-    return [screen_source(source, settings, rulebook) for source in sources]
+def screen_chunk(sources: Sequence[Source], settings: Settings) -> list[Record]:
+    """Every source screened with the same settings."""
+    return screen_items([(source, settings) for source in sources])
+
+
+def screen_items(items: Sequence[tuple[Source, Settings]], _shared: object = None) -> list[Record]:
+    """Each source screened with its own settings (its own assessment date): the work
+    `batch.run_batch` gives each worker. Settings are resolved once per distinct value."""
+    rulebooks: dict[str | None, Rulebook] = {}
+    fixed: dict[int, Settings] = {}  # by identity: a run shares one Settings per date
+    records = []
+    for source, settings in items:
+        ready = fixed.get(id(settings))
+        if ready is None:  # "today" read once per chunk, not once per file
+            ready = fixed[id(settings)] = replace(settings, today=settings.validation_day)
+        rulebook = rulebooks.get(settings.rulebook_path)
+        if rulebook is None:
+            rulebook = rulebooks[settings.rulebook_path] = load_rulebook(settings.rulebook_path)
+        records.append(screen_in_full(source, ready, rulebook)[0])
+    return records
 
 
 def _application(record: Record, data: bytes, settings: Settings) -> Application | None:
@@ -210,8 +230,8 @@ def facts_of(app: Application) -> Facts:
     numbers = [*site.inbound_numbers, *site.outbound_numbers, *app.company.nationwide_numbers]
     if app.applicant.contact_phone:
         numbers.append(app.applicant.contact_phone)
-    phones = tuple(dict.fromkeys((phone_key(n), n) for n in numbers if phone_key(n)))
-    managers = tuple(dict.fromkeys((name_key(m.name), m.name) for m in site.management_team if name_key(m.name)))
+    phones = tuple(dict.fromkeys(pair for pair in ((phone_key(n), n) for n in numbers) if pair[0]))
+    managers = tuple(dict.fromkeys(pair for pair in ((name_key(m.name), m.name) for m in site.management_team) if pair[0]))
     existing = tuple(SiteFact(s.id, s.name, s.address, address_key(s.address), s.seats) for s in app.existing_sites)
     return Facts(app.applicant.credit_code, existing, site.address, address_key(site.address), phones, managers)
 

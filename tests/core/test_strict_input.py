@@ -546,13 +546,21 @@ def test_full_width_money_no_longer_passes_for_the_same_amount():
     assert only(set_at(app, "premiums.ledger[0].premium", "６１２７.２０")).key == "digits_not_ascii"
 
 
-def test_the_model_itself_refuses_other_digits_with_its_own_error_type():
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [("premiums.ledger[0].month", "٢٠٢٥-٠١"), ("premiums.ledger[0].premium", "６１２７.２０"), ("centralized_selling.since", "２０２４-１０-０８"), ("applicant.credit_code", "９1330100253104780C")],
+)
+def test_the_model_itself_refuses_other_digits_at_the_field(path, value):
+    """Application.model_validate on a dict (no reader in between) refuses them at the field,
+    and the refusal is worded as the digits being the wrong kind."""
     from pydantic import ValidationError
 
-    app = set_at(example(), "premiums.ledger[0].month", "٢٠٢٥-٠١")
+    from assessor.intake.json_file import problems_from
+
+    app = set_at(example(), path, value)
     with pytest.raises(ValidationError) as info:
         Application.model_validate(app, context={"today": TODAY})
-    assert [e["type"] for e in info.value.errors()] == ["digits_not_ascii"]
+    assert [(p.path, p.key) for p in problems_from(info.value)] == [(path, "digits_not_ascii")]
 
 
 def test_the_digits_message_differs_by_language():
@@ -595,3 +603,51 @@ def test_a_lone_surrogate_in_a_key_is_refused_without_a_traceback():
     for problem in problems(app):
         problem.line("zh").encode("utf-8")
         problem.line("en").encode("utf-8")
+
+
+@pytest.mark.parametrize(("path", "value"), SURROGATE_FIELDS, ids=[p for p, _ in SURROGATE_FIELDS])
+def test_the_model_itself_refuses_a_lone_surrogate_at_its_field_without_an_encoding_error(path, value):
+    """Application.model_validate on a Python dict, with no reader in between: a ValidationError
+    at the field that can be printed, never a UnicodeEncodeError."""
+    from pydantic import ValidationError
+
+    from assessor.intake.json_file import problems_from
+
+    with pytest.raises(ValidationError) as info:
+        Application.model_validate(set_at(example(), path, value), context={"today": TODAY})
+    str(info.value).encode("utf-8")
+    found = problems_from(info.value)
+    assert [(p.path, p.key) for p in found] == [(path, "lone_surrogate")]
+    for lang in ("zh", "en"):
+        found[0].line(lang).encode("utf-8")
+
+
+# ---------------------------------------------------------------- 11. every problem at once, the ledger's too
+
+
+@pytest.mark.parametrize("form", ["dict", "json"])
+def test_a_future_ledger_month_is_listed_beside_other_rows_problems(form):
+    """Ledger months are checked once per ledger; when another row fails, the months after
+    today are still listed, each at its row, in row order."""
+    app = example()
+    app["premiums"]["ledger"] = [
+        dict(LEDGER_ROW, month="2027-01"),
+        dict(LEDGER_ROW, premium="-5"),
+        dict(LEDGER_ROW, month="2027-02", unit="斤"),
+    ]
+    app["applicant"]["credit_code"] = app["applicant"]["credit_code"][:17] + ("0" if app["applicant"]["credit_code"][17] != "0" else "1")
+    found = problems(app if form == "dict" else json.dumps(app, ensure_ascii=False))
+    assert [(p.path, p.key) for p in found] == [
+        ("applicant.credit_code", "credit_code_check"),
+        ("premiums.ledger[0].month", "date_in_future"),
+        ("premiums.ledger[1].premium", "money_negative"),
+        ("premiums.ledger[2].month", "date_in_future"),
+        ("premiums.ledger[2].unit", "literal_error"),
+    ]
+    assert "2027-02-01" in found[3].message("en") and TODAY.isoformat() in found[3].message("zh")
+
+
+def test_only_the_ledger_months_after_today_are_refused():
+    app = example()
+    app["premiums"]["ledger"] = [dict(LEDGER_ROW, month=m) for m in ("2026-10", "2026-11-01", "2026-12")]
+    assert [(p.path, p.key) for p in problems(app)] == [("premiums.ledger[2].month", "date_in_future")]

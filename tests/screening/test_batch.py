@@ -189,20 +189,20 @@ SECRET = "internal detail /srv/secret/path: KeyError('x')"
 def poison(tmp_path, monkeypatch):
     """A folder of a good file and one whose assessment fails inside the worker with an
     exception whose text must never reach a row."""
-    from assessor.screening import worker
+    from assessor import batch
 
     folder = tmp_path / "in"
     good = with_hashes(example())
     write(folder, "good.json", good)
     write(folder, "poison.json", another_insurer(good, 31, "毒丸保险股份有限公司"))
-    real = worker.assess
+    real = batch.assess  # what screening's one batch path (batch.assess_document) calls
 
     def assess(application, *args, **kwargs):
         if application.applicant.name == "毒丸保险股份有限公司":
             raise RuntimeError(SECRET)
         return real(application, *args, **kwargs)
 
-    monkeypatch.setattr(worker, "assess", assess)
+    monkeypatch.setattr(batch, "assess", assess)
     return folder
 
 
