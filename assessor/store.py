@@ -3,6 +3,11 @@
 SQLite by default (a file under `$ASSESSOR_DATA_DIR`, else `./data`); any SQLAlchemy URL in
 `$ASSESSOR_DATABASE_URL`, or passed to `CaseStore(url)`, overrides it, so PostgreSQL works too.
 
+Every draft belongs to one organisation (`LOCAL_ORG` when the app runs without sign-in). The
+reading methods take the organisations a user belongs to; a draft of any other organisation
+behaves exactly as a missing one (`DraftNotFound`, absent from lists), so nothing of it leaks.
+`None` means no filter: the command line and the tests see everything.
+
 What a draft holds is whatever the user typed, as a JSON-able dict. It may well be an invalid
 application: the register keeps it as typed and never validates it, so a mistake is never lost.
 
@@ -22,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 from sqlalchemy import (
     DateTime,
@@ -33,6 +38,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     create_engine,
+    delete,
     event,
     select,
 )
@@ -46,6 +52,7 @@ DATA_DIR_ENV = "ASSESSOR_DATA_DIR"
 DATABASE_URL_ENV = "ASSESSOR_DATABASE_URL"
 DEFAULT_FILE_NAME = "cases.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
+LOCAL_ORG = "local"  # the one organisation of an app that runs without sign-in
 
 
 # ---------------------------------------------------------------- records handed out
@@ -61,6 +68,7 @@ class DraftVersion:
     data: dict[str, Any]
     saved_at: datetime
     user: str
+    organisation: str = LOCAL_ORG
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +81,7 @@ class DraftSummary:
     user: str
     versions: int
     created_at: datetime
+    organisation: str = LOCAL_ORG
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +102,17 @@ class VersionInfo:
             return t("store.history.nothing", lang)
         names = [section_label(name, lang) for name in self.changed]
         return t("store.history.changed", lang, sections=t("store.history.separator", lang).join(names))
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A reviewer's remark on one version of a draft."""
+
+    draft_id: str
+    version: int
+    user: str
+    text: str
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +181,7 @@ class _Draft(_Base):
     updated_at: Mapped[datetime] = mapped_column(_UTCDateTime(), index=True)
     updated_by: Mapped[str] = mapped_column(String(200))
     latest_version: Mapped[int] = mapped_column(Integer)
+    organisation: Mapped[str] = mapped_column(String(200), index=True, server_default=LOCAL_ORG)
 
 
 class _Version(_Base):
@@ -176,6 +197,17 @@ class _Version(_Base):
     data: Mapped[str] = mapped_column(Text)
     data_sha256: Mapped[str] = mapped_column(String(64))
     changed: Mapped[str] = mapped_column(Text)  # JSON list of the top-level sections that differ
+
+
+class _Comment(_Base):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    user: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(_UTCDateTime())
 
 
 class _Screening(_Base):
@@ -302,8 +334,11 @@ class CaseStore:
 
     # -- drafts
 
-    def save_draft(self, draft_id: str | None, title: str, data: dict[str, Any], user: str) -> DraftVersion:
-        """Keep what the user typed: a new draft when `draft_id` is None, else its next version.
+    def save_draft(
+        self, draft_id: str | None, title: str, data: dict[str, Any], user: str, organisation: str = LOCAL_ORG
+    ) -> DraftVersion:
+        """Keep what the user typed: a new draft of `organisation` when `draft_id` is None, else
+        the draft's next version. A draft of another organisation is not found.
 
         Saving exactly what the latest version already holds (data and title) adds no version
         and returns that latest version."""
@@ -316,18 +351,28 @@ class CaseStore:
         now = _now()
         with self._writing() as session, session.begin():
             if draft_id is None:
-                draft = _Draft(id=uuid.uuid4().hex, title=title, created_at=now, updated_at=now, updated_by=user, latest_version=0)
+                draft = _Draft(
+                    id=uuid.uuid4().hex,
+                    title=title,
+                    created_at=now,
+                    updated_at=now,
+                    updated_by=user,
+                    latest_version=0,
+                    organisation=organisation,
+                )
                 session.add(draft)
                 latest = None
             else:
+                # The row lock (FOR UPDATE; on SQLite the write lock taken at BEGIN) makes a second
+                # writer of the same draft wait, so two saves never claim one version number.
                 draft = session.get(_Draft, draft_id, with_for_update=True)
-                if draft is None:
+                if not _visible(draft, (organisation,)):
                     raise DraftNotFound(draft_id)
                 latest = session.scalars(
                     select(_Version).where(_Version.draft_id == draft_id, _Version.version == draft.latest_version)
                 ).one()
                 if latest.data_sha256 == digest and latest.data == text and latest.title == title:
-                    return _version_record(latest)
+                    return _version_record(latest, draft.organisation)
             before = json.loads(latest.data) if latest is not None else None
             changed = _changed_sections(before, json.loads(text))
             if latest is not None and latest.title != title:
@@ -347,31 +392,42 @@ class CaseStore:
             draft.title = title
             draft.updated_at = now
             draft.updated_by = user
-        return _version_record(row)
+        return _version_record(row, draft.organisation)
 
-    def list_drafts(self) -> list[DraftSummary]:
-        """Every draft, the most recently saved first."""
-        columns = (_Draft.id, _Draft.title, _Draft.updated_at, _Draft.updated_by, _Draft.latest_version, _Draft.created_at)
+    def list_drafts(self, organisations: Collection[str] | None = None) -> list[DraftSummary]:
+        """Every draft of these organisations (of all when None), the most recently saved first."""
+        columns = (
+            _Draft.id,
+            _Draft.title,
+            _Draft.updated_at,
+            _Draft.updated_by,
+            _Draft.latest_version,
+            _Draft.created_at,
+            _Draft.organisation,
+        )
+        query = select(*columns).order_by(_Draft.updated_at.desc(), _Draft.id)
+        if organisations is not None:
+            query = query.where(_Draft.organisation.in_(sorted(_org_set(organisations))))
         with self._reading() as session:
-            rows = session.execute(select(*columns).order_by(_Draft.updated_at.desc(), _Draft.id)).all()
+            rows = session.execute(query).all()
         return [DraftSummary(*row) for row in rows]
 
-    def load_draft(self, draft_id: str) -> DraftVersion:
+    def load_draft(self, draft_id: str, organisations: Collection[str] | None = None) -> DraftVersion:
         """The latest version of a draft."""
         with self._reading() as session:
-            draft = session.get(_Draft, draft_id)
-            if draft is None:
-                raise DraftNotFound(draft_id)
-            return self._version(session, draft_id, draft.latest_version)
+            draft = self._draft(session, draft_id, organisations)
+            return self._version(session, draft, draft.latest_version)
 
-    def load_version(self, draft_id: str, version: int) -> DraftVersion:
+    def load_version(self, draft_id: str, version: int, organisations: Collection[str] | None = None) -> DraftVersion:
         """One earlier (or the latest) version of a draft."""
         with self._reading() as session:
-            return self._version(session, draft_id, version)
+            draft = self._draft(session, draft_id, organisations)
+            return self._version(session, draft, version)
 
-    def history(self, draft_id: str) -> list[VersionInfo]:
+    def history(self, draft_id: str, organisations: Collection[str] | None = None) -> list[VersionInfo]:
         """The audit trail of a draft, oldest version first."""
         with self._reading() as session:
+            self._draft(session, draft_id, organisations)
             rows = session.execute(
                 select(_Version.version, _Version.saved_at, _Version.user, _Version.title, _Version.changed)
                 .where(_Version.draft_id == draft_id)
@@ -381,21 +437,55 @@ class CaseStore:
             raise DraftNotFound(draft_id)
         return [VersionInfo(r.version, r.saved_at, r.user, r.title, tuple(json.loads(r.changed))) for r in rows]
 
-    def delete_draft(self, draft_id: str) -> None:
-        """Remove a draft and all its versions."""
+    def delete_draft(self, draft_id: str, organisations: Collection[str] | None = None) -> None:
+        """Remove a draft with all its versions and comments."""
         with self._writing() as session, session.begin():
-            draft = session.get(_Draft, draft_id)
-            if draft is None:
-                raise DraftNotFound(draft_id)
-            session.query(_Version).filter(_Version.draft_id == draft_id).delete()
+            draft = self._draft(session, draft_id, organisations)
+            session.execute(delete(_Comment).where(_Comment.draft_id == draft_id))
+            session.execute(delete(_Version).where(_Version.draft_id == draft_id))
             session.delete(draft)
 
+    # -- reviewers' comments
+
+    def add_comment(
+        self, draft_id: str, version: int, user: str, text: str, organisations: Collection[str] | None = None
+    ) -> Comment:
+        """Keep a reviewer's remark on one version of a draft. The text must say something."""
+        text = (text or "").strip()
+        if not text:
+            raise ValueError("a comment needs some text")
+        with self._writing() as session, session.begin():
+            draft = self._draft(session, draft_id, organisations)
+            if not 1 <= version <= draft.latest_version:
+                raise DraftNotFound(draft_id, version)
+            row = _Comment(draft_id=draft_id, version=version, user=(user or "").strip(), text=text, created_at=_now())
+            session.add(row)
+        return _comment_record(row)
+
+    def comments(self, draft_id: str, organisations: Collection[str] | None = None) -> list[Comment]:
+        """Every comment on a draft, the oldest first."""
+        with self._reading() as session:
+            self._draft(session, draft_id, organisations)
+            rows = session.scalars(
+                select(_Comment).where(_Comment.draft_id == draft_id).order_by(_Comment.created_at, _Comment.id)
+            ).all()
+        return [_comment_record(row) for row in rows]
+
+    # -- shared look-ups
+
     @staticmethod
-    def _version(session: Session, draft_id: str, version: int) -> DraftVersion:
-        row = session.scalars(select(_Version).where(_Version.draft_id == draft_id, _Version.version == version)).one_or_none()
+    def _draft(session: Session, draft_id: str, organisations: Collection[str] | None) -> _Draft:
+        draft = session.get(_Draft, draft_id)
+        if not _visible(draft, organisations):
+            raise DraftNotFound(draft_id)
+        return draft
+
+    @staticmethod
+    def _version(session: Session, draft: _Draft, version: int) -> DraftVersion:
+        row = session.scalars(select(_Version).where(_Version.draft_id == draft.id, _Version.version == version)).one_or_none()
         if row is None:
-            raise DraftNotFound(draft_id, version)
-        return _version_record(row)
+            raise DraftNotFound(draft.id, version)
+        return _version_record(row, draft.organisation)
 
     # -- screening runs
 
@@ -416,5 +506,19 @@ class CaseStore:
         return [ScreeningRecord(r.id, r.recorded_at, json.loads(r.run)) for r in rows]
 
 
-def _version_record(row: _Version) -> DraftVersion:
-    return DraftVersion(row.draft_id, row.version, row.title, json.loads(row.data), row.saved_at, row.user)
+def _version_record(row: _Version, organisation: str) -> DraftVersion:
+    return DraftVersion(row.draft_id, row.version, row.title, json.loads(row.data), row.saved_at, row.user, organisation)
+
+
+def _comment_record(row: _Comment) -> Comment:
+    return Comment(row.draft_id, row.version, row.user, row.text, row.created_at)
+
+
+def _visible(draft: _Draft | None, organisations: Collection[str] | None) -> bool:
+    return draft is not None and (organisations is None or draft.organisation in _org_set(organisations))
+
+
+def _org_set(organisations: Collection[str]) -> frozenset[str]:
+    if isinstance(organisations, str):  # a lone name would otherwise be read letter by letter
+        raise TypeError("organisations is a collection of names, not one name")
+    return frozenset(organisations)
