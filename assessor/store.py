@@ -53,6 +53,8 @@ DATABASE_URL_ENV = "ASSESSOR_DATABASE_URL"
 DEFAULT_FILE_NAME = "cases.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
 LOCAL_ORG = "local"  # the one organisation of an app that runs without sign-in
+TITLE_LENGTH = 500  # the widths of the register's columns, enforced alike on every database
+IDENTITY_LENGTH = 200  # user and organisation names
 
 
 # ---------------------------------------------------------------- records handed out
@@ -176,12 +178,12 @@ class _Draft(_Base):
     __tablename__ = "drafts"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    title: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     created_at: Mapped[datetime] = mapped_column(_UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(_UTCDateTime(), index=True)
-    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_by: Mapped[str] = mapped_column(String(IDENTITY_LENGTH))
     latest_version: Mapped[int] = mapped_column(Integer)
-    organisation: Mapped[str] = mapped_column(String(200), index=True, server_default=LOCAL_ORG)
+    organisation: Mapped[str] = mapped_column(String(IDENTITY_LENGTH), index=True, server_default=LOCAL_ORG)
 
 
 class _Version(_Base):
@@ -191,9 +193,9 @@ class _Version(_Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     saved_at: Mapped[datetime] = mapped_column(_UTCDateTime())
-    user: Mapped[str] = mapped_column(String(200))
+    user: Mapped[str] = mapped_column(String(IDENTITY_LENGTH))
     data: Mapped[str] = mapped_column(Text)
     data_sha256: Mapped[str] = mapped_column(String(64))
     changed: Mapped[str] = mapped_column(Text)  # JSON list of the top-level sections that differ
@@ -205,7 +207,7 @@ class _Comment(_Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    user: Mapped[str] = mapped_column(String(200))
+    user: Mapped[str] = mapped_column(String(IDENTITY_LENGTH))
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(_UTCDateTime())
 
@@ -260,6 +262,21 @@ _SECTION_ORDER = {name: i for i, name in enumerate(Application.model_fields)}
 _MISSING = object()
 
 
+def _label(title: str | None) -> str:
+    """A draft's title as kept: the list shows it, the data holds the full text, so a title too
+    long for its column is shortened (PostgreSQL would refuse it, SQLite would not)."""
+    title = (title or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
+    return title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 1] + "…"
+
+
+def _identity(value: str | None, what: str) -> str:
+    """A user or organisation name as kept. Never shortened: two long names must stay apart."""
+    value = (value or "").strip()
+    if len(value) > IDENTITY_LENGTH or "\x00" in value:
+        raise ValueError(f"a {what} name is at most {IDENTITY_LENGTH} characters, without NUL")
+    return value
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -306,6 +323,49 @@ def _tune_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+# ---------------------------------------------------------------- schema
+
+
+_MIGRATION_LOCK = 0x61737365  # PostgreSQL advisory lock key: one process migrates at a time ("asse")
+
+
+def _revision(connection) -> str | None:
+    """The register's schema revision; None for a database without the migrations' table."""
+    from sqlalchemy import inspect, text
+
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _upgrade(engine: Engine) -> None:
+    """Bring the register's schema to the newest revision (Alembic, `assessor/migrations`).
+
+    A register already there costs one query. Otherwise the upgrade runs in one transaction that
+    holds the write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), so two processes
+    opening a new or old register at once migrate it once; a register written before migrations
+    existed (tables, no `alembic_version`) is taken as revision 0001 and upgraded from there."""
+    from sqlalchemy import inspect, text
+
+    from .migrations import FIRST, HEAD, SCRIPT_LOCATION
+
+    with engine.connect() as connection:
+        if _revision(connection) == HEAD:
+            return
+    from alembic import command
+    from alembic.config import Config
+
+    with engine.execution_options(write=True).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        config = Config()
+        config.set_main_option("script_location", SCRIPT_LOCATION)
+        config.attributes["connection"] = connection
+        if _revision(connection) is None and inspect(connection).has_table(_Draft.__tablename__):
+            command.stamp(config, FIRST)
+        command.upgrade(config, "head")
+
+
 # ---------------------------------------------------------------- the register
 
 
@@ -315,7 +375,11 @@ class CaseStore:
     def __init__(self, url: str | None = None):
         self.url = url or default_url()
         self.engine = _make_engine(self.url)
-        _Base.metadata.create_all(self.engine)
+        try:
+            _upgrade(self.engine)
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -346,8 +410,9 @@ class CaseStore:
             raise TypeError("a draft holds a dict of what the user typed")
         text = _canonical(data)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        title = (title or "").strip()
-        user = (user or "").strip()
+        title = _label(title)
+        user = _identity(user, "user")
+        organisation = _identity(organisation, "organisation")
         now = _now()
         with self._writing() as session, session.begin():
             if draft_id is None:
@@ -451,14 +516,15 @@ class CaseStore:
         self, draft_id: str, version: int, user: str, text: str, organisations: Collection[str] | None = None
     ) -> Comment:
         """Keep a reviewer's remark on one version of a draft. The text must say something."""
-        text = (text or "").strip()
+        text = (text or "").replace("\x00", "").strip()
         if not text:
             raise ValueError("a comment needs some text")
+        user = _identity(user, "user")
         with self._writing() as session, session.begin():
             draft = self._draft(session, draft_id, organisations)
             if not 1 <= version <= draft.latest_version:
                 raise DraftNotFound(draft_id, version)
-            row = _Comment(draft_id=draft_id, version=version, user=(user or "").strip(), text=text, created_at=_now())
+            row = _Comment(draft_id=draft_id, version=version, user=user, text=text, created_at=_now())
             session.add(row)
         return _comment_record(row)
 

@@ -147,9 +147,10 @@ def test_two_stores_saving_the_same_draft_at_once_never_share_a_version_number(u
         )
 
 
-def test_sqlite_runs_in_wal_mode_and_the_file_is_sound(store, url):
-    store.save_draft(None, "草稿", typed(), "李明")
-    path = url.removeprefix("sqlite:///")
+def test_sqlite_runs_in_wal_mode_and_the_file_is_sound(tmp_path):
+    path = tmp_path / "cases.sqlite3"
+    with CaseStore(f"sqlite:///{path}") as store:
+        store.save_draft(None, "草稿", typed(), "李明")
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -185,3 +186,25 @@ def test_without_any_setting_the_register_lives_in_data_under_the_working_folder
     monkeypatch.delenv("ASSESSOR_DATA_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
     assert default_url() == f"sqlite:///{tmp_path / 'data' / 'cases.sqlite3'}"
+
+
+def test_odd_titles_and_names_are_treated_alike_on_every_database(store):
+    # PostgreSQL refuses text wider than a column, and NUL anywhere; SQLite would keep both. The
+    # register decides instead, the same way on both: a long title is shortened (the data holds the
+    # full text), a NUL is dropped from a title, and an over-long or NUL-bearing name is refused.
+    long_name = "华安信达财产保险股份有限公司" * 50
+    saved = store.save_draft(None, long_name + "\x00", {"applicant": {"name": long_name + "\x00"}}, "李明")
+    loaded = store.load_draft(saved.draft_id)
+    assert len(loaded.title) == 500 and loaded.title.endswith("…") and "\x00" not in loaded.title
+    assert loaded.data["applicant"]["name"] == long_name + "\x00"  # what was typed is kept as typed
+    assert store.save_draft(saved.draft_id, long_name, {"applicant": {"name": long_name + "\x00"}}, "李明") == loaded
+    for bad in ("王" * 201, "李\x00明"):
+        with pytest.raises(ValueError):
+            store.save_draft(None, "草稿", typed(), bad)
+        with pytest.raises(ValueError):
+            store.save_draft(None, "草稿", typed(), "李明", organisation=bad)
+        with pytest.raises(ValueError):
+            store.add_comment(saved.draft_id, 1, bad, "好")
+    comment = store.add_comment(saved.draft_id, 1, "王" * 200, "坐席\x00数")
+    assert comment.text == "坐席数" and store.comments(saved.draft_id) == [comment]
+    assert [d.id for d in store.list_drafts()] == [saved.draft_id]
