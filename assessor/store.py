@@ -232,6 +232,15 @@ def default_url() -> str:
     return f"sqlite:///{(folder / DEFAULT_FILE_NAME).resolve()}"
 
 
+def with_driver(url: str) -> str:
+    """The URL with the driver the lock ships: a bare `postgresql://` (or Heroku-style
+    `postgres://`) URL would make SQLAlchemy look for psycopg2, which is not installed."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return url
+
+
 def _json_default(value: Any) -> Any:
     # The app may hand over exact amounts and dates; they are kept as the text they print as.
     if isinstance(value, Decimal):
@@ -373,7 +382,7 @@ class CaseStore:
     """Drafts, their versions, and screening runs, in a SQL database."""
 
     def __init__(self, url: str | None = None):
-        self.url = url or default_url()
+        self.url = with_driver(url or default_url())
         self.engine = _make_engine(self.url)
         try:
             _upgrade(self.engine)

@@ -208,3 +208,20 @@ def test_odd_titles_and_names_are_treated_alike_on_every_database(store):
     comment = store.add_comment(saved.draft_id, 1, "王" * 200, "坐席\x00数")
     assert comment.text == "坐席数" and store.comments(saved.draft_id) == [comment]
     assert [d.id for d in store.list_drafts()] == [saved.draft_id]
+
+
+def test_a_postgresql_url_without_a_driver_uses_psycopg():
+    from assessor.store import with_driver
+
+    assert with_driver("postgresql://u:p@db.example:5432/cases") == "postgresql+psycopg://u:p@db.example:5432/cases"
+    assert with_driver("postgres://u@db/cases") == "postgresql+psycopg://u@db/cases"
+    assert with_driver("postgresql+psycopg://u@db/cases") == "postgresql+psycopg://u@db/cases"
+    assert with_driver("sqlite:////tmp/cases.sqlite3") == "sqlite:////tmp/cases.sqlite3"
+
+
+def test_the_register_opens_a_postgresql_url_written_without_a_driver(postgres_url):
+    bare = postgres_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with CaseStore(bare) as store:
+        assert store.engine.dialect.driver == "psycopg"
+        saved = store.save_draft(None, "草稿", typed(), "李明")
+        assert store.load_draft(saved.draft_id) == saved
