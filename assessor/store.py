@@ -303,10 +303,11 @@ def _make_engine(url: str) -> Engine:
     sqlite_file = _sqlite_file(url)
     if sqlite_file is not None:
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)
-    is_sqlite = url.startswith("sqlite")
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000} if is_sqlite else {})
-    if is_sqlite:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _tune_sqlite(engine)
+    else:  # a server may have closed an idle connection (restart, timeout): test it before use
+        engine = create_engine(url, pool_pre_ping=True)
     return engine
 
 
@@ -514,7 +515,7 @@ class CaseStore:
     def delete_draft(self, draft_id: str, organisations: Collection[str] | None = None) -> None:
         """Remove a draft with all its versions and comments."""
         with self._writing() as session, session.begin():
-            draft = self._draft(session, draft_id, organisations)
+            draft = self._draft(session, draft_id, organisations, lock=True)
             session.execute(delete(_Comment).where(_Comment.draft_id == draft_id))
             session.execute(delete(_Version).where(_Version.draft_id == draft_id))
             session.delete(draft)
@@ -530,7 +531,7 @@ class CaseStore:
             raise ValueError("a comment needs some text")
         user = _identity(user, "user")
         with self._writing() as session, session.begin():
-            draft = self._draft(session, draft_id, organisations)
+            draft = self._draft(session, draft_id, organisations, lock=True)
             if not 1 <= version <= draft.latest_version:
                 raise DraftNotFound(draft_id, version)
             row = _Comment(draft_id=draft_id, version=version, user=user, text=text, created_at=_now())
@@ -549,8 +550,9 @@ class CaseStore:
     # -- shared look-ups
 
     @staticmethod
-    def _draft(session: Session, draft_id: str, organisations: Collection[str] | None) -> _Draft:
-        draft = session.get(_Draft, draft_id)
+    def _draft(session: Session, draft_id: str, organisations: Collection[str] | None, lock: bool = False) -> _Draft:
+        # `lock`: a writer holds the draft's row (FOR UPDATE) until it commits, as save_draft does.
+        draft = session.get(_Draft, draft_id, with_for_update=lock)
         if not _visible(draft, organisations):
             raise DraftNotFound(draft_id)
         return draft

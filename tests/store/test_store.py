@@ -225,3 +225,52 @@ def test_the_register_opens_a_postgresql_url_written_without_a_driver(postgres_u
         assert store.engine.dialect.driver == "psycopg"
         saved = store.save_draft(None, "草稿", typed(), "李明")
         assert store.load_draft(saved.draft_id) == saved
+
+
+def test_on_postgresql_a_delete_waits_for_a_save_in_progress_and_takes_its_version_too(postgres_url):
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    with CaseStore(postgres_url) as store:
+        draft = store.save_draft(None, "草稿", typed(), "李明").draft_id
+        other = create_engine(postgres_url)
+        monitor = create_engine(postgres_url)
+        outcome: list[BaseException | None] = []
+        try:
+            with other.connect() as saving:
+                # A save in progress elsewhere: the draft's row locked, its next version written, not committed.
+                saving.execute(text("SELECT id FROM drafts WHERE id = :d FOR UPDATE"), {"d": draft})
+                saving.execute(
+                    text(
+                        "INSERT INTO draft_versions (draft_id, version, title, saved_at, \"user\", data, data_sha256, changed) "
+                        "VALUES (:d, 2, '草稿', now(), '王强', '{}', '', '[]')"
+                    ),
+                    {"d": draft},
+                )
+                saving.execute(text("UPDATE drafts SET latest_version = 2 WHERE id = :d"), {"d": draft})
+
+                def remove() -> None:
+                    try:
+                        store.delete_draft(draft)
+                        outcome.append(None)
+                    except BaseException as exc:  # reported below: a thread cannot fail the test itself
+                        outcome.append(exc)
+
+                deleting = threading.Thread(target=remove)
+                deleting.start()
+                deadline = time.monotonic() + 60
+                with monitor.connect() as watch:  # wait until the delete is queued behind the save's lock
+                    while time.monotonic() < deadline and not watch.execute(
+                        text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                    ).scalar():
+                        time.sleep(0.01)
+                saving.commit()
+                deleting.join(timeout=60)
+        finally:
+            other.dispose()
+            monitor.dispose()
+        assert outcome == [None]
+        assert store.list_drafts() == []
+        with pytest.raises(DraftNotFound):
+            store.load_version(draft, 2)
