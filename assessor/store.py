@@ -1,7 +1,9 @@
 """The case register: drafts with every saved version, and the screening runs, in one database.
 
 SQLite by default (a file under `$ASSESSOR_DATA_DIR`, else `./data`); any SQLAlchemy URL in
-`$ASSESSOR_DATABASE_URL`, or passed to `CaseStore(url)`, overrides it, so PostgreSQL works too.
+`$ASSESSOR_DATABASE_URL`, or passed to `CaseStore(url)`, overrides it: PostgreSQL through psycopg
+(`postgresql+psycopg://...`; a bare `postgresql://` means the same). Opening a register brings its
+schema to the newest Alembic revision (`assessor/migrations`), once, under the write lock.
 
 Every draft belongs to one organisation (`LOCAL_ORG` when the app runs without sign-in). The
 reading methods take the organisations a user belongs to; a draft of any other organisation
@@ -14,7 +16,8 @@ application: the register keeps it as typed and never validates it, so a mistake
 Every save is one transaction. On SQLite the register runs in WAL mode with `synchronous=FULL`
 and takes the write lock at the start of a save (`BEGIN IMMEDIATE`), so two app processes on
 one file never both claim the same version number, and a process killed mid-save leaves the
-last committed version intact.
+last committed version intact. On PostgreSQL a save locks its draft's row (`SELECT ... FOR
+UPDATE`) to the same end.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Collection
+from collections.abc import Collection
+from typing import Any
 
 from sqlalchemy import (
     DateTime,
