@@ -212,7 +212,7 @@ def notices() -> None:
         st.warning(notice, icon=":material/info:")
     who = state.identity()
     if who is not None and not who.can_edit:
-        st.info(tr("auth.read_only"), icon=":material/visibility:")
+        st.info(tr("auth.read_only" if who.can_comment else "auth.read_only_no_role"), icon=":material/visibility:")
 
 
 def keep_draft_in_address() -> None:

@@ -189,3 +189,39 @@ def test_a_reviewer_gets_the_saved_draft_back_and_may_comment(data_dir):
     with _register(data_dir) as register:
         assert [v.user for v in register.history(draft_id)] == ["alice@org-a.example"]
         assert [(c.user, c.text) for c in register.comments(draft_id)] == [("carol@org-a.example", "请补充坐席登记表")]
+
+
+def test_a_user_of_two_organisations_picks_where_a_new_draft_belongs(data_dir):
+    both = {"sub": "erin", "email": "erin@x.example", "assessor_orgs": ["org-a", "org-b"], "assessor_roles": ["preparer"]}
+    at = _session(both)
+    at.sidebar.selectbox(key="auth.new_draft_org").select("org-b").run()
+    at.text_input(key="f.applicant.name").input("乙财产保险股份有限公司").run()
+    draft_id = at.session_state["draft_id"]
+    with _register(data_dir) as register:
+        assert register.load_draft(draft_id).organisation == "org-b"
+    at.sidebar.selectbox(key="auth.new_draft_org").select("org-a").run()
+    at.text_input(key="f.applicant.contact_person").input("王五").run()  # the open draft stays where it is
+    with _register(data_dir) as register:
+        assert register.load_draft(draft_id).organisation == "org-b"
+        assert len(register.history(draft_id)) == 2
+
+
+def test_without_sign_in_the_app_refuses_to_listen_beyond_this_machine(data_dir, monkeypatch):
+    from assessor.ui import auth
+
+    monkeypatch.setattr(auth, "server_address", lambda: "0.0.0.0")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert [e.value for e in at.error] == [t("app.auth.local.not_loopback", "zh", address="0.0.0.0")]
+    assert not at.text_input
+
+
+def test_a_user_without_a_role_sees_no_drafts_and_saves_nothing(data_dir):
+    alice = _session(ALICE)
+    alice.text_input(key="f.applicant.name").input("甲财产保险股份有限公司").run()
+    stranger = _session({"sub": "zed", "email": "zed@org-a.example", "assessor_orgs": ["org-a"]})
+    assert t("app.auth.no_access", "zh") in [w.value for w in stranger.sidebar.warning]
+    stranger.text_input(key="f.applicant.name").input("乱改").run()
+    assert stranger.text_input(key="f.applicant.name").value == ""
+    with _register(data_dir) as register:
+        assert len(register.list_drafts()) == 1
