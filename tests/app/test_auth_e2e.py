@@ -193,6 +193,15 @@ def alices_draft(app_server, browser) -> str:
     expect(page.get_by_label(_t("app.drafts.pick"))).to_have_value(re.compile(rf"^{APPLICANT} · .* · alice@org-a\.example · "))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-auth-alice.png"))
+
+    # A reload keeps the signed-in user and the draft; the next edit is hers too.
+    page.reload()
+    expect(page.get_by_text(USERS["alice"]["email"]).first).to_be_visible()
+    expect(page.get_by_label(_t("app.field.applicant.name"))).to_have_value(APPLICANT)
+    page.get_by_label(_t("app.field.applicant.contact_person")).fill("王五")
+    page.keyboard.press("Enter")
+    _settle(page)
+    assert _draft_id(page) == draft_id
     page.context.close()
     return draft_id
 
@@ -201,7 +210,7 @@ def test_the_audit_trail_records_the_signed_in_identity(app_server, alices_draft
     _, tmp = app_server
     with _register(tmp) as register:
         history = register.history(alices_draft)
-        assert {v.user for v in history} == {"alice@org-a.example"}
+        assert [v.user for v in history] == ["alice@org-a.example", "alice@org-a.example"]  # before and after a reload
         assert register.load_draft(alices_draft).organisation == "org-a"
 
 
@@ -233,7 +242,7 @@ def test_another_organisation_sees_nothing_of_the_draft_not_even_by_its_address(
         assert register.load_draft(own).organisation == "org-b"
         assert [d.id for d in register.list_drafts(organisations=["org-a"])] == [alices_draft]
         assert [v.user for v in register.history(own)] == ["bob@org-b.example"]
-        assert [v.version for v in register.history(alices_draft)] == [1]  # bob wrote nothing to it
+        assert len(register.history(alices_draft)) == 2  # bob wrote nothing to it
     page.context.close()
 
 
@@ -259,13 +268,13 @@ def test_a_reviewer_reads_and_comments_but_cannot_edit(app_server, browser, alic
     page.get_by_role("button", name=_t("app.auth.comments.add")).click()
     _settle(page)
     expect(page.get_by_text(remark, exact=True)).to_be_visible()
-    expect(page.get_by_text(re.compile(r"^carol@org-a\.example · 第1版 · "))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^carol@org-a\.example · 第2版 · "))).to_be_visible()
     expect(page.locator("[data-testid=stSidebarUserContent] a")).to_have_count(0)  # neither the remark nor the e-mail became a link
     page.screenshot(path=str(ARTIFACTS / "e2e-auth-reviewer.png"))
     with _register(tmp) as register:
-        assert [v.user for v in register.history(alices_draft)] == ["alice@org-a.example"]
+        assert [v.user for v in register.history(alices_draft)] == ["alice@org-a.example"] * 2
         (note,) = register.comments(alices_draft)
-        assert (note.user, note.version, note.text) == ("carol@org-a.example", 1, remark)
+        assert (note.user, note.version, note.text) == ("carol@org-a.example", 2, remark)
     page.context.close()
 
 
