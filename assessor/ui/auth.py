@@ -128,6 +128,17 @@ def configured() -> bool:
         return False
 
 
+def providers() -> list[str]:
+    """The named providers (`[auth.<name>]` sections), when `[auth]` itself names none."""
+    try:
+        section = st.secrets["auth"]
+    except Exception:
+        return []
+    if section.get("client_id"):
+        return []
+    return [name for name, value in section.items() if isinstance(value, Mapping) and value.get("client_id")]
+
+
 def _access_table() -> Mapping[str, Any]:
     try:
         table = st.secrets.get(ACCESS_SECTION)

@@ -133,8 +133,14 @@ def _sign_in() -> None:
     st.title(title())
     st.subheader(tr("auth.sign_in.title"))
     st.write(tr("auth.sign_in.why"))
-    if st.button(tr("auth.sign_in.button"), icon=":material/login:", type="primary", key="btn.login"):
-        st.login()
+    providers = auth.providers()
+    if not providers:
+        if st.button(tr("auth.sign_in.button"), icon=":material/login:", type="primary", key="btn.login"):
+            st.login()
+        return
+    for name in providers:  # `[auth.<name>]` sections: one button each
+        if st.button(tr("auth.sign_in.with", provider=name), icon=":material/login:", key=f"btn.login.{name}"):
+            st.login(name)
 
 
 def guarded(render: Callable[[], None], name: str) -> Callable[[], None]:

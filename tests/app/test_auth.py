@@ -225,3 +225,16 @@ def test_a_user_without_a_role_sees_no_drafts_and_saves_nothing(data_dir):
     assert stranger.text_input(key="f.applicant.name").value == ""
     with _register(data_dir) as register:
         assert len(register.list_drafts()) == 1
+
+
+def test_named_providers_get_a_sign_in_button_each(data_dir):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "keycloak": {"client_id": "a", "client_secret": "b", "server_metadata_url": "http://127.0.0.1:9/k"},
+        "entra": {"client_id": "c", "client_secret": "d", "server_metadata_url": "http://127.0.0.1:9/e"},
+    }
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert [b.label for b in at.button] == [t("app.auth.sign_in.with", "zh", provider=p) for p in ("keycloak", "entra")]
