@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from pathlib import Path
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,12 +121,25 @@ def local_identity(name: str) -> Identity:
 # ---------------------------------------------------------------- what Streamlit says
 
 
+class SecretsUnreadable(RuntimeError):
+    """A secrets file exists but cannot be read: whether sign-in is wanted is unknown."""
+
+
 def configured() -> bool:
-    """True when `.streamlit/secrets.toml` has an `[auth]` section: users must sign in."""
+    """True when `.streamlit/secrets.toml` has an `[auth]` section: users must sign in.
+
+    A secrets file that exists but does not parse raises SecretsUnreadable rather than falling
+    back to the single local user: a typo must not switch sign-in off."""
     try:
         return "auth" in st.secrets
-    except Exception:  # no secrets file at all: the single local user
-        return False
+    except Exception:
+        try:
+            files = [Path(p) for p in (st.get_option("secrets.files") or [])]
+        except Exception:
+            files = []
+        if any(f.is_file() for f in files):
+            raise SecretsUnreadable from None
+        return False  # no secrets file at all: the single local user
 
 
 def providers() -> list[str]:

@@ -108,7 +108,12 @@ def _who() -> auth.Identity | None:
 
     A session whose signed-in user changes (another account after signing out) starts from a
     blank form, so nothing of the previous user's draft stays on screen."""
-    if not auth.configured() and not _local_address_ok():
+    try:
+        signing_in = auth.configured()
+    except auth.SecretsUnreadable:
+        st.error(tr("auth.secrets_unreadable"), icon=":material/key_off:")
+        st.stop()
+    if not signing_in and not _local_address_ok():
         st.error(tr("auth.local.not_loopback", address=auth.server_address()), icon=":material/lan:")
         st.stop()
     who = auth.current(st.session_state.get(state.USER) or "")

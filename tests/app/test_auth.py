@@ -238,3 +238,19 @@ def test_named_providers_get_a_sign_in_button_each(data_dir):
     at.user = {"is_logged_in": False}
     at.run()
     assert [b.label for b in at.button] == [t("app.auth.sign_in.with", "zh", provider=p) for p in ("keycloak", "entra")]
+
+
+def test_an_unreadable_secrets_file_stops_the_app_instead_of_dropping_sign_in(data_dir, tmp_path):
+    from streamlit import config
+
+    broken = tmp_path / "secrets.toml"
+    broken.write_text('[auth\nredirect_uri = "http://127.0.0.1:8501/oauth2callback"\n', encoding="utf-8")
+    before = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(broken)])
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+        at.run()
+    finally:
+        config.set_option("secrets.files", before)
+    assert [e.value for e in at.error] == [t("app.auth.secrets_unreadable", "zh")]
+    assert not at.text_input
