@@ -64,7 +64,7 @@ def test_workshop_story_in_a_browser(page_url):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(page_url)
             page.get_by_role("button", name="星河财险：新入场者").click()
-            expect(page.get_by_text("预计最早于2027-09-30符合全部增设条件。")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("预计最早于2027年9月30日符合全部增设条件。")).to_be_visible(timeout=30_000)
             expect(page.locator("[data-testid='stPlotlyChart']").first).to_be_visible(timeout=30_000)
 
             page.get_by_role("button", name="增加情景").click()

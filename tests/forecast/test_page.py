@@ -36,7 +36,7 @@ def test_one_click_loads_a_sample_and_shows_the_forecast():
     assert not at.exception
     assert at.session_state["scenarios.as_of"] == date(2026, 11, 25)
     text = _text(at)
-    assert "2027-09-30" in text and "已复核" in text
+    assert "2027年9月30日" in text and "已复核" in text
     assert "2027-02-01" in _table_text(at)
     charts = at.get("plotly_chart")
     assert len(charts) >= 1
@@ -118,7 +118,7 @@ def test_uses_the_application_typed_on_the_intake_page():
     at.button(key="scenarios.use_draft").click().run()
     assert not at.exception
     assert at.session_state["scenarios.source"] == "draft"
-    assert "星河财产保险股份有限公司" in _text(at) and "2027-09-30" in _text(at)
+    assert "星河财产保险股份有限公司" in _text(at) and "2027年9月30日" in _text(at)
 
 
 def test_a_reload_comes_back_to_the_same_comparison():
