@@ -53,8 +53,13 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def provider() -> Iterator[str]:
     """A real OpenID Connect provider on 127.0.0.1, in a thread of this process."""
+    import warnings
+
     import werkzeug.serving
-    from oidc_provider_mock import User, app
+
+    with warnings.catch_warnings():  # the test provider's own use of deprecated Authlib modules
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from oidc_provider_mock import User, app
 
     users = [User(sub=sub, claims=claims) for sub, claims in USERS.items()]
     server = werkzeug.serving.make_server("127.0.0.1", 0, app(user_claims=users, require_nonce=True), threaded=True)
