@@ -82,12 +82,14 @@ class Register:
         return self._cases.add_comment(draft_id, version, self.who.audit, text, organisations=self._orgs(draft_id))
 
     def save_draft(self, draft_id: str | None, title: str, data: dict[str, Any], organisation: str | None = None) -> Any:
-        """Save as this user, into `organisation` (one of theirs; the first by default)."""
+        """Save as this user. A new draft goes to `organisation` (one of theirs; the first by
+        default); an existing one stays in its own, which the register checks against the one
+        given (a draft of another organisation is not found, and never written to)."""
         if not self.who.can_edit:
             raise PermissionError("this user may not edit drafts")
-        if draft_id is not None:
+        if draft_id is not None and organisation not in self.who.organisations:
             organisation = self.load_draft(draft_id).organisation  # a foreign draft is not found
-        elif organisation not in self.who.organisations:
+        elif draft_id is None and organisation not in self.who.organisations:
             organisation = self.who.organisations[0]
         return self._cases.save_draft(draft_id, title, data, self.who.audit, organisation=organisation)
 
@@ -116,7 +118,9 @@ def store() -> Register | None:
 
 def _organisation_for_save() -> str | None:
     """The open draft's own organisation, or for a new draft the one picked in the sidebar."""
-    return st.session_state.get(state.DRAFT_ORG) or st.session_state.get(state.NEW_DRAFT_ORG)
+    if st.session_state.get(state.DRAFT_ID) is not None:
+        return st.session_state.get(state.DRAFT_ORG)
+    return st.session_state.get(state.NEW_DRAFT_ORG)
 
 
 def autosave() -> bool:
