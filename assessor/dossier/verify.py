@@ -299,7 +299,7 @@ def _verify_embedded(pdf_bytes: bytes, files: dict[str, bytes], lang: str, ruleb
         result.status = DATA_ONLY
         result.differences.append(t(f"dossier.verify.data_only_{reproducible}", lang))
         return result
-    result.differences += _compare_pages(pdf_bytes, application, rulebook, as_of, readings, stated.get("rendition"), lang, result, signatures)
+    result.differences += _compare_pages(pdf_bytes, application, rulebook, as_of, readings, stated.get("rendition"), lang, result, signatures, files)
     if not result.differences:
         result.status = OK
     return result
@@ -354,7 +354,7 @@ def _reproducible(rendition: Any) -> str | None:
 
 
 def _compare_pages(pdf_bytes: bytes, application: Application, rulebook: Rulebook, as_of: date, readings: dict, rendition: Any, lang: str, result: VerifyResult,
-                   signatures: list = ()) -> list[str]:
+                   signatures: list = (), files: dict[str, bytes] | None = None) -> list[str]:
     """Render the dossier again from its embedded data and compare the files byte for byte.
 
     The data can be consistent while the printed pages were edited; rendering is deterministic
@@ -366,13 +366,16 @@ def _compare_pages(pdf_bytes: bytes, application: Application, rulebook: Ruleboo
     try:
         generated_at = datetime.fromisoformat(str(rendition.get("generated_at")))
         letter_day = rendition.get("letter_day")
+        # The applicant's files are made again from the copies the dossier carries.
+        pairs = rendition.get("evidence") or []
+        evidence = {str(document): (files or {})[stored] for stored, document in pairs}
         again = build_dossier(
             application, rulebook, as_of, readings, str(rendition.get("lang") or "zh"), _opt_str(rendition.get("addressee")), generated_at,
             doc_number=_opt_str(rendition.get("doc_number")), signer=_opt_str(rendition.get("signer")),
             letter_day=date.fromisoformat(letter_day) if isinstance(letter_day, str) else None,
-            internal_annex=rendition.get("internal_annex") is not False,
+            internal_annex=rendition.get("internal_annex") is not False, evidence=evidence or None,
         )
-    except (ValueError, TypeError, DossierError):
+    except (ValueError, TypeError, KeyError, DossierError):
         return [t("dossier.verify.diff_pages", lang)]
     if again != pdf_bytes:
         # A signed file is the file as made, then the signatures' incremental updates: the first
