@@ -22,6 +22,7 @@ def register(subparsers, lang: str) -> None:
     parser.add_argument("--signer", help=t("dossier.cli.signer", lang))
     parser.add_argument("--date", metavar="YYYY-MM-DD", help=t("dossier.cli.date", lang))
     parser.add_argument("--filing-copy", action="store_true", help=t("dossier.cli.filing_copy", lang))
+    parser.add_argument("--cc", metavar="抄送", help=t("dossier.banji.cli_cc", lang))
     parser.add_argument("--evidence-dir", metavar="DIR", help=t("dossier.evidence.cli_dir", lang))
     parser.add_argument("--rulebook", help=t("cli.help.rulebook", lang))
     add_assessment_options(parser, lang)
@@ -49,7 +50,7 @@ def run(args) -> int:
             evidence = read_folder(args.evidence_dir, _document_names(application))
         pdf = build_dossier(
             application, rulebook, as_of, readings, lang=lang, addressee=args.addressee, doc_number=args.doc_number, signer=args.signer,
-            letter_day=letter_day, internal_annex=not args.filing_copy, evidence=evidence,
+            letter_day=letter_day, internal_annex=not args.filing_copy, evidence=evidence, cc=args.cc,
         )
     except EvidenceProblem as exc:
         print(t(exc.key, lang, **exc.values), file=sys.stderr)

@@ -77,7 +77,7 @@ def _check_dates(application: Application, assessment, day: date) -> None:
 
 
 def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number=None, signer=None, letter_day=None, internal_annex=True,
-             evidence=None):
+             evidence=None, cc=None):
     from .. import charts as chart_data
     from .glyphs import UndrawableText, check_application
     from .render import render_html
@@ -85,7 +85,7 @@ def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_
 
     require_cjk_fonts()
     try:
-        check_application(application, {"addressee": addressee, "doc_number": doc_number, "signer": signer})
+        check_application(application, {"addressee": addressee, "doc_number": doc_number, "signer": signer, "cc": cc})
     except UndrawableText as exc:
         raise DossierError(f"dossier.errors.undrawable_{exc.why}", **exc.values()) from None
     if readiness is not None and hasattr(readiness, "in_lang"):
@@ -104,7 +104,7 @@ def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_
     charts = chart_data.all_charts(application, assessment, rulebook)
     view = build_view(
         application, assessment, rulebook, lang, addressee, generated_at, readiness, tuple(c.id for c in charts),
-        doc_number=doc_number, signers=signer, letter_day=day, internal_annex=internal_annex, evidence_files=attached, missing_files=missing,
+        doc_number=doc_number, signers=signer, letter_day=day, internal_annex=internal_annex, evidence_files=attached, missing_files=missing, cc=cc,
     )
     svgs = {f"{c.id}.svg": chart_data.svg(c, lang).encode("utf-8") for c in charts}
     html = render_html(view, lang)
@@ -114,9 +114,9 @@ def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_
 def dossier_html(application: Application, rulebook: Rulebook | None = None, as_of: date | None = None, readings: Mapping[str, str] | None = None,
                  lang: str = "zh", addressee: str | None = None, generated_at: datetime | None = None, readiness: Any = None,
                  doc_number: str | None = None, signer: str | None = None, letter_day: date | None = None, internal_annex: bool = True,
-                 evidence: Mapping[str, bytes] | None = None) -> tuple[str, dict[str, bytes]]:
+                 evidence: Mapping[str, bytes] | None = None, cc: str | None = None) -> tuple[str, dict[str, bytes]]:
     """The dossier's HTML and its chart SVGs, before WeasyPrint (for benchmarks and debugging)."""
-    _, _, svgs, html, _, _ = _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer, letter_day, internal_annex, evidence)
+    _, _, svgs, html, _, _ = _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer, letter_day, internal_annex, evidence, cc)
     return html, svgs
 
 
@@ -134,6 +134,7 @@ def build_dossier(
     letter_day: date | None = None,
     internal_annex: bool = True,
     evidence: Mapping[str, bytes] | None = None,
+    cc: str | None = None,
 ) -> bytes:
     """The dossier as tagged PDF/A-3 bytes.
 
@@ -152,7 +153,7 @@ def build_dossier(
     from .render import html_to_pdf
 
     assessment, view, svgs, html, generated_at, attached = _prepare(
-        application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer, letter_day, internal_annex, evidence
+        application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer, letter_day, internal_annex, evidence, cc
     )
     # How the pages were made, so that `verify` can make them again and compare byte for byte;
     # the digest binds it to the assessment, and the PDF's /ID carries it too.
@@ -166,6 +167,8 @@ def build_dossier(
     # the description; the rendition records which is which, so verify can bind them again.
     first = len(view.attachment_titles) + 1
     stored = [(f"attachment-{first + i}{_suffix(f.name)}", f) for i, f in enumerate(attached)]
+    if cc:
+        rendition["cc"] = cc
     if stored:
         rendition["evidence"] = [[name, f.name] for name, f in stored]
     digest = rendition_digest(rendition, assessment.fingerprint)

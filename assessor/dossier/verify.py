@@ -374,6 +374,7 @@ def _compare_pages(pdf_bytes: bytes, application: Application, rulebook: Ruleboo
             doc_number=_opt_str(rendition.get("doc_number")), signer=_opt_str(rendition.get("signer")),
             letter_day=date.fromisoformat(letter_day) if isinstance(letter_day, str) else None,
             internal_annex=rendition.get("internal_annex") is not False, evidence=evidence or None,
+            cc=_opt_str(rendition.get("cc")),
         )
     except (ValueError, TypeError, KeyError, DossierError):
         return [t("dossier.verify.diff_pages", lang)]

@@ -174,6 +174,17 @@ class Letter:
     date: str
     contact: str
     pads: tuple[float, float] = (0.0, 0.0)  # right padding of 署名 and 成文日期, in points
+    banji: Banji | None = None  # 版记, printed only when 抄送 is given
+
+
+@dataclass(frozen=True, slots=True)
+class Banji:
+    """版记 (GB/T 9704-2012 §7.4) at the foot of the document's last page: 抄送, then
+    印发机关 and 印发日期 between a thick, a thin and a thick rule."""
+
+    cc: str  # 抄送：…。
+    office: str  # 印发机关
+    printed: str  # 2026年7月1日印发
 
 
 @dataclass(frozen=True, slots=True)
@@ -455,6 +466,7 @@ def _unification_paragraphs(app: Application, assessment: Assessment, rulebook: 
 def _letter(
     app: Application, assessment: Assessment, rulebook: Rulebook, lang: str, addressee: str, day: date, readiness: Any = None, doc_number: str = "", signers: str = "",
     documents: tuple[str, ...] = (),
+    cc: str = "",
 ) -> Letter:
     applicant = app.applicant
     relocation = applicant.application_type is ApplicationType.RELOCATION
@@ -570,6 +582,17 @@ def _letter(
         date=letter_date(day, lang),
         contact=p(contact),
         pads=signature_pads(p(applicant.name), letter_date(day, lang)),
+        banji=_banji(cc, applicant.name, day, lang) if cc.strip() else None,
+    )
+
+
+def _banji(cc: str, company: str, day: date, lang: str) -> Banji:
+    """抄送 recipients as the user wrote them, separated by 、 or ，, closed with 。 (§7.4.2)."""
+    text = gb_punct(cc.strip(), lang).rstrip("。.；;，,、 ")
+    return Banji(
+        cc=t("dossier.banji.cc", lang, recipients=text),
+        office=gb_punct(t("dossier.banji.office", lang, company=company), lang),
+        printed=t("dossier.banji.printed", lang, date=letter_date(day, lang)),
     )
 
 
@@ -890,6 +913,7 @@ def build_view(
     internal_annex: bool = True,
     evidence_files: tuple = (),
     missing_files: tuple[str, ...] = (),
+    cc: str | None = None,
 ) -> DossierView:
     """Everything the dossier prints, in `lang`. Pure: the clock is passed in. `letter_day` is
     the 成文日期 (default: the day in Beijing at `generated_at`); `internal_annex` adds the
@@ -930,7 +954,7 @@ def build_view(
     first = len(attachment_titles(lang, readiness)) + 1
     bound = {f.name: (t("dossier.attach.label", lang, n=first + i), file_detail(f.size, f.pages, lang), f.sha256) for i, f in enumerate(evidence_files)}
     document_titles = tuple(gb_punct(document_title(f.name), lang) for f in evidence_files)
-    letter = _letter(application, assessment, rulebook, lang, addressee, day, readiness, doc_number or "", signers or "", document_titles) if request else None
+    letter = _letter(application, assessment, rulebook, lang, addressee, day, readiness, doc_number or "", signers or "", document_titles, cc or "") if request else None
     gap = None if request else _gap_report(application, assessment, rulebook, lang, day)
     # The dossier's own parts are numbered 一、二、…; the letter's attachments list names them.
     parts = ("summary", "charts", "tables", "attachments", "method") + (("readiness",) if readiness is not None else ())
