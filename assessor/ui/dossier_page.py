@@ -23,6 +23,8 @@ RESULT = "dossier"
 SIGNED = "dossier.signed"  # the signed PDF and its signer, for the draft it was made from
 SIGN_PROBLEM = "dossier.sign_problem"  # what the last signing attempt said went wrong, shown once
 P12_KEY, PASSWORD_KEY = "sign.p12", "sign.password"
+CC_KEY = FIELD_PREFIX + "cc"
+EVIDENCE_KEY = "dossier.evidence"
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +56,17 @@ def render() -> None:
         st.session_state[ADDRESSEE_KEY] = settings.get("addressee", "")
     addressee = st.text_input(tr("dossier.addressee"), key=ADDRESSEE_KEY, placeholder=tr("dossier.addressee_placeholder"), help=tr("dossier.addressee_help"))
     settings["addressee"] = addressee
+    if CC_KEY not in st.session_state:
+        st.session_state[CC_KEY] = settings.get("cc", "")
+    cc = st.text_input(t("dossier.banji.app_cc", lang()), key=CC_KEY, help=t("dossier.banji.app_cc_help", lang())).strip()
+    settings["cc"] = cc
     result = compute.assessment(application, as_of, readings)
     st.caption(tr("dossier.basis", as_of=as_of.isoformat(), verdict=t(f"verdict.{result.verdict.value}", lang())))
     shell.link("assessment", tr("dossier.change_basis"), ":material/tune:")
+    evidence, evidence_key = _evidence_uploads(result)
 
-    wanted = (result.fingerprint, lang(), addressee.strip())
-    blocked = _blocked(application, addressee.strip())
+    wanted = (result.fingerprint, lang(), addressee.strip(), cc, evidence_key)
+    blocked = _blocked(application, addressee.strip(), cc, result, evidence)
     if blocked:
         st.error(escape(blocked), icon=":material/block:")
         return
@@ -68,7 +75,9 @@ def render() -> None:
 
     def make() -> bytes:
         # Runs when the button is pressed, in Streamlit's download thread: no session here,
-        # only the cached builder (the same PDF as the preview's, made once per draft).
+        # only the cached builders (the same PDF as the preview's, made once per draft).
+        if cc or evidence:
+            return _bound(canonical_application_json(application), as_of, tuple(sorted(readings.items())), current_lang, chosen, cc, evidence_key, evidence)
         return compute.dossier(application, as_of, readings, current_lang, chosen)
 
     # One click: the PDF is made when the button is pressed and downloads at once.
@@ -84,7 +93,7 @@ def render() -> None:
     )
     st.caption(t("sign.app.one_click", current_lang))
     if st.button(tr("dossier.generate"), icon=":material/description:", key="btn.dossier"):
-        _generate(application, as_of, readings, addressee.strip(), wanted)
+        _generate(application, make, wanted)
     made = st.session_state.get(RESULT)
     if made and made["for"] == wanted:
         if made.get("png"):
@@ -96,21 +105,59 @@ def render() -> None:
     _signing(make, wanted, name, as_of)
 
 
-def _blocked(application, addressee: str) -> str | None:
+def _blocked(application, addressee: str, cc: str, assessment, evidence: dict[str, bytes]) -> str | None:
     """What stops the dossier before it is made (no Chinese font; a character the fonts cannot
-    draw), in the user's words, so the one-click button is never offered for a file that fails."""
+    draw; an uploaded file whose SHA-256 differs from the application's), in the user's words,
+    so the one-click button is never offered for a file that fails."""
     from ..dossier import DossierError
+    from ..dossier.evidence import EvidenceProblem, bind
     from ..dossier.fonts import DossierFontError, require_cjk_fonts
     from ..dossier.glyphs import UndrawableText, check_application
 
     try:
         require_cjk_fonts()
-        check_application(application, {"addressee": addressee or None, "doc_number": None, "signer": None})
+        check_application(application, {"addressee": addressee or None, "doc_number": None, "signer": None, "cc": cc or None})
+        bind(assessment, evidence)
     except DossierFontError as exc:
         return exc.message(lang())
     except UndrawableText as exc:
         return DossierError(f"dossier.errors.undrawable_{exc.why}", **exc.values()).message(lang())
+    except EvidenceProblem as exc:
+        return t(exc.key, lang(), **exc.values)
     return None
+
+
+def _evidence_uploads(assessment) -> tuple[dict[str, bytes], tuple]:
+    """The evidence files uploaded here, by the document names the application cites; the key
+    (name, upload id, size) stands for their content in the cache."""
+    from ..dossier.evidence import documents_of
+
+    current = lang()
+    names = [name for name, _ in documents_of(assessment)]
+    uploads = st.file_uploader(
+        t("dossier.evidence.app_upload", current), accept_multiple_files=True, key=EVIDENCE_KEY, help=t("dossier.evidence.app_help", current)
+    ) or []
+    files = {u.name: u for u in uploads if u.name in names}
+    if names:
+        unmatched = [u.name for u in uploads if u.name not in names]
+        st.caption(escape(t("dossier.evidence.app_matched", current, n=len(files), total=len(names))))
+        if unmatched:
+            st.caption(escape(t("dossier.evidence.app_unmatched", current, names="、".join(unmatched))))
+    evidence = {name: upload.getvalue() for name, upload in files.items()}
+    key = tuple(sorted((name, upload.file_id, upload.size) for name, upload in files.items()))
+    return evidence, key
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _bound(application_json: str, as_of, readings: tuple, lang_: str, addressee: str | None, cc: str, evidence_key: tuple, _evidence: dict[str, bytes]) -> bytes:
+    """The dossier with 抄送 or uploaded evidence, once per draft, options and uploads."""
+    from ..core.rulebook import load_rulebook
+    from ..dossier import build_dossier
+
+    return build_dossier(
+        compute._application(application_json), rulebook=load_rulebook(), as_of=as_of, readings=dict(readings), lang=lang_, addressee=addressee,
+        cc=cc or None, evidence=_evidence or None,
+    )
 
 
 def _signing(make, wanted: tuple, name: str, as_of) -> None:
@@ -165,13 +212,12 @@ def _on_sign(make, wanted: tuple) -> None:
     st.session_state[SIGNED] = {"for": wanted, "pdf": signed, "subject": checks[-1].subject if checks else "?"}
 
 
-def _generate(application, as_of, readings, addressee: str, wanted: tuple) -> None:
+def _generate(application, make, wanted: tuple) -> None:
     with st.status(tr("dossier.working"), expanded=True) as status:
         progress = st.progress(0, text=tr("dossier.step.assess"))
         try:
-            compute.assessment(application, as_of, readings)
             progress.progress(30, text=tr("dossier.step.render"))
-            pdf = compute.dossier(application, as_of, readings, lang(), addressee or None)
+            pdf = make()
             progress.progress(80, text=tr("dossier.step.preview"))
             try:
                 png = compute.preview(pdf)

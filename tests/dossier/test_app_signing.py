@@ -65,3 +65,40 @@ def test_sign_in_the_app_and_keep_no_secret(app):
     assert not state.get("sign.password")
     assert not state.get("sign.p12")
     assert len(app.get("download_button")) == 2  # the dossier and the signed dossier
+
+
+def test_cc_and_uploaded_evidence_reach_the_pdf(app):
+    import io
+
+    from dossier_support import pdftotext, plain_pdf, squash
+    from pypdf import PdfReader
+
+    from datetime import date
+
+    start = "电销专用产品集中销售启动文件.pdf"
+    # example 06 is eligible today and opens on 2027-04-01: until then the app (whose 成文日期
+    # is today) writes a 请示, which carries the 版记; a gap report never does
+    app._page_hash = calc_hash("intake")
+    app.run()
+    app.selectbox(key="example.choice").set_value("06-serious-complaint.json").run()
+    app.button(key="btn.example").click().run()
+    app._page_hash = calc_hash("assessment")
+    app.run()
+    app.date_input(key="f.as_of").set_value(date.today()).run()
+    app._page_hash = calc_hash("dossier")
+    app.run()
+    app.text_input(key="f.cc").input("中国保险行业协会").run()
+    app.file_uploader(key="dossier.evidence").set_value([(start, plain_pdf(), "application/pdf"), ("其他.pdf", b"x", "application/pdf")]).run()
+    captions = "\n".join(c.value for c in app.caption).replace("\\", "")
+    assert "已匹配证明材料 1 份" in captions and "其他.pdf" in captions
+    app.button(key="btn.dossier").click().run()
+    assert not app.exception, app.exception
+    pdf = app.session_state["dossier"]["pdf"]
+    text = squash(pdftotext(pdf))
+    assert "附件4：1KB，1页" in text
+    if date.today() < date(2027, 4, 1):
+        assert "抄送：中国保险行业协会。" in text and "印发" in text
+    else:
+        assert "抄送" not in text
+    reader = PdfReader(io.BytesIO(pdf))
+    assert {name: data[0] for name, data in reader.attachments.items()}["attachment-4.pdf"] == plain_pdf()
