@@ -30,8 +30,7 @@ def register(subparsers, lang: str) -> None:
 
 
 def run(args) -> int:
-    from ..dossier import DossierError, DossierFontError, build_dossier
-    from ..dossier.pdfa import page_count
+    from ..dossier import DossierError, DossierFontError, build_dossier, last_page_count
     from ..core.engine import assess
     from ..dossier.view_model import beijing_day, is_request
 
@@ -69,7 +68,7 @@ def run(args) -> int:
         return EXIT_INVALID
     today = beijing_day(datetime.now().astimezone())
     assessment = assess(application, rulebook, as_of, readings, today=today)
-    print(t("dossier.cli.written", lang, file=str(out), pages=page_count(pdf), verdict=t(f"verdict.{assessment.verdict.value}", lang)))
+    print(t("dossier.cli.written", lang, file=str(out), pages=last_page_count(), verdict=t(f"verdict.{assessment.verdict.value}", lang)))
     if is_request(assessment, application, letter_day or today):
         print(t("dossier.cli.made_letter", lang))
         # The defaults a user may not have meant, said once so they can be changed.

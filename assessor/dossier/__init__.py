@@ -179,7 +179,17 @@ def build_dossier(
     ]
     attachments += [(name, f.data, f"{t('dossier.attach.label', lang, n=first + i)} {f.name}", "Supplement") for i, (name, f) in enumerate(stored)]
     rendered = html_to_pdf(html, svgs, attachments, generated_at, pdf_variant=PDF_VARIANT, identifier=digest[:32].encode("ascii"))
+    _LAST_PAGES[0] = rendered.pages
     return rendered.pdf
+
+
+# The page count of the last dossier this process made, which the CLI prints: reading it back
+# from the PDF would import pypdf (some 0.2–0.4 s of the command's time) for one number.
+_LAST_PAGES = [0]
+
+
+def last_page_count() -> int:
+    return _LAST_PAGES[0]
 
 
 def _suffix(name: str) -> str:
