@@ -150,3 +150,13 @@ def test_cli_sign_errors_are_messages(tmp_path, zh_dossier, creds, case, expect)
     assert done.returncode == 2
     assert expect in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_a_second_signature_is_not_a_change(signed, creds):
+    cosigned = sign_dossier(signed, make_credentials("王立新").p12, PASSWORD)
+    result = verify_dossier(cosigned, rerender=False)
+    assert result.status == "ok", result.differences
+    assert [c.ok for c in result.signatures] == [True, True]
+    assert {c.subject.split(",")[0] for c in result.signatures} == {f"CN={creds.signer_name}", "CN=王立新"}
+    # and an edit after both is caught on each
+    assert all(c.changed_after for c in check_signatures(add_text_after_signing(cosigned)))
