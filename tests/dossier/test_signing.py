@@ -160,3 +160,11 @@ def test_a_second_signature_is_not_a_change(signed, creds):
     assert {c.subject.split(",")[0] for c in result.signatures} == {f"CN={creds.signer_name}", "CN=王立新"}
     # and an edit after both is caught on each
     assert all(c.changed_after for c in check_signatures(add_text_after_signing(cosigned)))
+
+
+def test_cli_trust_file_that_is_no_certificate(tmp_path, zh_dossier):
+    dossier, bad = tmp_path / "d.pdf", tmp_path / "root.pem"
+    dossier.write_bytes(zh_dossier[0])
+    bad.write_bytes(b"-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n")
+    done = _cli("verify", str(dossier), "--trust", str(bad), "--lang", "en")
+    assert done.returncode == 2 and "is not a certificate" in done.stderr and "Traceback" not in done.stderr
