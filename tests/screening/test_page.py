@@ -12,9 +12,12 @@ from streamlit.testing.v1 import AppTest
 
 from .conftest import EXAMPLES, another_insurer, example, with_hashes
 
+# The page as the shell hands it over in single-user mode: the language and the local user settled.
 SCRIPT = """
 import streamlit as st
+from assessor.ui import auth, state
 st.session_state.setdefault("lang", LANG)
+st.session_state.setdefault(state.IDENTITY, auth.local_identity(""))
 from assessor.ui.screening import render
 render()
 """
