@@ -19,6 +19,7 @@ import types
 import typing
 from collections.abc import Sequence
 from functools import cache
+from datetime import date, datetime
 from typing import Any, Union
 
 from pydantic import BaseModel
@@ -28,7 +29,7 @@ from ..core.model import field_help as _model_help
 from ..core.model import field_label as _model_label
 from ..i18n import has, t
 
-__all__ = ["field_name", "field_help", "missing_name", "names_in", "split_path"]
+__all__ = ["day_text", "dates_in", "field_help", "field_name", "missing_name", "month_text", "names_in", "problem_line", "split_path"]
 
 Segment = str | int
 _DOTTED = re.compile(r"([^.\[\]/]+)|\[(\d+|-)\]")
@@ -145,12 +146,16 @@ def field_help(path: str | Sequence[Any], lang: str = "zh") -> str | None:
 
 def missing_name(key: str, lang: str = "zh", *, rulebook: Any = None) -> str:
     """An entry of a finding's missing evidence named for a reader: a sub-item key such as
-    `operations.quality_monitoring` by the rulebook's wording, a path by `field_name`."""
+    `operations.quality_monitoring` by the rulebook's wording, a path by the dossier's phrase
+    for it or else by `field_name`."""
     group, _, name = key.partition(".")
     if name and "." not in name:
         item = _item(group, name, lang, rulebook)
         if item is not None:
             return item
+    # What the dossier calls it, where it has a phrase for it (保费台账或申报累计保费及其证明材料).
+    if has(f"dossier.missing.{key}", lang):
+        return t(f"dossier.missing.{key}", lang)
     return field_name(key, lang, rulebook=rulebook)
 
 
@@ -170,3 +175,65 @@ def names_in(text: str, lang: str = "zh") -> str:
         return found
 
     return _PATHLIKE.sub(swap, text)
+
+
+# ---------------------------------------------------------------- problems and dates
+
+
+_WHERE = {"(file)": "errors.where.file", "(top level)": "errors.where.top_level"}
+_MORE = "(more)"
+
+
+def problem_line(problem: Any, lang: str = "zh") -> str:
+    """One problem of an input (anything with `path` and `message(lang)`, such as
+    `assessor.intake.Problem`) as a reader sees it: 拟设职场 · 计划坐席数：必填项缺失."""
+    message = problem.message
+    text = message(lang) if callable(message) else message.text(lang)
+    text = names_in(text, lang)
+    path = problem.path
+    if path == _MORE:
+        return text
+    where = t(_WHERE[path], lang) if path in _WHERE else field_name(path, lang)
+    return t("labels.problem", lang, field=where, message=text) if where else text
+
+
+def day_text(day: date | datetime | None, lang: str = "zh") -> str:
+    """A date as the app writes it everywhere: 2026年12月5日 in Chinese, 2026-12-05 in English;
+    nothing for no date."""
+    if day is None:
+        return ""
+    if isinstance(day, datetime):
+        day = day.date()
+    return t("labels.day", lang, year=day.year, month=day.month, day=day.day)
+
+
+def month_text(day: date | None, lang: str = "zh") -> str:
+    """A month: 2025年7月 / 2025-07."""
+    if day is None:
+        return ""
+    return t("labels.month", lang, year=day.year, month=day.month)
+
+
+def moment_text(moment: datetime | None, lang: str = "zh") -> str:
+    """A point in time: 2026年12月5日 14:03 / 2026-12-05 14:03."""
+    if moment is None:
+        return ""
+    return f"{day_text(moment, lang)} {moment:%H:%M}"
+
+
+_ISO_DAY = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+
+
+def dates_in(text: str, lang: str = "zh") -> str:
+    """The app's own text (an explanation, a note) with each ISO date in it written as
+    `day_text` writes it. Never for what a file says: a file name keeps its digits."""
+    if lang == "en":
+        return text
+
+    def swap(match: re.Match[str]) -> str:
+        try:
+            return day_text(date(int(match.group(1)), int(match.group(2)), int(match.group(3))), lang)
+        except ValueError:
+            return match.group(0)
+
+    return _ISO_DAY.sub(swap, text)

@@ -62,8 +62,133 @@ def test_an_unknown_key_is_shown_as_written_not_dropped() -> None:
 
 def test_missing_evidence_and_messages_read_as_names() -> None:
     assert missing_name("operations.quality_monitoring", "zh") == "业务质量监控"
-    assert missing_name("proposed_site.evidence", "en") == "Proposed site · Site plan"
+    assert missing_name("proposed_site.evidence", "zh") == "拟设职场的建设方案"  # the dossier's phrase
+    assert missing_name("proposed_site.planned_seats", "en") == "Proposed site · Planned seats"
     text = names_in("缺少：proposed_site.evidence；existing_sites[1].seats 有误，见 file.json 1.5", "zh")
     assert text == "缺少：拟设职场 · 职场建设方案；现有职场 第2行 · 坐席数 有误，见 file.json 1.5"
     assert field_help("existing_sites[1].business_system", "zh") == "该职场使用的电销业务系统名称"
     assert field_help("proposed_site.city", "zh") is None
+
+
+# ---------------------------------------------------------------- the pages, in Chinese, for applications with problems
+
+import json  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from google.protobuf.json_format import MessageToDict  # noqa: E402
+from streamlit.testing.v1 import AppTest  # noqa: E402
+from streamlit.util import calc_hash  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+# Proto fields that are not shown to a reader (widget ids, icons, chart specs, data blobs).
+_HIDDEN = {"id", "formId", "type", "icon", "key", "data", "arrowData", "spec", "url", "styles", "format", "pageScriptHash", "pageName", "urlPathname", "deferredFileId", "theme", "config"}
+
+
+def _strings(value, out: list[str]) -> None:
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k not in _HIDDEN:
+                _strings(v, out)
+    elif isinstance(value, list):
+        for v in value:
+            _strings(v, out)
+    elif isinstance(value, str):
+        out.append(value)
+
+
+def page_text(at: AppTest) -> list[str]:
+    """Every string a reader can see on the page: bodies, labels, options, help, placeholders,
+    and the cells of tables and data frames."""
+    out: list[str] = []
+
+    def walk(node) -> None:
+        if type(node).__name__ in ("Table", "Dataframe"):
+            out.append(node.value.to_csv())
+        proto = getattr(node, "proto", None)
+        if proto is not None and not hasattr(node, "children"):
+            _strings(MessageToDict(proto), out)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return out
+
+
+def _broken() -> dict:
+    data = json.loads((EXAMPLES / "01-eligible-two-sites.json").read_text(encoding="utf-8"))
+    data["proposed_site"]["planed_seats"] = data["proposed_site"].pop("planned_seats")
+    data["existing_sites"][1]["seats"] = -3
+    del data["applicant"]["name"]
+    data["premiums"]["ledger"][2]["month"] = "2024-13"
+    return data
+
+
+def _paths(texts: list[str]) -> list[str]:
+    return sorted({m for text in texts for m in PATHLIKE.findall(text.replace("\\", ""))})
+
+
+@pytest.fixture
+def isolated(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSESSOR_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("ASSESSOR_DATABASE_URL", raising=False)
+
+
+def test_the_assessment_page_names_fields_not_paths(isolated) -> None:
+    from assessor.ui.draft import from_json_bytes
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at.session_state["draft"] = from_json_bytes(json.dumps(_broken()).encode("utf-8"))
+    at._page_hash = calc_hash("assessment")
+    at.run()
+    assert not at.exception
+    texts = page_text(at)
+    shown = "\n".join(texts).replace("\\", "")
+    assert "拟设职场 · 计划坐席数：必填项缺失" in shown and "现有职场 第2行 · 坐席数" in shown and "「planed_seats」" in shown
+    assert _paths(texts) == []
+    # An application with missing evidence: the missing items by name.
+    at.session_state["draft"] = from_json_bytes((EXAMPLES / "12-incomplete-unattested.json").read_bytes())
+    at.run()
+    texts = page_text(at)
+    shown = "\n".join(texts).replace("\\", "")
+    assert "缺少：客户投诉清单完整性声明" in shown
+    assert _paths(texts) == []
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", "\n".join(t for t in texts if "缺少" in t or "评估日：" in t))
+
+
+def test_the_screening_page_names_fields_not_paths(isolated) -> None:
+    script = 'import streamlit as st\nst.session_state.setdefault("lang", "zh")\nfrom assessor.ui.screening import render\nrender()\n'
+    at = AppTest.from_string(script, default_timeout=60).run()
+    files = [
+        ("申请1.json", (EXAMPLES / "12-incomplete-unattested.json").read_bytes(), "application/json"),
+        ("申请2.json", json.dumps(_broken()).encode("utf-8"), "application/json"),
+        ("申请3.json", (EXAMPLES / "16-seats-without-evidence.json").read_bytes(), "application/json"),
+    ]
+    at.file_uploader[0].set_value(files)
+    at.date_input[0].set_value("2026-06-30")
+    at.button[0].click().run()
+    assert not at.exception
+    for label in ("申请2.json", "申请1.json"):
+        at.selectbox(key="screening.drill").set_value(label).run()
+        texts = page_text(at)
+        shown = "\n".join(texts).replace("\\", "")
+        assert "拟设职场 · 计划坐席数：必填项缺失" in shown  # in the table's reason column
+        assert _paths(texts) == []
+    assert "缺少：客户投诉清单完整性声明" in shown
+
+
+def test_the_scenarios_page_names_fields_not_paths(isolated) -> None:
+    at = AppTest.from_file(str(ROOT / "tests" / "forecast" / "page_script.py"), default_timeout=60).run()
+    at.button(key="scenarios.sample.07-blocked-unification.json").click().run()
+    at.button(key="scenarios.add").click().run()
+    at.button(key="scenarios.add").click().run()
+    at.number_input(key="scenarios.seats.0").set_value(450)
+    at.text_area(key="scenarios.edits.0").set_value("/existing_sites/0/seats = 480")
+    at.text_area(key="scenarios.edits.1").set_value("/proposed_site/nope = 1")
+    at.button(key="FormSubmitter:scenarios.form-比较").click().run()
+    assert not at.exception
+    texts = page_text(at)
+    shown = "\n".join(texts)
+    assert "拟设职场 · 计划坐席数：600 → 450" in shown and "现有职场 第1行 · 坐席数：900 → 480" in shown
+    assert _paths(texts) == []
+    assert "original_seats=" not in shown  # readings by their wording
