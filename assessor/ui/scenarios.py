@@ -30,6 +30,7 @@ from ..core.model import Application, Unit
 from ..core.rulebook import load_rulebook
 from ..scenarios import Change, Comparison, Edit, Scenario, ScenarioError, compare, extra_premium_edits, format_edits, minimal_changes, parse_edits
 from .fields import LATEST
+from .compute import digest
 from .labels import dates_in, day_text, field_name, problem_line
 from .fields import escape as _escape  # names and edits are what the user typed
 
@@ -212,9 +213,14 @@ def _use_draft() -> None:
 # ---------------------------------------------------------------- cached core calls
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
 def _forecast(application_json: str, as_of: date, readings: tuple[tuple[str, str], ...], basis: int) -> tuple[Forecast, tuple[Change, ...]]:
-    application = Application.model_validate_json(application_json, context=_ANY_DAY)
+    # Keyed by the application's digest: a large application is hashed once, never kept as a key.
+    return _forecast_cached(digest(application_json), as_of, readings, basis, application_json)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _forecast_cached(key: str, as_of: date, readings: tuple[tuple[str, str], ...], basis: int, _application_json: str) -> tuple[Forecast, tuple[Change, ...]]:
+    application = Application.model_validate_json(_application_json, context=_ANY_DAY)
     rulebook = load_rulebook()
     fc = forecast(application, rulebook, as_of, dict(readings), basis)
     return fc, minimal_changes(application, rulebook, as_of, dict(readings), basis, forecast_result=fc)
@@ -224,9 +230,13 @@ def _scenarios_json(scenarios: list[Scenario]) -> str:
     return json.dumps([{"name": s.name, "edits": [e.to_json() for e in s.edits]} for s in scenarios], ensure_ascii=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def _compare(application_json: str, scenarios_json: str, as_of: date, readings: tuple[tuple[str, str], ...], basis: int) -> Comparison:
-    application = Application.model_validate_json(application_json, context=_ANY_DAY)
+    return _compare_cached(digest(application_json), scenarios_json, as_of, readings, basis, application_json)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _compare_cached(key: str, scenarios_json: str, as_of: date, readings: tuple[tuple[str, str], ...], basis: int, _application_json: str) -> Comparison:
+    application = Application.model_validate_json(_application_json, context=_ANY_DAY)
     specs = json.loads(scenarios_json, parse_float=Decimal)
     scenarios = [Scenario(s["name"], tuple(Edit(e["path"], e["value"]) for e in s["edits"])) for s in specs]
     return compare(application, scenarios, load_rulebook(), as_of, dict(readings), basis)
