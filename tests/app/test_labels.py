@@ -192,3 +192,83 @@ def test_the_scenarios_page_names_fields_not_paths(isolated) -> None:
     assert "拟设职场 · 计划坐席数：600 → 450" in shown and "现有职场 第1行 · 坐席数：900 → 480" in shown
     assert _paths(texts) == []
     assert "original_seats=" not in shown  # readings by their wording
+
+
+# ---------------------------------------------------------------- dates
+
+
+def test_one_date_form_in_each_language() -> None:
+    from datetime import date, datetime
+
+    from assessor.ui.labels import dates_in, day_text, moment_text, month_text
+
+    assert day_text(date(2026, 12, 5), "zh") == "2026年12月5日"
+    assert day_text(date(2026, 12, 5), "en") == "2026-12-05"
+    assert month_text(date(2025, 7, 1), "zh") == "2025年7月"
+    assert moment_text(datetime(2026, 12, 5, 14, 3), "zh") == "2026年12月5日 14:03"
+    assert day_text(None, "zh") == ""
+    # The app's own sentences change; a file name keeps its digits; an impossible date stays.
+    assert dates_in("自2021-03-01起；见 report-2021-03-01.pdf；2021-02-30", "zh") == "自2021年3月1日起；见 report-2021-03-01.pdf；2021-02-30"
+    assert dates_in("since 2021-03-01", "en") == "since 2021-03-01"
+
+
+def test_plotly_date_axes_follow_the_language() -> None:
+    from datetime import date
+
+    from assessor.charts import plotly_figure, premium_chart
+    from assessor.core.engine import assess
+    from assessor.core.rulebook import load_rulebook
+    from assessor.intake import load_application
+
+    application = load_application(EXAMPLES / "01-eligible-two-sites.json")
+    result = assess(application, load_rulebook(), date(2026, 6, 30))
+    chart = premium_chart(application, result, load_rulebook())
+    zh, en = plotly_figure(chart, "zh"), plotly_figure(chart, "en")
+    assert zh.layout.xaxis.tickformat == "%Y年%-m月" and zh.layout.xaxis.hoverformat == "%Y年%-m月%-d日"
+    assert en.layout.xaxis.tickformat == "%Y-%m"
+    annotations = " ".join(a.text for a in zh.layout.annotations)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", annotations)
+
+
+def _server_helpers():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("memory_helpers", Path(__file__).with_name("test_memory.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is not installed")
+def test_chart_dates_read_in_chinese_in_chromium(tmp_path: Path) -> None:
+    """Plotly's own axis labels ("Jul 2025") become 2025年7月 in the browser."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from assessor.i18n import t
+
+    helpers = _server_helpers()
+    port = helpers.free_port()
+    server = helpers.start_server(tmp_path / "data", port, tmp_path / "server.log")
+    try:
+        helpers.wait_healthy(port, server)
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(executable_path=helpers.CHROMIUM, args=helpers.CHROMIUM_ARGS)
+            try:
+                page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+                expect.set_options(timeout=120_000)
+                page.goto(f"http://127.0.0.1:{port}/")
+                page.get_by_label(t("app.intake.example_choice", "zh")).click()
+                page.get_by_role("option", name="01-eligible-two-sites.json").click()
+                page.get_by_role("button", name=t("app.intake.load_example", "zh")).click()
+                expect(page.get_by_text(t("app.intake.loaded_example", "zh", file="01-eligible-two-sites.json"))).to_be_visible()
+                page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=t("app.nav.assessment", "zh")).click()
+                ticks = page.locator("[data-testid='stPlotlyChart'] .xtick text")
+                expect(ticks.first).to_be_visible()
+                labels = ticks.all_text_contents()  # SVG text has no innerText
+            finally:
+                chromium.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert labels and all(re.fullmatch(r"\d{4}年\d{1,2}月", label) for label in labels), labels
