@@ -14,7 +14,7 @@ from ..report import format_gap, format_quantity
 from ..core.rulebook import Rulebook, load_rulebook
 from . import compute, shell, state
 from .fields import LATEST, escape
-from .labels import dates_in, day_text, missing_name, problem_line
+from .labels import dates_in, day_text, leading_date, missing_name, problem_line
 from .state import FIELD_PREFIX, lang, tr
 
 URL = "assessment"
@@ -187,7 +187,7 @@ def card(finding: Finding, rulebook: Rulebook) -> None:
                 for label, value in (
                     ("assessment.measured", format_quantity(finding.measured, code)),
                     ("assessment.threshold", format_quantity(finding.threshold, code)),
-                    ("assessment.gap", format_gap(finding, code)),
+                    ("assessment.gap", dates_in(format_gap(finding, code), code)),
                 )
             )
         )
@@ -210,4 +210,4 @@ def card(finding: Finding, rulebook: Rulebook) -> None:
 def _part_line(part: Any) -> str:
     colour, icon = STATUS_STYLE[part.status]
     measured = f" — {format_quantity(part.measured, lang())}" if part.measured is not None else ""
-    return f"- :{colour}[{icon}] {escape(part.label[lang()])}{measured}"
+    return f"- :{colour}[{icon}] {escape(leading_date(part.label[lang()], lang()))}{measured}"

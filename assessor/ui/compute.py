@@ -67,6 +67,11 @@ def charts(application: Application, result: Assessment) -> tuple[Any, ...]:
 
 @st.cache_resource(show_spinner=False, max_entries=FIGURE_ENTRIES)
 def _figure(fingerprint: str, chart_id: str, lang: str, _chart: Any) -> Any:
+    # plotly looks pandas up in sys.modules, where the shell's warm-up thread may have left it
+    # half imported on a fresh server ("partially initialized module 'pandas'"); an import
+    # statement waits for that import to finish first.
+    import pandas  # noqa: F401
+
     from ..charts import plotly_figure
 
     return plotly_figure(_chart, lang)

@@ -29,7 +29,7 @@ from ..core.model import field_help as _model_help
 from ..core.model import field_label as _model_label
 from ..i18n import has, t
 
-__all__ = ["day_text", "dates_in", "field_help", "field_name", "missing_name", "month_text", "names_in", "problem_line", "split_path"]
+__all__ = ["day_text", "dates_in", "leading_date", "field_help", "field_name", "missing_name", "month_text", "names_in", "problem_line", "split_path"]
 
 Segment = str | int
 _DOTTED = re.compile(r"([^.\[\]/]+)|\[(\d+|-)\]")
@@ -221,19 +221,34 @@ def moment_text(moment: datetime | None, lang: str = "zh") -> str:
     return f"{day_text(moment, lang)} {moment:%H:%M}"
 
 
-_ISO_DAY = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+# ASCII neighbours only: a date right after 于 or before 起 is still a date (\w would say no).
+_ISO_DATE = re.compile(r"(?<![A-Za-z0-9_.-])(\d{4})-(\d{2})(?:-(\d{2}))?(?![A-Za-z0-9_-])")
 
 
 def dates_in(text: str, lang: str = "zh") -> str:
-    """The app's own text (an explanation, a note) with each ISO date in it written as
-    `day_text` writes it. Never for what a file says: a file name keeps its digits."""
+    """The app's own text (an explanation, a note) with each ISO date (2026-12-05) and month
+    (2026-10) in it written as `day_text` and `month_text` write them. Never for what a file
+    says: a file name or a product code keeps its digits."""
     if lang == "en":
         return text
 
     def swap(match: re.Match[str]) -> str:
+        year, month, day = match.group(1, 2, 3)
         try:
-            return day_text(date(int(match.group(1)), int(match.group(2)), int(match.group(3))), lang)
+            if day is None:
+                return month_text(date(int(year), int(month), 1), lang)
+            return day_text(date(int(year), int(month), int(day)), lang)
         except ValueError:
             return match.group(0)
 
-    return _ISO_DAY.sub(swap, text)
+    return _ISO_DATE.sub(swap, text)
+
+
+_LEADING_DAY = re.compile(r"^(\d{4}-\d{2}-\d{2})(?= )")
+
+
+def leading_date(text: str, lang: str = "zh") -> str:
+    """A label the engine starts with the event's date (2026-03-01 某监管局 …): that date in the
+    reader's form, the rest (what the applicant wrote) untouched."""
+    match = _LEADING_DAY.match(text)
+    return dates_in(match.group(1), lang) + text[match.end() :] if match else text

@@ -132,6 +132,8 @@ def _share_chart(report: ReadinessReport, title: str, within: str, late: str, ta
 
 
 def _charts(report: ReadinessReport) -> None:
+    import pandas  # noqa: F401  (waits for the warm-up thread's import before plotly looks for it)
+
     rulebook = load_readiness_rulebook()
     figures = []
     for duty in rulebook.measured():

@@ -270,7 +270,7 @@ def render() -> None:
     st.subheader(_t("criteria"))
     st.table(_criteria_table(fc, lang))
     for note in fc.notes:
-        st.caption(note.text(lang))
+        st.caption(dates_in(note.text(lang), lang))
     st.subheader(_t("chart_premium"))
     figure = premium_figure(fc, lang)
     if figure is None:

@@ -29,7 +29,7 @@ from ..screening.reasons import Reason
 from ..screening.table import frame, header
 from ..screening.worker import screen_in_full
 from .fields import LATEST
-from .labels import dates_in, day_text, missing_name, problem_line
+from .labels import dates_in, day_text, leading_date, missing_name, problem_line
 
 URL = "screening"
 TITLE = "screening"
@@ -329,11 +329,11 @@ def _card(finding: Finding, rulebook, lang: str) -> None:
         f":{colour}-badge[{t(f'status.{finding.status.value}', lang)}] &nbsp; `{finding.criterion}` · {finding.clause}",
     ]
     if finding.status is not Status.NOT_APPLICABLE:
-        figures = (("measured", format_quantity(finding.measured, lang)), ("threshold", format_quantity(finding.threshold, lang)), ("gap", format_gap(finding, lang)))
+        figures = (("measured", format_quantity(finding.measured, lang)), ("threshold", format_quantity(finding.threshold, lang)), ("gap", dates_in(format_gap(finding, lang), lang)))
         body.append(" &nbsp;·&nbsp; ".join(f"{a(key)} **{plain(value)}**" for key, value in figures))
     body.append(plain(dates_in(finding.explanation.text(lang), lang)))
     if finding.parts:
-        body.append("\n".join(f"- :{_STATUS_STYLE[p.status][0]}[{_STATUS_STYLE[p.status][1]}] {plain(p.label[lang])}" for p in finding.parts))
+        body.append("\n".join(f"- :{_STATUS_STYLE[p.status][0]}[{_STATUS_STYLE[p.status][1]}] {plain(leading_date(p.label[lang], lang))}" for p in finding.parts))
     small = [plain(dates_in(note.text(lang), lang)) for note in finding.notes]
     separator = "；" if lang == "zh" else "; "
     if finding.evidence:

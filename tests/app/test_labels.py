@@ -210,6 +210,10 @@ def test_one_date_form_in_each_language() -> None:
     # The app's own sentences change; a file name keeps its digits; an impossible date stays.
     assert dates_in("自2021-03-01起；见 report-2021-03-01.pdf；2021-02-30", "zh") == "自2021年3月1日起；见 report-2021-03-01.pdf；2021-02-30"
     assert dates_in("since 2021-03-01", "en") == "since 2021-03-01"
+    from assessor.ui.labels import leading_date
+
+    assert leading_date("2026-03-01 北京监管局 2026-03-01号文", "zh") == "2026年3月1日 北京监管局 2026-03-01号文"
+    assert dates_in("计入2026-10；产品DX-2024-01；2024-13", "zh") == "计入2026年10月；产品DX-2024-01；2024-13"
 
 
 def test_plotly_date_axes_follow_the_language() -> None:
