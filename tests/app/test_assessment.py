@@ -146,3 +146,20 @@ def test_a_date_after_today_is_shown_as_a_projection(app, ui):
     ui.set_as_of(app, later)
     warnings = [w.value for w in app.warning]
     assert t("app.assessment.projected_banner", "zh", as_of=f"{later.year}年{later.month}月{later.day}日", today=f"{date.today().year}年{date.today().month}月{date.today().day}日") in warnings
+
+
+def test_a_checked_draft_is_kept_once_in_its_session_and_caches_are_bounded(app, ui):
+    """Memory: the checked application (as large as the draft) lives in its own session, the
+    latest only; the shared caches are keyed by digests and hold a bounded number of entries."""
+    from assessor.ui import compute
+
+    ui.load_example(app, "01-eligible-two-sites.json")
+    ui.goto(app, "assessment")
+    first = app.session_state[compute.CHECKED]
+    ui.load_example(app, "02-premium-short.json")
+    ui.goto(app, "assessment")
+    second = app.session_state[compute.CHECKED]
+    assert first[0] != second[0] and len(second[0][0]) == 64  # (sha256 of the content, day)
+    assert second[1].application is not None and second[1].application.applicant.name
+    for cached in (compute._assessed, compute._charts, compute._figure, compute._dossier, compute._preview):
+        assert 0 < cached._info.max_entries <= 128
