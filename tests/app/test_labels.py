@@ -276,3 +276,11 @@ def test_chart_dates_read_in_chinese_in_chromium(tmp_path: Path) -> None:
         server.terminate()
         server.wait(timeout=30)
     assert labels and all(re.fullmatch(r"\d{4}年\d{1,2}月", label) for label in labels), labels
+
+
+def test_every_label_key_exists_in_both_languages() -> None:
+    from assessor.i18n import catalog
+
+    zh = {k for k in catalog("zh") if k.startswith("labels.")}
+    en = {k for k in catalog("en") if k.startswith("labels.")}
+    assert zh == en and len(zh) >= 80
