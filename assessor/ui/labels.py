@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from ..core.model import Application, Unifications
 from ..core.model import field_help as _model_help
 from ..core.model import field_label as _model_label
-from ..i18n import has, t
+from ..i18n import format_date, format_month, has, t
 
 __all__ = ["day_text", "dates_in", "leading_date", "field_help", "field_name", "missing_name", "month_text", "names_in", "problem_line", "split_path"]
 
@@ -204,14 +204,14 @@ def day_text(day: date | datetime | None, lang: str = "zh") -> str:
         return ""
     if isinstance(day, datetime):
         day = day.date()
-    return t("labels.day", lang, year=day.year, month=day.month, day=day.day)
+    return format_date(day, lang)
 
 
 def month_text(day: date | None, lang: str = "zh") -> str:
     """A month: 2025年7月 / 2025-07."""
     if day is None:
         return ""
-    return t("labels.month", lang, year=day.year, month=day.month)
+    return format_month(day.year, day.month, lang)
 
 
 def moment_text(moment: datetime | None, lang: str = "zh") -> str:
