@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from . import auth, state
+from .labels import moment_text
 from .draft import application_data, blank_draft, canonical, merge_into_blank, plain, tidy, title_of
 
 log = logging.getLogger(__name__)
@@ -237,7 +238,7 @@ def comments_panel() -> None:
     with st.expander(state.tr("auth.comments.title", n=len(notes)), icon=":material/comment:", expanded=bool(notes) or not who.can_edit):
         for note in notes:
             when = getattr(note, "created_at", None) or getattr(note, "saved_at", None)
-            stamp = when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
+            stamp = moment_text(when.astimezone(), state.lang()) if when else ""
             # Plain text: Markdown would turn an e-mail address into a link, whatever the escaping.
             st.text(state.tr("auth.comments.meta", user=note.user or state.tr("drafts.anonymous"), version=note.version, time=stamp))
             st.text(note.text)

@@ -61,7 +61,7 @@ def render() -> None:
     cc = st.text_input(t("dossier.banji.app_cc", lang()), key=CC_KEY, help=t("dossier.banji.app_cc_help", lang())).strip()
     settings["cc"] = cc
     result = compute.assessment(application, as_of, readings)
-    st.caption(tr("dossier.basis", as_of=as_of.isoformat(), verdict=t(f"verdict.{result.verdict.value}", lang())))
+    st.caption(tr("dossier.basis", as_of=as_of, verdict=t(f"verdict.{result.verdict.value}", lang())))
     shell.link("assessment", tr("dossier.change_basis"), ":material/tune:")
     evidence, evidence_key = _evidence_uploads(result)
 

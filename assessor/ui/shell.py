@@ -17,6 +17,7 @@ import streamlit as st
 from ..i18n import LANGS, has, t
 from . import auth, cases, state
 from .draft import blank_draft
+from .labels import moment_text
 from .state import tr
 
 log = logging.getLogger(__name__)
@@ -246,7 +247,7 @@ def saved_caption() -> None:
     saved = st.session_state.get("saved_version")
     if st.session_state.get(state.DRAFT_ID) and saved:
         version, saved_at = saved
-        st.sidebar.caption(tr("sidebar.saved", version=version, time=saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S")))
+        st.sidebar.caption(tr("sidebar.saved", version=version, time=moment_text(saved_at.astimezone(), state.lang())))
     elif cases.store() is None:
         st.sidebar.caption(tr("sidebar.no_register"))
 
