@@ -344,8 +344,15 @@ def _text_sql(source: str, column: Column) -> str:
         # customer's number matches itself however it was typed.
         return f"NULLIF(regexp_replace(regexp_replace(CAST({source} AS VARCHAR), '[^0-9]', '', 'g'), '^(?:0086|86)(\\d{{11}})$', '\\1'), '')"
     if column.name in ("delivery_address", "recipient"):
-        return f"NULLIF(regexp_replace(CAST({source} AS VARCHAR), '\\s+', '', 'g'), '')"
+        # All whitespace removed (what \s matches: tab, line feed, form feed, carriage return,
+        # space); the regular expression only runs on the few values that hold any.
+        raw = f"CAST({source} AS VARCHAR)"
+        spaced = " OR ".join(f"contains({raw}, chr({code}))" for code in _WHITESPACE)
+        return f"NULLIF(CASE WHEN {spaced} THEN regexp_replace({raw}, '\\s+', '', 'g') ELSE {raw} END, '')"
     return text
+
+
+_WHITESPACE = (32, 9, 10, 12, 13)  # RE2's \s, the class the regular expression above removes
 
 
 def open_log(con: duckdb.DuckDBPyConnection, spec: LogSpec, index: int, report_zone: str) -> OpenedLog:

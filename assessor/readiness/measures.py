@@ -284,10 +284,24 @@ class Measurer:
         sets = ", ".join(f"({f})" for f in fields)
         which = "CASE " + " ".join(f"WHEN GROUPING({f}) = 0 THEN '{f}'" for f in fields) + " END"
         value = f"coalesce({', '.join(fields)})"
-        # One scan of the log normalizes the shared fields (regular expressions, the costly part)
-        # into a narrow table; the groups and the flagged policies are both read from it, so the
-        # file is not decoded and normalized a second time. DuckDB spills it to disk if need be.
-        con.execute(f"CREATE OR REPLACE TEMP TABLE bulk_rows AS SELECT policy_id, sale_time, {', '.join(fields)} FROM {kv.view} WHERE {base}")
+        # First pass: count rows per hash of each normalized value, a table of small integers
+        # instead of millions of strings. A hash's count is at least the count of any one value
+        # with that hash, so every value shared by n or more policies has its hash among those
+        # counted n or more times (a few more may be there by collision).
+        hashed = ", ".join(f"CASE WHEN {f} IS NOT NULL THEN hash({f}) END AS {f}" for f in fields)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE bulk_hashes AS SELECT {which} AS field, {value} AS h "
+            f"FROM (SELECT {hashed} FROM {kv.view} WHERE {base}) GROUP BY GROUPING SETS ({sets}) HAVING {value} IS NOT NULL AND count(*) >= {n}"
+        )
+        # Second pass: only the rows holding such a hash are kept, in a narrow table; the exact
+        # groups and the flagged policies are both read from it.
+        candidates = " OR ".join(f"hash({f}) IN (SELECT h FROM bulk_hashes WHERE field = '{f}')" for f in fields)
+        if not con.execute("SELECT count(*) FROM bulk_hashes").fetchone()[0]:
+            candidates = "false"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE bulk_rows AS SELECT policy_id, sale_time, {', '.join(fields)} FROM {kv.view} WHERE {base} AND ({candidates})"
+        )
+        con.execute("DROP TABLE bulk_hashes")
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE bulk_groups AS SELECT {which} AS field, {value} AS value, count(*) AS n, "
             f"min(sale_time) AS first_sale, max(sale_time) AS last_sale "
