@@ -8,6 +8,7 @@ short samples come back into Python.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -200,13 +201,24 @@ class Measurer:
                 f"ELSE 'not_kept' END"
             )
         state_columns = "".join(f", {sql} AS {name}" for name, sql in states.items())
+        # Only the ids of late rows left unexplained are quoted, so only those rows feed min().
+        review = " OR ".join(f"{_alias(d.id)} IN ('late_unexplained', 'late_bad_note')" for d in measurable_windows if d.measure.explained_by)
+        example = f"min(policy_id) FILTER (WHERE {review})" if review else "CAST(NULL AS VARCHAR)"
+        # States are small integers in the query (cheaper to compute and to group by than text),
+        # and months are truncated timestamps, written as text once per group afterwards.
         rows = _all(
             con,
-            f"SELECT month, row_state{''.join(f', {name}' for name in states)}, count(*) AS n, min(policy_id) AS example FROM ("
-            f"SELECT strftime(date_trunc('month', sale_time), '%Y-%m') AS month, policy_id, row_state{state_columns} FROM ("
-            f"SELECT *, {row_state} AS row_state FROM (SELECT *, policy_id IN (SELECT policy_id FROM dup_ids) AS dup FROM {kv.view}))"
-            f") GROUP BY ALL",
+            _coded(
+                f"SELECT month, row_state{''.join(f', {name}' for name in states)}, count(*) AS n, {example} AS example FROM ("
+                f"SELECT date_trunc('month', sale_time) AS month, policy_id, row_state{state_columns} FROM ("
+                f"SELECT *, {row_state} AS row_state FROM (SELECT *, policy_id IN (SELECT policy_id FROM dup_ids) AS dup FROM {kv.view}))"
+                f") GROUP BY ALL"
+            ),
         )
+        for r in rows:
+            r["month"] = None if r["month"] is None else f"{r['month'].year:04d}-{r['month'].month:02d}"
+            for name in ("row_state", *states):
+                r[name] = None if r[name] is None else _STATES[r[name]]
         total: dict[str, int] = {}
         examples: dict[str, list[str]] = {}  # one policy id per month, enough to start a review
         for r in rows:
@@ -287,11 +299,13 @@ class Measurer:
         # First pass: count rows per hash of each normalized value, a table of small integers
         # instead of millions of strings. A hash's count is at least the count of any one value
         # with that hash, so every value shared by n or more policies has its hash among those
-        # counted n or more times (a few more may be there by collision).
+        # counted n or more times (a few more may be there by collision). It counts every row,
+        # with no need to read ids and sale times: rows the groups leave out can only add to a
+        # count, and the second pass applies the exact conditions.
         hashed = ", ".join(f"CASE WHEN {f} IS NOT NULL THEN hash({f}) END AS {f}" for f in fields)
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE bulk_hashes AS SELECT {which} AS field, {value} AS h "
-            f"FROM (SELECT {hashed} FROM {kv.view} WHERE {base}) GROUP BY GROUPING SETS ({sets}) HAVING {value} IS NOT NULL AND count(*) >= {n}"
+            f"FROM (SELECT {hashed} FROM {kv.view}) GROUP BY GROUPING SETS ({sets}) HAVING {value} IS NOT NULL AND count(*) >= {n}"
         )
         # Second pass: only the rows holding such a hash are kept, in a narrow table; the exact
         # groups and the flagged policies are both read from it.
@@ -505,6 +519,20 @@ class Measurer:
         complaints = sum(m.get("complaints", 0) for m in sold)
         policies = sum(m["policies"] for m in sold)
         self.figures.counts[duty.id] = {"complaints": complaints, "policies": policies, "per": duty.measure.per_policies}
+
+
+# The states a policy row can be in, per figure; the query numbers them by their place here.
+_STATES = (
+    "no_id", "bad_sale", "no_sale", "dup", "after_cutoff", "ok",
+    "bad_from", "no_start", "start_after_cutoff", "bad_to", "before", "within", "late",
+    "late_explained", "late_bad_note", "late_unexplained", "pending", "bad", "kept", "not_kept",
+)
+_STATE_RE = re.compile("'(" + "|".join(_STATES) + ")'")
+
+
+def _coded(sql: str) -> str:
+    """`sql` with each quoted state name replaced by its number in _STATES."""
+    return _STATE_RE.sub(lambda m: str(_STATES.index(m.group(1))), sql)
 
 
 def _alias(duty_id: str) -> str:
