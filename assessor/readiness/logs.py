@@ -341,8 +341,12 @@ def _text_sql(source: str, column: Column) -> str:
         return f"NULLIF(CAST({source} AS VARCHAR), '')"  # ids are compared exactly as written
     if column.type == "phone":
         # Digits only, and a +86 / 0086 country prefix before an 11-digit number dropped, so one
-        # customer's number matches itself however it was typed.
-        return f"NULLIF(regexp_replace(regexp_replace(CAST({source} AS VARCHAR), '[^0-9]', '', 'g'), '^(?:0086|86)(\\d{{11}})$', '\\1'), '')"
+        # customer's number matches itself however it was typed. A number written as 11 plain
+        # digits, the usual case, is already in that form: only the others go through the
+        # regular expressions.
+        raw = f"CAST({source} AS VARCHAR)"
+        digits = f"NULLIF(regexp_replace(regexp_replace({raw}, '[^0-9]', '', 'g'), '^(?:0086|86)(\\d{{11}})$', '\\1'), '')"
+        return f"CASE WHEN {raw} GLOB '{'[0-9]' * 11}' THEN {raw} ELSE {digits} END"
     if column.name in ("delivery_address", "recipient"):
         # All whitespace removed (what \s matches: tab, line feed, form feed, carriage return,
         # space); the regular expression only runs on the few values that hold any.
