@@ -33,6 +33,7 @@ SAMPLE = 5  # example values quoted with a problem
 BULK_GROUPS_LISTED = 100
 BULK_IDS_LISTED = 50
 REFUSAL_HITS_LISTED = 50
+BULK_HASHES_INLINE = 1000  # more candidate hashes of a field than this are joined, not written out
 
 
 def add_months(day: date, months: int) -> date:
@@ -308,10 +309,18 @@ class Measurer:
             f"FROM (SELECT {hashed} FROM {kv.view}) GROUP BY GROUPING SETS ({sets}) HAVING {value} IS NOT NULL AND count(*) >= {n}"
         )
         # Second pass: only the rows holding such a hash are kept, in a narrow table; the exact
-        # groups and the flagged policies are both read from it.
-        candidates = " OR ".join(f"hash({f}) IN (SELECT h FROM bulk_hashes WHERE field = '{f}')" for f in fields)
-        if not con.execute("SELECT count(*) FROM bulk_hashes").fetchone()[0]:
-            candidates = "false"
+        # groups and the flagged policies are both read from it. A field with no such hash is
+        # left out of the test, so its values are not normalized again; a short list of hashes
+        # is written into the query, where DuckDB tests it without a join.
+        per_field = dict(con.execute("SELECT field, list(h) FROM bulk_hashes GROUP BY field").fetchall())
+        tests = []
+        for f in fields:
+            found = per_field.get(f) or []
+            if len(found) > BULK_HASHES_INLINE:
+                tests.append(f"hash({f}) IN (SELECT h FROM bulk_hashes WHERE field = '{f}')")
+            elif found:
+                tests.append(f"hash({f}) IN ({', '.join(f'{int(h)}::UBIGINT' for h in found)})")
+        candidates = " OR ".join(tests) or "false"
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE bulk_rows AS SELECT policy_id, sale_time, {', '.join(fields)} FROM {kv.view} WHERE {base} AND ({candidates})"
         )
