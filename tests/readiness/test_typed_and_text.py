@@ -98,3 +98,14 @@ def test_normalized_phones_addresses_and_recipients_match_the_regular_expression
         mismatched = con.execute(f"SELECT v, {ours}, {reference} FROM t WHERE ({ours}) IS DISTINCT FROM ({reference})").fetchall()
         assert mismatched == [], name
     con.close()
+
+
+def test_many_candidate_groups_joined_give_the_report_of_a_short_list_written_out(typed_and_text, monkeypatch):
+    from assessor.readiness import measures
+
+    parquet, _ = typed_and_text
+    written_out = run(parquet, as_of=date(2026, 12, 31), bulk_min=2)
+    monkeypatch.setattr(measures, "BULK_HASHES_INLINE", 0)
+    joined = run(parquet, as_of=date(2026, 12, 31), bulk_min=2)
+    assert joined.model_dump() == written_out.model_dump()
+    assert joined.bulk_groups_total >= 3 and joined.bulk_policies_total > 0
