@@ -296,10 +296,16 @@ def _time_sql(name: str, source: str, type_: str, file_zone: str, report_zone: s
             f"CASE WHEN NOT {offset} THEN TRY_CAST({text} AS TIMESTAMP) END AS {naive}",
         ]
     in_range = f"{naive} >= {_ts(EARLIEST)} AND {naive} < {_ts(LATEST)}"
-    layers.final += [
-        f"CASE WHEN {aware} >= {_EARLIEST_US} AND {aware} < {_LATEST_US} THEN make_timestamp({aware} + {report_us}) "
-        f"WHEN {in_range} THEN {naive_to_report(naive)} END AS {name}",
-    ]
+    from_aware = f"WHEN {aware} >= {_EARLIEST_US} AND {aware} < {_LATEST_US} THEN make_timestamp({aware} + {report_us})"
+    from_naive = f"WHEN {in_range} THEN {naive_to_report(naive)}"
+    # A typed column holds only one of the two kinds of value: only its branch is evaluated.
+    if upper.startswith("TIMESTAMP WITH TIME ZONE"):
+        branches = from_aware
+    elif upper.startswith("TIMESTAMP") or upper == "DATE":
+        branches = from_naive
+    else:
+        branches = f"{from_aware} {from_naive}"
+    layers.final += [f"CASE {branches} END AS {name}"]
 
 
 def _ts(value: datetime) -> str:
