@@ -1,8 +1,9 @@
 """The measured duties: each KPI as DuckDB SQL over the log views, thresholds from the rulebook.
 
 A handful of passes per kind of log, each an aggregate DuckDB streams through: duplicated ids,
-the per-month figures of every policy KPI at once, and the bulk groups. Only aggregates and
-short samples come back into Python.
+the per-month figures of every policy KPI at once, and the bulk groups (counted by hash first,
+then exactly over the few rows that may belong to one). Only aggregates and short samples come
+back into Python.
 """
 
 from __future__ import annotations
