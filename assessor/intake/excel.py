@@ -21,6 +21,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import cache
 from datetime import date, datetime, time
 from decimal import Decimal, localcontext
 from typing import Any
@@ -72,7 +73,7 @@ class WorkbookProblem(Problem):
         values = dict(self.values)
         if self.key == "bad_choice":  # the allowed values as the dropdown shows them in this language
             choice = values["choice"]
-            values["choices"] = t("excel.hint.separator", lang).join(_choice_label(choice, v, lang) for v in _CHOICES[choice])
+            values["choices"] = t("excel.hint.separator", lang).join(_choice_label(choice, v, lang) for v in _choices()[choice])
         return t(f"excel.problem.{self.key}", lang, **values)
 
 
@@ -186,7 +187,8 @@ def _key_field(node: shape.Node) -> Field:
 _ROWS_KEYS = ("group", "item", "item_label")
 
 
-def _layout() -> tuple[Sheet, ...]:
+@cache
+def _layout(root: type) -> tuple[Sheet, ...]:
     sheets: dict[str, dict[str, Any]] = {}
 
     def sheet(names: dict[str, str], key: tuple[str, ...]) -> dict[str, Any]:
@@ -236,7 +238,7 @@ def _layout() -> tuple[Sheet, ...]:
             return
         _SECTION_LABELS.setdefault(section, (section[-1], section[-1]))
 
-    walk(Application, (), None)
+    walk(root, (), None)
     out = []
     for entry in sheets.values():
         parts: list[KeyValue | Table] = []
@@ -255,16 +257,18 @@ def _layout() -> tuple[Sheet, ...]:
     return tuple(out)
 
 
-SHEETS = _layout()
-_REQUIRED_SHEETS = {SHEETS[0].key}  # the applicant's; the other sections may be left out
+def sheets() -> tuple[Sheet, ...]:
+    """The sheets of the template for the application's shape as the model declares it."""
+    return _layout(shape.root())
 
 
 def _required(section: tuple[str, ...], key: str) -> bool:
-    node = shape.field_of(Application, (*section, key))
+    node = shape.field_of(shape.root(), (*section, key))
     return bool(node and node.required)
 
 
-def _choices() -> dict[str, tuple[str, ...]]:
+@cache
+def _choices_of(root: type) -> dict[str, tuple[str, ...]]:
     found: dict[str, tuple[str, ...]] = {}
 
     def walk(model: type) -> None:
@@ -274,11 +278,12 @@ def _choices() -> dict[str, tuple[str, ...]]:
             if node.model is not None:
                 walk(node.model)
 
-    walk(Application)
+    walk(root)
     return found
 
 
-_CHOICES = _choices()
+def _choices() -> dict[str, tuple[str, ...]]:
+    return _choices_of(shape.root())
 
 
 # ---------------------------------------------------------------- labels
@@ -291,7 +296,7 @@ def header(field: Field) -> str:
 
 def _hint(field: Field, lang: str) -> str:
     if field.kind == "choice":
-        labels = [_choice_label(field.choice, v, lang) for v in _CHOICES[field.choice]]
+        labels = [_choice_label(field.choice, v, lang) for v in _choices()[field.choice]]
         return t("excel.hint.choice", lang, choices=t("excel.hint.separator", lang).join(labels))
     return t(f"excel.hint.{field.kind}", lang)
 
@@ -487,7 +492,7 @@ def _read_bool(value: Any) -> Any:
 
 def _choice_reader(choice: str) -> Callable[[Any], Any]:
     known: dict[str, str] = {}
-    for value in _CHOICES[choice]:
+    for value in _choices()[choice]:
         known[value.casefold()] = value
         for lang in LANGS:
             known[_choice_label(choice, value, lang).casefold()] = value
@@ -826,7 +831,7 @@ class _SheetReader:
         return (*part.parent, index, part.section[-1], len(siblings))
 
     def _read_rows(self, part: Table, columns: dict[int, int], first: int, used: list[int], out: dict[str, Any]) -> None:
-        known = {(g.name, i.name) for g, i in shape.rows_groups(shape.field_of(Application, part.section))}
+        known = {(g.name, i.name) for g, i in shape.rows_groups(shape.field_of(shape.root(), part.section))}
         group_column, item_column = columns.get(0), columns.get(1)
         if group_column is None or item_column is None:
             self.layout.append(WorkbookProblem(self.name, "missing_label", {"expected": header(part.fields[0 if group_column is None else 1])}))
@@ -1032,7 +1037,7 @@ def application_from_workbook(data: bytes, today: date | None = None) -> Applica
     where = _Where()
     out: dict[str, Any] = {}
     try:
-        for sheet in SHEETS:
+        for sheet in sheets():
             worksheet = _find_sheet(workbook, sheet)
             if worksheet is None:
                 if _required_sheet(sheet):  # the other sections may be left out
@@ -1153,7 +1158,7 @@ class _Writer:
         if kind == "bool":
             dv = DataValidation(type="list", formula1=self.yes_no, allow_blank=True)
         elif kind == "choice":
-            labels = [_choice_label(field.choice, v, self.lang) for v in _CHOICES[field.choice]]
+            labels = [_choice_label(field.choice, v, self.lang) for v in _choices()[field.choice]]
             dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
         elif kind in ("date", "month"):
             dv = DataValidation(type="date", operator="between", formula1="DATE(1900,1,1)", formula2="DATE(2200,12,31)", allow_blank=True, errorStyle="warning")
@@ -1235,7 +1240,7 @@ class _Writer:
             cell = ws.cell(row, column, t(key, lang))
             cell.font, cell.fill = _BOLD, _HEADER_FILL
         row += 1
-        for sheet in SHEETS:
+        for sheet in sheets():
             ws.cell(row, 1, sheet.name()).font = _BOLD
             ws.cell(row, 2, sheet.describes(lang)).alignment = _WRAP
             row += 1
@@ -1245,7 +1250,7 @@ def _table_rows(data: dict[str, Any], part: Table) -> list[list[Any]]:
     if part.rows:
         items = load_rulebook().items  # the sub-items' wording is the rulebook's, not restated here
         out = []
-        for group, item in shape.rows_groups(shape.field_of(Application, part.section)):
+        for group, item in shape.rows_groups(shape.field_of(shape.root(), part.section)):
             record = _get(data, (*part.section, group.name, item.name)) or {}
             words = items.get(group.name, {}).get(item.name)
             label = f"{words.zh} / {words.en}" if words else f"{item.label('zh')} / {item.label('en')}"
@@ -1267,7 +1272,7 @@ def _build(application: Application | None, lang: str) -> bytes:
     w = _Writer(lang)
     w.instructions()
     data = application.model_dump() if application is not None else {}
-    for sheet in SHEETS:
+    for sheet in sheets():
         ws = w.sheet(sheet)
         for part in sheet.parts:
             if isinstance(part, KeyValue):

@@ -29,6 +29,14 @@ from ..core.model import Application, Evidence
 
 SCALARS = ("text", "code", "int", "money", "date", "month", "bool", "choice")
 
+# The model every face lays itself out from. Tests stand a model with one more field in here to
+# see that field appear in the template, the page and the blank draft with no other change.
+ROOT: type[BaseModel] = Application
+
+
+def root() -> type[BaseModel]:
+    return ROOT
+
 
 @dataclass(frozen=True)
 class Node:
@@ -202,20 +210,21 @@ def field_of(model: type[BaseModel], path: tuple[str | int, ...]) -> Node | None
     return current
 
 
-def blank(model: type[BaseModel] = Application) -> dict[str, Any]:
+def blank(model: type[BaseModel] | None = None) -> dict[str, Any]:
     """An empty record of `model` with every part present, so that every field has a place:
-    groups as records, lists empty, a choice at its default (or its first option), a yes/no
-    at its default, other scalars empty."""
+    groups as records, lists empty, a choice or a yes/no at the model's default (a box the
+    model requires unticked, an answer not given), other scalars empty."""
     out: dict[str, Any] = {}
-    for n in fields(model):
+    for n in fields(model or root()):
         if n.kind == "group":
             out[n.name] = blank(n.model)
         elif n.kind in ("list", "evidence", "table"):
             out[n.name] = []
         elif n.kind == "choice":
-            out[n.name] = n.default if n.default is not None else n.choices[0]
+            out[n.name] = n.default  # none unless the model gives one: a choice is the user's to make
         elif n.kind == "bool":
-            out[n.name] = n.default if isinstance(n.default, bool) else None
+            # A yes/no left unanswered (Optional, no default) stays None; a box is unticked.
+            out[n.name] = n.default if isinstance(n.default, bool) else (False if n.required else None)
         elif n.kind == "text" and isinstance(n.default, str):
             out[n.name] = n.default
         else:

@@ -53,15 +53,41 @@ def get(path: Path, default: Any = None) -> Any:
 
 def put(path: Path, value: Any) -> None:
     node: Any = draft()
-    for part in path[:-1]:
-        if not isinstance(node.get(part), dict):
-            node[part] = {}
+    for part, following in zip(path[:-1], path[1:], strict=True):
+        if isinstance(part, int):
+            node = node[part]  # a row of a list: it exists, since its editor drew it
+            continue
+        if not isinstance(node.get(part), (list if isinstance(following, int) else dict)):
+            node[part] = [] if isinstance(following, int) else {}
         node = node[part]
     node[path[-1]] = value
 
 
+# A widget's key may carry a scope (`#…`): the same path under another scope is another widget,
+# seeded afresh from the draft (a row's details once the rows above it have changed).
+_SCOPE: list[str] = [""]
+
+
 def _key(path: Path) -> str:
-    return FIELD_PREFIX + path_text(path)
+    return FIELD_PREFIX + path_text(path) + _SCOPE[-1]
+
+
+def path_scope() -> str:
+    """The scope widgets are drawn in now, for keys made outside these helpers."""
+    return _SCOPE[-1]
+
+
+class scope:
+    """Widgets drawn inside `with scope("…"):` are keyed apart from the same paths elsewhere."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __enter__(self) -> None:
+        _SCOPE.append(f"#{self.name}" if self.name else "")
+
+    def __exit__(self, *exc: Any) -> None:
+        _SCOPE.pop()
 
 
 def _seed(key: str, value: Any) -> None:
@@ -167,8 +193,8 @@ def day(path: Path, label: str, board: Board, *, help: str | None = None, latest
 def choice(path: Path, label: str, options: Sequence[str], board: Board, *, labels: Callable[[str], str], help: str | None = None) -> str:
     key = _key(path)
     current = get(path)
-    _seed(key, current if current in options else options[0])
-    value = st.selectbox(label, options, key=key, format_func=labels, help=help)
+    _seed(key, current if current in options else None)  # nothing chosen is shown as nothing
+    value = st.selectbox(label, options, key=key, format_func=labels, help=help, placeholder=tr("fields.choose"))
     put(path, value)
     board.slot(path)
     return value

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from assessor.core.model import Application
 from assessor.i18n import t
-from assessor.intake import load_application
+from assessor.intake import load_application, shape
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -58,7 +59,7 @@ def test_a_bad_cell_in_a_table_is_named_by_row_and_column(app, ui):
     key = _editor_key(app, "f.existing_sites")
     app.session_state[key] = {"edited_rows": {1: {"seats": 200000}}, "added_rows": [], "deleted_rows": []}
     app.run()
-    where = t("app.fields.row", "zh", row=2) + " · " + t("app.col.seats", "zh")
+    where = t("app.fields.row", "zh", row=2) + " · " + shape.field_of(Application, ("existing_sites", 0, "seats")).shown("zh")
     limit = t("errors.input.less_than_equal", "zh", le=100000)
     assert any(where in _plain(m) and limit in _plain(m) for m in ui.field_messages(app)), ui.field_messages(app)
     assert app.session_state["draft"]["existing_sites"][1]["seats"] == 200000
@@ -86,7 +87,7 @@ def test_a_premium_typed_as_text_that_is_not_a_number_is_refused_with_its_row(ap
     key = _editor_key(app, "f.premiums.ledger")
     app.session_state[key] = {"edited_rows": {0: {"premium": "12,5"}}, "added_rows": [], "deleted_rows": []}
     app.run()
-    where = t("app.fields.row", "zh", row=1) + " · " + t("app.col.premium", "zh")
+    where = t("app.fields.row", "zh", row=1) + " · " + shape.field_of(Application, ("premiums", "ledger", 0, "premium")).shown("zh")
     assert any(where in _plain(m) for m in ui.field_messages(app)), ui.field_messages(app)
 
 
