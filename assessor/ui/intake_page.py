@@ -494,7 +494,10 @@ def _row_details(path: Path_, node: shape.Node, rows: list[dict[str, Any]], boar
                     st.caption(child.label(code))
                     _evidence(row_path, board, child)
         if canonical(get(row_path, {})) != before:
-            refresh_table(path)  # the table above carries the row's details: draw it from the draft
+            # The table above was drawn with the row as it was: draw the page again at once, the
+            # table from the draft, so that its next edit is made against what the row now holds.
+            refresh_table(path)
+            st.rerun()
 
 
 def _rows_group(path: Path_, node: shape.Node, board: Board) -> None:

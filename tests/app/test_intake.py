@@ -227,3 +227,28 @@ def test_text_columns_of_an_empty_table_are_text_so_typed_cells_are_kept():
         assert pa.types.is_string(schema.field(name).type) or pa.types.is_large_string(schema.field(name).type), schema
     df.loc[0] = ["2024-8", "2,300", None, "{}"]
     assert rows_of(df, columns) == [{"month": "2024-8", "premium": "2,300", "seats": None}]
+
+
+def test_each_existing_sites_management_team_is_edited_on_its_own(app, ui):
+    ui.load_example(app, "01-eligible-two-sites.json")
+    ui.section(app, "sites")
+    before = [list(site["management_team"]) for site in app.session_state["draft"]["existing_sites"]]
+    app.selectbox(key="details.existing_sites").set_value(1).run()
+    key = _editor_key(app, "f.existing_sites[1].management_team")
+    member = {"name": "刘洋", "role": "副经理", "employing_unit": "四川分公司"}
+    app.session_state[key] = {"edited_rows": {}, "added_rows": [member], "deleted_rows": []}
+    app.run()
+    assert not app.exception
+    sites = app.session_state["draft"]["existing_sites"]
+    assert sites[1]["management_team"] == before[1] + [member]
+    assert sites[0]["management_team"] == before[0]
+    # An edit of the sites table afterwards keeps the team just typed.
+    key = _editor_key(app, "f.existing_sites")
+    app.session_state[key] = {"edited_rows": {1: {"seats": 660}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    sites = app.session_state["draft"]["existing_sites"]
+    assert sites[1]["seats"] == 660 and sites[1]["management_team"] == before[1] + [member]
+    # The member counts: the site's team is no longer all from head office.
+    ui.goto(app, "assessment")
+    ui.set_as_of(app, __import__("datetime").date(2026, 6, 30))
+    assert f"[{t('status.not_met', 'zh')}]" in ui.finding_status_line(app, "4.4.staff")
