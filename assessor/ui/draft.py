@@ -24,6 +24,37 @@ def blank_draft() -> dict[str, Any]:
     return shape.blank()
 
 
+def unknown_fields(value: Any, model: type | None = None, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Keys of the draft that name no field of the model (a misspelt `planed_seats` in an
+    uploaded file), with where they are and what they hold."""
+    if not isinstance(value, dict):
+        return []
+    known = {node.name: node for node in shape.fields(model or shape.root())}
+    out: list[tuple[tuple[str | int, ...], Any]] = []
+    for key, item in value.items():
+        node = known.get(key)
+        if node is None:
+            out.append(((*path, key), item))
+        elif node.kind in ("table", "evidence") and isinstance(item, list):
+            for index, row in enumerate(item):
+                out += unknown_fields(row, node.model, (*path, key, index))
+        elif node.kind == "group":
+            out += unknown_fields(item, node.model, (*path, key))
+    return out
+
+
+def remove_field(draft: dict[str, Any], path: tuple[str | int, ...]) -> None:
+    """Take the key at `path` out of the draft (nothing happens if it is gone already)."""
+    node: Any = draft
+    for part in path[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return
+    if isinstance(node, dict):
+        node.pop(path[-1], None)
+
+
 def plain(value: Any) -> Any:
     """JSON-safe copy: Decimals as text (money stays exact), dates as ISO text."""
     if isinstance(value, dict):

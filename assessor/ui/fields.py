@@ -68,6 +68,50 @@ def put(path: Path, value: Any) -> None:
 _SCOPE: list[str] = [""]
 
 
+def parse_path(text: str) -> Path:
+    """`existing_sites[1].seats` as ("existing_sites", 1, "seats")."""
+    parts: list[str | int] = []
+    for piece in text.replace("]", "").split("."):
+        name, *indices = piece.split("[")
+        if name:
+            parts.append(name)
+        parts += [int(i) if i.isdigit() else i for i in indices]
+    return tuple(parts)
+
+
+def where(path: Path | str, code: str | None = None) -> str:
+    """A place in the application named by its labels, never its path: 现有职场 · 第2行 · 坐席数.
+    A key the model does not know is shown as it was written."""
+    from ..intake import shape
+
+    code = code or lang()
+    parts = parse_path(path) if isinstance(path, str) else path
+    words: list[str] = []
+    model: Any = shape.root()
+    for part in parts:
+        if isinstance(part, int):
+            words.append(t("app.fields.row", code, row=part + 1))
+            continue
+        node = next((n for n in shape.fields(model) if n.name == part), None) if model is not None else None
+        words.append(node.shown(code) if node is not None and node.labels.get("zh") != part else _rulebook_word(words, part, code))
+        model = node.model if node is not None else None
+    return " · ".join(words)
+
+
+def _rulebook_word(before: list[str], name: str, code: str) -> str:
+    """The five unifications' groups and items are worded by the rulebook, not the model."""
+    from ..core.rulebook import load_rulebook
+
+    rulebook = load_rulebook()
+    for criterion in rulebook.criteria:
+        if getattr(criterion.params, "group", None) == name:
+            return criterion.title(code)
+    for items in rulebook.items.values():
+        if name in items:
+            return items[name].in_(code)
+    return name
+
+
 def _key(path: Path) -> str:
     return FIELD_PREFIX + path_text(path) + _SCOPE[-1]
 
@@ -129,7 +173,7 @@ class Board:
                 place.markdown("\n".join(f"- :red[:material/error: {escape(_located(p, path, columns))}]" for p in mine))
         rest = [p for p in problems if id(p) not in claimed]
         if summary is not None and rest:
-            summary.error("\n\n".join(escape(p.line(lang())) for p in rest), icon=":material/error:")
+            summary.error("\n\n".join(escape(_line(p)) for p in rest), icon=":material/error:")
 
 
 def escape(text: str) -> str:
@@ -139,21 +183,22 @@ def escape(text: str) -> str:
     return text
 
 
+def _line(problem: Problem) -> str:
+    """A problem no field claimed, placed by the labels of where it is."""
+    if not problem.path or problem.path.startswith("("):
+        return problem.line(lang())
+    return f"{where(problem.path)}: {problem.message(lang())}"
+
+
 def _located(problem: Problem, base: str, columns: dict[str, str]) -> str:
-    """`existing_sites[1].seats` under `existing_sites` reads as "row 2, seats: ..."."""
-    rest = problem.path[len(base) :]
+    """`existing_sites[1].seats` under `existing_sites` reads as "第2行 · 坐席数（个）: …": the
+    place below the field's own, named by labels."""
     message = problem.message(lang())
-    if rest.startswith("["):
-        index, _, tail = rest[1:].partition("]")
-        column = tail.lstrip(".")
-        head = column.split(".")[0].split("[")[0]
-        where = tr("fields.row", row=int(index) + 1) if index.isdigit() else rest
-        if column:
-            where += " · " + columns.get(head, column)
-        return f"{where}: {message}"
-    if rest.startswith("."):
-        return f"{rest[1:]}: {message}"
-    return message
+    if problem.path == base or not problem.path.startswith(base):
+        return message
+    full = where(problem.path).split(" · ")
+    skip = len(where(base).split(" · ")) if base else 0
+    return f"{' · '.join(full[skip:])}: {message}" if full[skip:] else message
 
 
 # ---------------------------------------------------------------- scalar fields

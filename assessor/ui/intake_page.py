@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -15,8 +16,8 @@ from ..core.model import Evidence, Unit
 from ..core.rulebook import load_rulebook
 from ..intake import shape
 from . import cases, compute, documents, shell, sources, state
-from .draft import blank_draft, canonical, changes
-from .fields import Board, Col, answer, choice, count, day, escape, flag, get, lines, path_scope, path_text, put, refresh_table, scope, table, text
+from .draft import blank_draft, canonical, changes, remove_field, unknown_fields
+from .fields import Board, Col, answer, choice, count, day, escape, flag, get, lines, path_scope, path_text, put, refresh_table, scope, table, text, where
 from .state import lang, tr
 
 URL = "intake"
@@ -40,6 +41,7 @@ def render() -> None:
     downloads = st.container()
     drafts = st.container()
     status = st.container()
+    unknown = st.container()
     board = Board()
     # Only the open section runs: the page stays quick to load, and the other sections'
     # messages appear in the summary above, each with its path.
@@ -63,6 +65,8 @@ def render() -> None:
             st.warning(tr("intake.invalid", n=len(checked.problems)), icon=":material/warning:")
         summary = st.empty()
     board.fill(checked.problems, summary)
+    with unknown:
+        _unknown_fields()
     with downloads:
         _downloads()
     # Saved before the history is drawn, so the trail includes the change just made; a failure
@@ -183,6 +187,33 @@ def _downloads() -> None:
         key="dl.template",
         on_click="ignore",
     )
+
+
+# ---------------------------------------------------------------- fields the application does not have
+
+
+def _remove_unknown(path: tuple[str | int, ...]) -> None:
+    remove_field(state.draft(), path)
+    rows = [i for i, part in enumerate(path) if isinstance(part, int)]
+    if rows:  # inside a table's row: the table carries its rows, so it is drawn afresh
+        refresh_table(path[: rows[0]])
+    st.session_state["flash"] = ("success", tr("intake.unknown_removed", field=where(path)))
+
+
+def _unknown_fields() -> None:
+    """Keys an uploaded file holds that the application has no field for (a misspelt
+    `planed_seats`): each shown where it is, with what it holds, and a button to remove it."""
+    found = unknown_fields(state.draft())
+    if not found:
+        return
+    with st.container(border=True):
+        st.markdown(f"**:orange[:material/help: {escape(tr('intake.unknown_title', n=len(found)))}]**")
+        st.caption(tr("intake.unknown_help"))
+        for path, value in found[:50]:
+            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            left.text(f"{where(path)}  =  {shown[:200]}")
+            right.button(tr("intake.unknown_remove"), key=f"unknown.remove.{path_text(path)}", on_click=_remove_unknown, args=(path,), icon=":material/delete:")
 
 
 # ---------------------------------------------------------------- drafts and their history

@@ -252,3 +252,27 @@ def test_each_existing_sites_management_team_is_edited_on_its_own(app, ui):
     ui.goto(app, "assessment")
     ui.set_as_of(app, __import__("datetime").date(2026, 6, 30))
     assert f"[{t('status.not_met', 'zh')}]" in ui.finding_status_line(app, "4.4.staff")
+
+
+def test_a_field_the_app_does_not_know_is_shown_and_can_be_removed(app, ui):
+    doc = json.loads((EXAMPLES / "01-eligible-two-sites.json").read_text(encoding="utf-8"))
+    doc["proposed_site"]["planed_seats"] = 600
+    doc["existing_sites"][1]["floor"] = "3F"
+    app.file_uploader(key="upload.application").upload("typo.json", json.dumps(doc, ensure_ascii=False).encode("utf-8"), "application/json").run()
+    assert not app.exception
+    extra = t("errors.input.extra_forbidden", "zh")
+    shown = [e.value for e in app.text]
+    assert "拟设职场 · planed_seats  =  600" in shown, shown
+    assert "现有职场 · 第2行 · floor  =  3F" in shown, shown
+    summary = " ".join(e.value for e in app.error).replace("\\", "")
+    assert f"拟设职场 · planed_seats: {extra}" in summary and "proposed_site" not in summary, summary
+    app.button(key="unknown.remove.proposed_site.planed_seats").click().run()
+    app.button(key="unknown.remove.existing_sites[1].floor").click().run()
+    assert not app.exception
+    assert "planed_seats" not in app.session_state["draft"]["proposed_site"]
+    assert "floor" not in app.session_state["draft"]["existing_sites"][1]
+    assert not [e.value for e in app.text if "  =  " in e.value]
+    assert any(s.value == t("app.intake.valid", "zh") for s in app.success)
+    ui.goto(app, "assessment")
+    ui.set_as_of(app, __import__("datetime").date(2026, 6, 30))
+    assert t("verdict.eligible", "zh") in ui.banner(app)
