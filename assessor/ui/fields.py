@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -226,13 +227,44 @@ def lines(path: Path, label: str, board: Board, *, help: str | None = None) -> l
     return items
 
 
+_TYPED_DATE = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*")
+
+
+def read_date(text: Any) -> date | None:
+    """A date as typed: 2026年12月5日, 2026-12-05, 2026/12/5 or 2026.12.5; None for anything else."""
+    if isinstance(text, date):
+        return text
+    match = _TYPED_DATE.fullmatch(str(text or ""))
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:  # no such day (2026-02-30)
+        return None
+
+
+def date_text(value: Any, code: str | None = None) -> str:
+    """A date in the one form the page shows it: 2026年12月5日 in Chinese, 2026-12-05 in English;
+    text that is not a date is shown as it was typed, nothing as nothing."""
+    found = read_date(value) if isinstance(value, (str, date)) else None
+    if found is None:
+        return "" if value is None else str(value)
+    if (code or lang()) == "en":
+        return found.isoformat()
+    return f"{found.year}年{found.month}月{found.day}日"
+
+
 def day(path: Path, label: str, board: Board, *, help: str | None = None, latest: date = LATEST) -> date | None:
-    key = _key(path)
-    _seed(key, _as_date(get(path)))
-    value = st.date_input(label, key=key, min_value=EARLIEST, max_value=latest, format="YYYY-MM-DD", help=help)
-    put(path, value.isoformat() if isinstance(value, date) else None)
+    """A date, typed and applied on Enter like any text, shown as 2026年12月5日 (zh). What is not
+    a date is kept as typed, and the model's check says beside the field why it is refused."""
+    code = lang()
+    key = _key(path) + f"@{code}"  # each language shows the date in its own form
+    _seed(key, date_text(get(path), code))
+    value = st.text_input(label, key=key, help=help, placeholder=t("app.fields.date_placeholder", code))
+    found = read_date(value)
+    put(path, found.isoformat() if found else (value.strip() or None))
     board.slot(path)
-    return value if isinstance(value, date) else None
+    return found
 
 
 def choice(path: Path, label: str, options: Sequence[str], board: Board, *, labels: Callable[[str], str], help: str | None = None) -> str:
@@ -297,7 +329,8 @@ class Col:
         if self.kind == "int":
             return cc.NumberColumn(**common, min_value=0, step=1, format="%d")
         if self.kind == "date":
-            return cc.DateColumn(**common, format="YYYY-MM-DD", min_value=EARLIEST, max_value=LATEST)
+            # The page's one date form: 2026年12月5日 in Chinese (a moment.js pattern), ISO in English.
+            return cc.DateColumn(**common, format="YYYY-MM-DD" if lang() == "en" else "YYYY年M月D日", min_value=EARLIEST, max_value=LATEST)
         if self.kind == "bool":
             return cc.CheckboxColumn(**common)
         if self.kind == "select":

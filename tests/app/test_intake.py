@@ -276,3 +276,24 @@ def test_a_field_the_app_does_not_know_is_shown_and_can_be_removed(app, ui):
     ui.goto(app, "assessment")
     ui.set_as_of(app, __import__("datetime").date(2026, 6, 30))
     assert t("verdict.eligible", "zh") in ui.banner(app)
+
+
+def test_a_date_is_typed_applied_as_text_is_and_shown_in_one_form(app, ui):
+    ui.load_example(app, "01-eligible-two-sites.json")
+    ui.section(app, "premiums")
+    since = app.session_state["draft"]["centralized_selling"]["since"]
+    year, month, day = (int(x) for x in since.split("-"))
+    field = app.text_input(key="f.centralized_selling.since@zh")
+    assert field.value == f"{year}年{month}月{day}日"
+    field.input("2021/3/5").run()  # a text input applies on Enter, as any typed text does
+    assert app.session_state["draft"]["centralized_selling"]["since"] == "2021-03-05"
+    app.text_input(key="f.centralized_selling.since@zh").input("2021年2月30日").run()
+    # Kept as typed, and refused beside the field with the reason.
+    assert app.session_state["draft"]["centralized_selling"]["since"] == "2021年2月30日"
+    assert app.text_input(key="f.centralized_selling.since@zh").value == "2021年2月30日"
+    assert any("2021年2月30日" in _plain(m) for m in ui.field_messages(app)), ui.field_messages(app)
+    # In English the same date reads as ISO; an empty date is empty, never "None".
+    app.button(key="btn.blank").click().run()
+    ui.section(app, "proposed")
+    assert app.text_input(key="f.proposed_site.planned_opening@zh").value == ""
+    assert app.text_input(key="f.proposed_site.planned_opening@zh").placeholder == t("app.fields.date_placeholder", "zh")
