@@ -282,7 +282,7 @@ def _history(register: Any, draft_id: str) -> None:
         diff = changes(before, after)[:200]
         if diff:
             st.dataframe(
-                [{tr("drafts.col.field"): c.path, tr("drafts.col.before"): _shown(c.before), tr("drafts.col.after"): _shown(c.after)} for c in diff],
+                [{tr("drafts.col.field"): where(c.path), tr("drafts.col.before"): _shown(c.before), tr("drafts.col.after"): _shown(c.after)} for c in diff],
                 hide_index=True,
                 width="stretch",
             )
