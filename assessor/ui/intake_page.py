@@ -383,7 +383,8 @@ def _heading(path: Path_, node: shape.Node, level: int) -> None:
     heading, caption = HEADINGS.get(_dotted(path), (None, None))
     if heading or _dotted(path) not in HEADINGS:
         title = tr(heading) if heading else node.label(lang())
-        if level == 0 or node.kind == "group":
+        # A section's own heading, and the parts of one that has none (the ledger), are subheaders.
+        if level == 0 or node.kind == "group" or HEADINGS.get(_dotted(path[:-1]), ("",))[0] is None:
             st.subheader(title)
         else:
             st.markdown(f"**{title}**")
