@@ -205,12 +205,23 @@ def _located(problem: Problem, base: str, columns: dict[str, str]) -> str:
 # ---------------------------------------------------------------- scalar fields
 
 
+def _keep_or_put(path: Path, raw: Any, fits: bool, seeded: Any, shown: Any, value: Any) -> None:
+    """Write the widget's value into the draft, unless the draft holds something the widget
+    cannot show (`"yes"` for a tick box, `"820"` for a count, a choice not offered) and the user
+    has not touched the widget: then what the file said is kept, and the model's check says
+    beside the field why it is refused, instead of the widget's default quietly replacing it."""
+    if fits or shown != seeded:
+        put(path, value)
+
+
 def text(path: Path, label: str, board: Board, *, area: bool = False, help: str | None = None, placeholder: str | None = None) -> str:
     key = _key(path)
-    _seed(key, str(get(path, "")))
+    raw = get(path)
+    seeded = "" if raw is None else str(raw)
+    _seed(key, seeded)
     widget = st.text_area if area else st.text_input
     value = widget(label, key=key, help=help, placeholder=placeholder)
-    put(path, value)
+    _keep_or_put(path, raw, raw is None or isinstance(raw, str), seeded, value, value)
     board.slot(path)
     return value
 
@@ -219,10 +230,12 @@ def lines(path: Path, label: str, board: Board, *, help: str | None = None) -> l
     """A list of short texts, one per line (phone numbers, product codes)."""
     key = _key(path)
     current = get(path, [])
-    _seed(key, "\n".join(str(v) for v in current) if isinstance(current, list) else str(current))
+    seeded = "\n".join(str(v) for v in current) if isinstance(current, list) else str(current)
+    _seed(key, seeded)
     value = st.text_area(label, key=key, help=help, height=90)
     items = [line.strip() for line in value.splitlines() if line.strip()]
-    put(path, items)
+    fits = isinstance(current, list) and all(isinstance(v, str) for v in current)
+    _keep_or_put(path, current, fits, seeded, value, items)
     board.slot(path)
     return items
 
@@ -272,16 +285,18 @@ def choice(path: Path, label: str, options: Sequence[str], board: Board, *, labe
     current = get(path)
     _seed(key, current if current in options else None)  # nothing chosen is shown as nothing
     value = st.selectbox(label, options, key=key, format_func=labels, help=help, placeholder=tr("fields.choose"))
-    put(path, value)
+    _keep_or_put(path, current, current is None or current in options, None, value, value)
     board.slot(path)
     return value
 
 
 def flag(path: Path, label: str, board: Board, *, help: str | None = None) -> bool:
     key = _key(path)
-    _seed(key, bool(get(path, False)))
+    current = get(path)
+    fits = current is None or isinstance(current, bool)
+    _seed(key, bool(current) if fits else False)
     value = st.checkbox(label, key=key, help=help)
-    put(path, value)
+    _keep_or_put(path, current, fits, False, value, value)
     board.slot(path)
     return value
 
@@ -289,9 +304,10 @@ def flag(path: Path, label: str, board: Board, *, help: str | None = None) -> bo
 def count(path: Path, label: str, board: Board, *, help: str | None = None) -> int | None:
     key = _key(path)
     current = get(path)
-    _seed(key, current if isinstance(current, int) and not isinstance(current, bool) else None)
+    fits = current is None or (isinstance(current, int) and not isinstance(current, bool) and current >= 0)
+    _seed(key, current if fits else None)
     value = st.number_input(label, key=key, min_value=0, step=1, format="%d", help=help, placeholder="—")
-    put(path, int(value) if value is not None else None)
+    _keep_or_put(path, current, fits, None, value, int(value) if value is not None else None)
     board.slot(path)
     return value
 
@@ -301,10 +317,11 @@ def answer(path: Path, label: str, board: Board) -> bool | None:
     key = _key(path)
     current = get(path)
     states = ("unanswered", "yes", "no")
-    _seed(key, {True: "yes", False: "no"}.get(current, "unanswered"))
+    fits = current is None or isinstance(current, bool)
+    _seed(key, {True: "yes", False: "no"}.get(current, "unanswered") if fits else "unanswered")
     value = st.radio(label, states, key=key, horizontal=True, format_func=lambda s, code=lang(): t(f"app.fields.answer.{s}", code))
     result = {"yes": True, "no": False}.get(value)
-    put(path, result)
+    _keep_or_put(path, current, fits, "unanswered", value, result)
     board.slot(path, exact=True)
     return result
 

@@ -297,3 +297,22 @@ def test_a_date_is_typed_applied_as_text_is_and_shown_in_one_form(app, ui):
     ui.section(app, "proposed")
     assert app.text_input(key="f.proposed_site.planned_opening@zh").value == ""
     assert app.text_input(key="f.proposed_site.planned_opening@zh").placeholder == t("app.fields.date_placeholder", "zh")
+
+
+def test_a_value_a_widget_cannot_show_is_kept_and_refused_beside_its_field_until_changed(app, ui):
+    doc = json.loads((EXAMPLES / "01-eligible-two-sites.json").read_text(encoding="utf-8"))
+    doc["complaints"]["attested_complete"] = "yes"
+    doc["proposed_site"]["planned_seats"] = "820"
+    doc["applicant"]["insurer_type"] = "mutual"
+    app.file_uploader(key="upload.application").upload("loose.json", json.dumps(doc, ensure_ascii=False).encode("utf-8"), "application/json").run()
+    for section, typed in (("applicant", "mutual"), ("proposed", "820"), ("records", "yes")):
+        ui.section(app, section)  # drawing the section's widgets changes nothing
+        messages = " ".join(_plain(m) for m in ui.field_messages(app))
+        assert typed in messages, messages
+    draft = app.session_state["draft"]
+    assert draft["complaints"]["attested_complete"] == "yes"
+    assert draft["proposed_site"]["planned_seats"] == "820"
+    assert draft["applicant"]["insurer_type"] == "mutual"
+    # Once the user sets the field, what they set is taken.
+    app.checkbox(key="f.complaints.attested_complete").check().run()
+    assert app.session_state["draft"]["complaints"]["attested_complete"] is True
