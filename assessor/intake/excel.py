@@ -55,7 +55,7 @@ MAX_ROWS_PER_SHEET = 20_000
 # workbook holds are counted in its XML before openpyxl sees it: a sheet of 20,000 filled rows
 # has some 200,000 cells; a 500 KB workbook of blank styled cells can have 8 million.
 MAX_CELLS = 400_000
-MAX_COLUMNS = 256  # the template's widest sheet has 9 columns; extra notes are allowed
+MAX_COLUMNS = 256  # the template's widest sheet has a dozen columns; extra notes are allowed
 MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024  # openpyxl holds every shared string in memory
 TEMPLATE_ROWS = 500  # rows of a table given dropdowns and checks beyond those filled in
 
