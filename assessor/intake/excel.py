@@ -100,6 +100,8 @@ class Field:
     bounds: tuple[int, int] | None = None  # whole numbers
     model: Any = None  # the records of a `team` cell (a nested table written inline by old templates)
     formerly: tuple[str, ...] = ()  # the label's wording in earlier templates, still read
+    unit: tuple[str, str] | None = None
+    help: tuple[str, str] | None = None
 
     def label(self, lang: str) -> str:
         return self.labels[1] if lang == "en" else self.labels[0]
@@ -176,7 +178,9 @@ def _cells(node: shape.Node) -> list[Field]:
     if node.kind == "evidence":
         return [Field(node.name, "docs", (zh, en), 30), Field(node.name, "sha", (f"{zh}SHA-256", f"{en} SHA-256"), 30)]
     width = 36 if node.long else _WIDTHS.get(node.kind, 18)
-    return [Field(node.name, node.kind, (zh, en), width, node.choice_name, node.bounds, formerly=formerly)]
+    unit = _pair(node.unit) if node.unit else None
+    help_ = _pair(node.help) if node.help else None
+    return [Field(node.name, node.kind, (zh, en), width, node.choice_name, node.bounds, formerly=formerly, unit=unit, help=help_)]
 
 
 def _key_field(node: shape.Node) -> Field:
@@ -294,11 +298,22 @@ def header(field: Field) -> str:
     return f"{field.labels[0]} / {field.labels[1]}"
 
 
-def _hint(field: Field, lang: str) -> str:
+def _kind_hint(field: Field, lang: str) -> str:
     if field.kind == "choice":
         labels = [_choice_label(field.choice, v, lang) for v in _choices()[field.choice]]
         return t("excel.hint.choice", lang, choices=t("excel.hint.separator", lang).join(labels))
     return t(f"excel.hint.{field.kind}", lang)
+
+
+def _hint(field: Field, lang: str) -> str:
+    """What a cell takes, with the field's unit and help as the model declares them."""
+    index = 1 if lang == "en" else 0
+    text = _kind_hint(field, lang)
+    if field.unit and field.unit[index]:
+        text += t("excel.hint.unit", lang, unit=field.unit[index])
+    if field.help and field.help[index]:
+        text += t("excel.hint.help", lang, help=field.help[index])
+    return text
 
 
 def _choice_label(choice: str, value: str, lang: str) -> str:
@@ -757,7 +772,8 @@ class _SheetReader:
         return best_row, columns, inline
 
     def _hint_row(self, part: Table, row: int, columns: dict[int, int]) -> bool:
-        return any(str(self.cell(row, c) or "").strip() in {_hint(part.fields[i], lang) for lang in LANGS} for i, c in columns.items())
+        # By its start: an earlier template's hints said no more than the kind of cell.
+        return any(str(self.cell(row, c) or "").strip().startswith(_kind_hint(part.fields[i], lang)) for i, c in columns.items() for lang in LANGS)
 
     def read_table(self, part: Table, out: dict[str, Any], last_column: int) -> None:
         self._record_section(part.section)

@@ -61,6 +61,7 @@ def test_a_new_field_is_a_column_or_a_row_of_the_excel_template_with_its_label_a
     assert "职场面积 / Floor area" in headers
     column = sites.cell(1, headers.index("职场面积 / Floor area") + 1).column_letter
     assert any(dv.type == "whole" and f"{column}3" in dv.sqref for dv in sites.data_validations.dataValidation)
+    assert "平方米" in sites[f"{column}2"].value  # the hint row says its unit
     assert "消防验收文号 / Fire inspection reference" in [row[0].value for row in book["拟设职场 Proposed site"].iter_rows()]
 
 
