@@ -17,7 +17,7 @@ from ..core.rulebook import load_rulebook
 from ..intake import shape
 from . import cases, compute, documents, shell, sources, state
 from .draft import blank_draft, canonical, changes, remove_field, unknown_fields
-from .fields import Board, Col, answer, choice, count, day, escape, flag, get, lines, path_scope, path_text, put, refresh_table, scope, table, text, where
+from .fields import Board, Col, answer, choice, count, date_text, day, escape, flag, get, lines, path_scope, path_text, put, refresh_table, scope, table, text, where
 from .state import lang, tr
 
 URL = "intake"
@@ -247,7 +247,7 @@ def _drafts_panel() -> None:
                     "app.drafts.item",
                     code,
                     title=d.title or t("app.drafts.untitled", code),
-                    time=d.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    time=_when(d.updated_at, code),
                     user=d.user or t("app.drafts.anonymous", code),
                     versions=d.versions,
                 )
@@ -268,7 +268,7 @@ def _history(register: Any, draft_id: str) -> None:
         rows.append(
             {
                 tr("drafts.col.version"): info.version,
-                tr("drafts.col.time"): info.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                tr("drafts.col.time"): _when(info.saved_at, lang(), seconds=True),
                 tr("drafts.col.user"): info.user or tr("drafts.anonymous"),
                 tr("drafts.col.changed"): info.summary(lang()),
             }
@@ -286,6 +286,12 @@ def _history(register: Any, draft_id: str) -> None:
                 hide_index=True,
                 width="stretch",
             )
+
+
+def _when(moment: Any, code: str, *, seconds: bool = False) -> str:
+    """A saved time in the page's one date form: 2026年12月5日 14:03 (zh), 2026-12-05 14:03 (en)."""
+    local = moment.astimezone()
+    return f"{date_text(local.date(), code)} {local.strftime('%H:%M:%S' if seconds else '%H:%M')}"
 
 
 def _shown(value: Any) -> str:

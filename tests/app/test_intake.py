@@ -316,3 +316,13 @@ def test_a_value_a_widget_cannot_show_is_kept_and_refused_beside_its_field_until
     # Once the user sets the field, what they set is taken.
     app.checkbox(key="f.complaints.attested_complete").check().run()
     assert app.session_state["draft"]["complaints"]["attested_complete"] is True
+
+
+def test_saved_times_are_shown_in_the_pages_one_date_form(app, ui):
+    import re
+
+    app.text_input(key="f.applicant.name").input("甲财产保险股份有限公司").run()
+    app.run()
+    (label,) = app.selectbox(key="drafts.pick.zh").options
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", label), label
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", label), label
