@@ -44,7 +44,7 @@ def render() -> None:
     unknown = st.container()
     board = Board()
     # Only the open section runs: the page stays quick to load, and the other sections'
-    # messages appear in the summary above, each with its path.
+    # messages appear in the summary above, each named by its labels.
     labels = [tr(f"intake.tab.{name}") for name in SECTIONS]
     key = f"{SECTION_KEY}.{lang()}"
     last = state.settings().get("section")
