@@ -507,10 +507,10 @@ def _row_details(path: Path_, node: shape.Node, rows: list[dict[str, Any]], boar
     def name(index: int) -> str:
         row = rows[index]
         shown = " · ".join(str(row.get(k)) for k in (key, "name") if row.get(k))
-        return tr("fields.row", row=index + 1) + (f"：{shown}" if code == "zh" and shown else f": {shown}" if shown else "")
+        return t("app.fields.row", code, row=index + 1) + (f"：{shown}" if code == "zh" and shown else f": {shown}" if shown else "")
 
     with st.container(border=True):
-        picked = st.selectbox(tr("intake.row_details", what=node.label(code)), range(len(rows)), format_func=name, key=f"details.{_dotted(path)}")
+        picked = st.selectbox(tr("intake.row_details", what=node.label(code)), range(len(rows)), format_func=name, key=f"details.{_dotted(path)}.{code}")
         picked = picked if isinstance(picked, int) and picked < len(rows) else 0
         row_path = path + (picked,)
         before = canonical(get(row_path, {}))

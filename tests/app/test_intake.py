@@ -233,7 +233,7 @@ def test_each_existing_sites_management_team_is_edited_on_its_own(app, ui):
     ui.load_example(app, "01-eligible-two-sites.json")
     ui.section(app, "sites")
     before = [list(site["management_team"]) for site in app.session_state["draft"]["existing_sites"]]
-    app.selectbox(key="details.existing_sites").set_value(1).run()
+    app.selectbox(key="details.existing_sites.zh").set_value(1).run()
     key = _editor_key(app, "f.existing_sites[1].management_team")
     member = {"name": "刘洋", "role": "副经理", "employing_unit": "四川分公司"}
     app.session_state[key] = {"edited_rows": {}, "added_rows": [member], "deleted_rows": []}
@@ -326,3 +326,22 @@ def test_saved_times_are_shown_in_the_pages_one_date_form(app, ui):
     (label,) = app.selectbox(key="drafts.pick.zh").options
     assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", label), label
     assert not re.search(r"\d{4}-\d{2}-\d{2}", label), label
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_section_draws_its_fields_with_their_labels_and_no_none(app, ui, lang):
+    from assessor.core.model import ProposedSite
+
+    if lang != "zh":
+        app.radio(key="lang").set_value(lang).run()
+    ui.load_example(app, "04-small-second-site.json")
+    for section in ("applicant", "premiums", "sites", "proposed", "records", "unifications"):
+        app.session_state[f"intake.section.{lang}"] = t(f"app.intake.tab.{section}", lang)
+        app.run()
+        assert not app.exception, (section, app.exception)
+        shown = [w.value for w in app.text_input] + [w.value for w in app.text_area]
+        assert "None" not in shown, (section, shown)
+        if section == "proposed":
+            labels = {w.label for w in app.text_input} | {w.label for w in app.number_input} | {w.label for w in app.text_area}
+            for name in ("city", "planned_seats", "business_system", "products"):
+                assert shape.field_of(ProposedSite, (name,)).shown(lang) in labels, (name, labels)
