@@ -697,14 +697,16 @@ class _SheetReader:
 
     def read_key_value(self, part: KeyValue, out: dict[str, Any]) -> None:
         self._record_section(part.section)
-        labels = {row: self.cell(row, 1) for row in sorted(self.rows) if row > self.block_end}
+        # Each label's wordings once, not once per field: a sheet may hold 20,000 rows.
+        labels = {row: (_parts(text), _norm(text).endswith("sha-256")) for row in sorted(self.rows) if row > self.block_end and not _blank(text := self.cell(row, 1))}
         values: dict[str, Any] = {}
         docs: dict[str, tuple[Field, int, int]] = {}
         last = self.block_end
         for field in part.fields:
             if field.kind == "sha":
                 continue  # the row under its documents', read with them
-            found = next((row for row, text in labels.items() if _matches(text, field) and not (field.kind == "docs" and _norm(text).endswith("sha-256"))), None)
+            names = _names(field)
+            found = next((row for row, (parts, digest) in labels.items() if parts & names and not (field.kind == "docs" and digest)), None)
             if found is None:
                 self._missing(field, part.section, self.name)
                 continue
