@@ -83,3 +83,15 @@ def test_a_new_field_is_a_column_of_the_intake_pages_table_and_an_input(grown, t
     at.session_state["intake.section.zh"] = t("app.intake.tab.proposed", "zh")
     at.run()
     assert at.text_input(key="f.proposed_site.fire_permit").label == PERMIT[0]
+
+
+def test_every_label_on_a_sheet_names_one_field_so_cells_are_found_again():
+    from assessor.intake import excel
+
+    for sheet in excel.sheets():
+        blocks = [f for part in sheet.parts if isinstance(part, excel.KeyValue) for f in part.fields if f.kind != "sha"]
+        for part in [p for p in sheet.parts if isinstance(p, excel.Table)] + [excel.KeyValue((), tuple(blocks))]:
+            fields = [f for f in part.fields if f.kind != "sha"]
+            for i, field in enumerate(fields):
+                for other in fields[i + 1 :]:
+                    assert not excel._names(field) & excel._names(other), (sheet.name(), field.key, other.key)
