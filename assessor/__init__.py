@@ -9,7 +9,7 @@ from .intake import ApplicationError, load_application, parse_application
 from .core.model import Application
 from .core.rulebook import Rulebook, RulebookError, load_rulebook
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "Application",

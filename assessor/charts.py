@@ -204,11 +204,13 @@ def _plotted(point: Point, chart: Chart) -> float:
 def plotly_figure(chart: Chart, lang: str = "zh") -> go.Figure:
     import plotly.graph_objects as go
 
+    from .ui.labels import dates_in
+
     fig = go.Figure()
     for series in chart.series:
         xs = [p.x for p in series.points]
         ys = [_plotted(p, chart) for p in series.points]
-        names = [(p.label or {}).get(lang, str(p.x)) for p in series.points]
+        names = [dates_in((p.label or {}).get(lang, str(p.x)), lang) for p in series.points]
         if series.kind == "line":
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines+markers", name=series.label[lang], line={"color": "#1f4e8c"}))
         elif series.kind == "bar":
@@ -223,10 +225,10 @@ def plotly_figure(chart: Chart, lang: str = "zh") -> go.Figure:
         fig.add_annotation(xref="paper", x=0, y=level, text=chart.threshold_label[lang], showarrow=False, yshift=10, xanchor="left")
     if chart.crossing is not None:
         fig.add_shape(type="line", yref="paper", x0=chart.crossing, x1=chart.crossing, y0=0, y1=1, line={"color": "#4a8f4a", "dash": "dot"})
-        fig.add_annotation(yref="paper", x=chart.crossing, y=1, text=chart.crossing_label[lang], showarrow=False, yshift=10)
+        fig.add_annotation(yref="paper", x=chart.crossing, y=1, text=dates_in(chart.crossing_label[lang], lang), showarrow=False, yshift=10)
     if chart.window is not None:
         fig.add_shape(type="rect", yref="paper", x0=chart.window[0], x1=chart.window[1], y0=0, y1=1, fillcolor="#f5d76e", opacity=0.3, line={"width": 0}, layer="below")
-        fig.add_annotation(yref="paper", x=chart.window[0], y=1, text=chart.window_label[lang], showarrow=False, xanchor="left", yshift=10)
+        fig.add_annotation(yref="paper", x=chart.window[0], y=1, text=dates_in(chart.window_label[lang], lang), showarrow=False, xanchor="left", yshift=10)
     layout: dict[str, Any] = {
         "title": {"text": chart.title[lang]},
         "xaxis": {"title": {"text": chart.x_label[lang]}},
@@ -243,8 +245,18 @@ def plotly_figure(chart: Chart, lang: str = "zh") -> go.Figure:
         layout["yaxis"] = {"tickvals": list(range(len(chart.lanes))), "ticktext": [lane[lang] for lane in chart.lanes], "range": [-0.7, len(chart.lanes) - 0.3]}
         if chart.window is not None:
             layout["xaxis"]["range"] = [_timeline_start(chart), chart.window[1] + timedelta(days=15)]
+    if dated or chart.window is not None:
+        layout["xaxis"] |= date_axis(lang)
     fig.update_layout(**layout)
     return fig
+
+
+def date_axis(lang: str) -> dict[str, Any]:
+    """Dates on a plotly axis as the reader writes them: 2025年7月 in Chinese (plotly's own
+    default would say "Jul 2025"), 2025-07 in English; the day in full when hovered."""
+    if lang == "en":
+        return {"tickformat": "%Y-%m", "hoverformat": "%Y-%m-%d"}
+    return {"tickformat": "%Y年%-m月", "hoverformat": "%Y年%-m月%-d日"}
 
 
 # ---------------------------------------------------------------- SVG (the dossier)

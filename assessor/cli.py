@@ -141,7 +141,7 @@ def parse_as_of(text: str | None, lang: str) -> date:
 def note_future_as_of(as_of: date, lang: str) -> None:
     """A one-line note on stderr when the assessment date lies after today."""
     if as_of > date.today():
-        print(t("cli.future_as_of", lang, as_of=as_of.isoformat()), file=sys.stderr)
+        print(t("cli.future_as_of", lang, as_of=as_of), file=sys.stderr)
 
 
 def require_suffix(path: str, suffix: str, lang: str) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import tomllib
+from datetime import date, datetime
 from decimal import ROUND_DOWN, Decimal
 from functools import cache
 from pathlib import Path
@@ -44,8 +45,23 @@ def catalog(lang: str) -> dict[str, str]:
 
 def t(key: str, lang: str = DEFAULT_LANG, /, **values: Any) -> str:
     """The text for `key` in `lang`, with `{name}` placeholders filled from `values`."""
-    text = catalog(lang if lang in LANGS else DEFAULT_LANG)[key]
-    return text.format(**values) if values else text
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    text = catalog(lang)[key]
+    if not values:
+        return text
+    return text.format(**{name: format_date(v, lang) if isinstance(v, date) and not isinstance(v, datetime) else v for name, v in values.items()})
+
+
+def format_date(day: date, lang: str = DEFAULT_LANG) -> str:
+    """A date as every text shows it: 2026年6月30日 in Chinese, 2026-06-30 in English.
+
+    `t` applies it to every date it is given, so a sentence never prints a date another way."""
+    return t("units.date", lang, year=day.year, month=day.month, day=day.day)
+
+
+def format_month(year: int, month: int, lang: str = DEFAULT_LANG) -> str:
+    """A calendar month: 2026年10月 in Chinese, 2026-10 in English."""
+    return t("units.month", lang, year=year, month=month)
 
 
 def both(key: str, /, **values: Any) -> dict[str, str]:

@@ -28,7 +28,7 @@ def format_gap(finding: Finding, lang: str = "zh") -> str:
     if gap.amount is not None:
         pieces.append(format_quantity(gap.amount, lang, ROUND_UP))  # what is missing, never understated
     if gap.closes_on is not None:
-        pieces.append(t("report.closes_on", lang, date=gap.closes_on.isoformat()))
+        pieces.append(t("report.closes_on", lang, date=gap.closes_on))
     return "; ".join(pieces) or "—"
 
 
@@ -39,7 +39,7 @@ def readings_line(assessment: Assessment) -> str:
 def render_text(assessment: Assessment, applicant: str, lang: str = "zh") -> str:
     lines = [
         t("report.verdict", lang, verdict=t(f"verdict.{assessment.verdict.value}", lang)),
-        t("report.applicant", lang, name=applicant, as_of=assessment.as_of.isoformat()),
+        t("report.applicant", lang, name=applicant, as_of=assessment.as_of),
         t("report.rulebook", lang, id=assessment.rulebook_id, version=assessment.rulebook_version),
         t("report.readings", lang, readings=readings_line(assessment)),
         t("report.fingerprint", lang, fingerprint=assessment.fingerprint),

@@ -1,7 +1,14 @@
 """The case register: drafts with every saved version, and the screening runs, in one database.
 
 SQLite by default (a file under `$ASSESSOR_DATA_DIR`, else `./data`); any SQLAlchemy URL in
-`$ASSESSOR_DATABASE_URL`, or passed to `CaseStore(url)`, overrides it, so PostgreSQL works too.
+`$ASSESSOR_DATABASE_URL`, or passed to `CaseStore(url)`, overrides it: PostgreSQL through psycopg
+(`postgresql+psycopg://...`; a bare `postgresql://` means the same). Opening a register brings its
+schema to the newest Alembic revision (`assessor/migrations`), once, under the write lock.
+
+Every draft belongs to one organisation (`LOCAL_ORG` when the app runs without sign-in). The
+reading methods take the organisations a user belongs to; a draft of any other organisation
+behaves exactly as a missing one (`DraftNotFound`, absent from lists), so nothing of it leaks.
+`None` means no filter: the command line and the tests see everything.
 
 What a draft holds is whatever the user typed, as a JSON-able dict. It may well be an invalid
 application: the register keeps it as typed and never validates it, so a mistake is never lost.
@@ -9,7 +16,8 @@ application: the register keeps it as typed and never validates it, so a mistake
 Every save is one transaction. On SQLite the register runs in WAL mode with `synchronous=FULL`
 and takes the write lock at the start of a save (`BEGIN IMMEDIATE`), so two app processes on
 one file never both claim the same version number, and a process killed mid-save leaves the
-last committed version intact.
+last committed version intact. On PostgreSQL a save locks its draft's row (`SELECT ... FOR
+UPDATE`) to the same end.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import (
@@ -33,6 +42,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     create_engine,
+    delete,
     event,
     select,
 )
@@ -46,6 +56,9 @@ DATA_DIR_ENV = "ASSESSOR_DATA_DIR"
 DATABASE_URL_ENV = "ASSESSOR_DATABASE_URL"
 DEFAULT_FILE_NAME = "cases.sqlite3"
 BUSY_TIMEOUT_MS = 10_000
+LOCAL_ORG = "local"  # the one organisation of an app that runs without sign-in
+TITLE_LENGTH = 500  # the widths of the register's columns, enforced alike on every database
+IDENTITY_LENGTH = 200  # user and organisation names
 
 
 # ---------------------------------------------------------------- records handed out
@@ -61,6 +74,7 @@ class DraftVersion:
     data: dict[str, Any]
     saved_at: datetime
     user: str
+    organisation: str = LOCAL_ORG
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +87,7 @@ class DraftSummary:
     user: str
     versions: int
     created_at: datetime
+    organisation: str = LOCAL_ORG
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +108,17 @@ class VersionInfo:
             return t("store.history.nothing", lang)
         names = [section_label(name, lang) for name in self.changed]
         return t("store.history.changed", lang, sections=t("store.history.separator", lang).join(names))
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A reviewer's remark on one version of a draft."""
+
+    draft_id: str
+    version: int
+    user: str
+    text: str
+    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +182,12 @@ class _Draft(_Base):
     __tablename__ = "drafts"
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    title: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     created_at: Mapped[datetime] = mapped_column(_UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(_UTCDateTime(), index=True)
-    updated_by: Mapped[str] = mapped_column(String(200))
+    updated_by: Mapped[str] = mapped_column(String(IDENTITY_LENGTH))
     latest_version: Mapped[int] = mapped_column(Integer)
+    organisation: Mapped[str] = mapped_column(String(IDENTITY_LENGTH), index=True, server_default=LOCAL_ORG)
 
 
 class _Version(_Base):
@@ -170,12 +197,23 @@ class _Version(_Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    title: Mapped[str] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(TITLE_LENGTH))
     saved_at: Mapped[datetime] = mapped_column(_UTCDateTime())
-    user: Mapped[str] = mapped_column(String(200))
+    user: Mapped[str] = mapped_column(String(IDENTITY_LENGTH))
     data: Mapped[str] = mapped_column(Text)
     data_sha256: Mapped[str] = mapped_column(String(64))
     changed: Mapped[str] = mapped_column(Text)  # JSON list of the top-level sections that differ
+
+
+class _Comment(_Base):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    draft_id: Mapped[str] = mapped_column(ForeignKey("drafts.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    user: Mapped[str] = mapped_column(String(IDENTITY_LENGTH))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(_UTCDateTime())
 
 
 class _Screening(_Base):
@@ -196,6 +234,15 @@ def default_url() -> str:
         return url
     folder = Path(os.environ.get(DATA_DIR_ENV, "").strip() or "data")
     return f"sqlite:///{(folder / DEFAULT_FILE_NAME).resolve()}"
+
+
+def with_driver(url: str) -> str:
+    """The URL with the driver the lock ships: a bare `postgresql://` (or Heroku-style
+    `postgres://`) URL would make SQLAlchemy look for psycopg2, which is not installed."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return url
 
 
 def _json_default(value: Any) -> Any:
@@ -228,6 +275,21 @@ _SECTION_ORDER = {name: i for i, name in enumerate(Application.model_fields)}
 _MISSING = object()
 
 
+def _label(title: str | None) -> str:
+    """A draft's title as kept: the list shows it, the data holds the full text, so a title too
+    long for its column is shortened (PostgreSQL would refuse it, SQLite would not)."""
+    title = (title or "").replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL
+    return title if len(title) <= TITLE_LENGTH else title[: TITLE_LENGTH - 1] + "…"
+
+
+def _identity(value: str | None, what: str) -> str:
+    """A user or organisation name as kept. Never shortened: two long names must stay apart."""
+    value = (value or "").strip()
+    if len(value) > IDENTITY_LENGTH or "\x00" in value:
+        raise ValueError(f"a {what} name is at most {IDENTITY_LENGTH} characters, without NUL")
+    return value
+
+
 def _now() -> datetime:
     return datetime.now(timezone.utc)
 
@@ -245,10 +307,11 @@ def _make_engine(url: str) -> Engine:
     sqlite_file = _sqlite_file(url)
     if sqlite_file is not None:
         sqlite_file.parent.mkdir(parents=True, exist_ok=True)
-    is_sqlite = url.startswith("sqlite")
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000} if is_sqlite else {})
-    if is_sqlite:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _tune_sqlite(engine)
+    else:  # a server may have closed an idle connection (restart, timeout): test it before use
+        engine = create_engine(url, pool_pre_ping=True)
     return engine
 
 
@@ -274,6 +337,49 @@ def _tune_sqlite(engine: Engine) -> None:
             connection.exec_driver_sql("BEGIN")
 
 
+# ---------------------------------------------------------------- schema
+
+
+_MIGRATION_LOCK = 0x61737365  # PostgreSQL advisory lock key: one process migrates at a time ("asse")
+
+
+def _revision(connection) -> str | None:
+    """The register's schema revision; None for a database without the migrations' table."""
+    from sqlalchemy import inspect, text
+
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _upgrade(engine: Engine) -> None:
+    """Bring the register's schema to the newest revision (Alembic, `assessor/migrations`).
+
+    A register already there costs one query. Otherwise the upgrade runs in one transaction that
+    holds the write lock (SQLite: BEGIN IMMEDIATE; PostgreSQL: an advisory lock), so two processes
+    opening a new or old register at once migrate it once; a register written before migrations
+    existed (tables, no `alembic_version`) is taken as revision 0001 and upgraded from there."""
+    from sqlalchemy import inspect, text
+
+    from .migrations import FIRST, HEAD, SCRIPT_LOCATION
+
+    with engine.connect() as connection:
+        if _revision(connection) == HEAD:
+            return
+    from alembic import command
+    from alembic.config import Config
+
+    with engine.execution_options(write=True).begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        config = Config()
+        config.set_main_option("script_location", SCRIPT_LOCATION)
+        config.attributes["connection"] = connection
+        if _revision(connection) is None and inspect(connection).has_table(_Draft.__tablename__):
+            command.stamp(config, FIRST)
+        command.upgrade(config, "head")
+
+
 # ---------------------------------------------------------------- the register
 
 
@@ -281,9 +387,13 @@ class CaseStore:
     """Drafts, their versions, and screening runs, in a SQL database."""
 
     def __init__(self, url: str | None = None):
-        self.url = url or default_url()
+        self.url = with_driver(url or default_url())
         self.engine = _make_engine(self.url)
-        _Base.metadata.create_all(self.engine)
+        try:
+            _upgrade(self.engine)
+        except BaseException:
+            self.engine.dispose()
+            raise
 
     def close(self) -> None:
         self.engine.dispose()
@@ -302,8 +412,11 @@ class CaseStore:
 
     # -- drafts
 
-    def save_draft(self, draft_id: str | None, title: str, data: dict[str, Any], user: str) -> DraftVersion:
-        """Keep what the user typed: a new draft when `draft_id` is None, else its next version.
+    def save_draft(
+        self, draft_id: str | None, title: str, data: dict[str, Any], user: str, organisation: str = LOCAL_ORG
+    ) -> DraftVersion:
+        """Keep what the user typed: a new draft of `organisation` when `draft_id` is None, else
+        the draft's next version. A draft of another organisation is not found.
 
         Saving exactly what the latest version already holds (data and title) adds no version
         and returns that latest version."""
@@ -311,23 +424,34 @@ class CaseStore:
             raise TypeError("a draft holds a dict of what the user typed")
         text = _canonical(data)
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        title = (title or "").strip()
-        user = (user or "").strip()
+        title = _label(title)
+        user = _identity(user, "user")
+        organisation = _identity(organisation, "organisation")
         now = _now()
         with self._writing() as session, session.begin():
             if draft_id is None:
-                draft = _Draft(id=uuid.uuid4().hex, title=title, created_at=now, updated_at=now, updated_by=user, latest_version=0)
+                draft = _Draft(
+                    id=uuid.uuid4().hex,
+                    title=title,
+                    created_at=now,
+                    updated_at=now,
+                    updated_by=user,
+                    latest_version=0,
+                    organisation=organisation,
+                )
                 session.add(draft)
                 latest = None
             else:
+                # The row lock (FOR UPDATE; on SQLite the write lock taken at BEGIN) makes a second
+                # writer of the same draft wait, so two saves never claim one version number.
                 draft = session.get(_Draft, draft_id, with_for_update=True)
-                if draft is None:
+                if not _visible(draft, (organisation,)):
                     raise DraftNotFound(draft_id)
                 latest = session.scalars(
                     select(_Version).where(_Version.draft_id == draft_id, _Version.version == draft.latest_version)
                 ).one()
                 if latest.data_sha256 == digest and latest.data == text and latest.title == title:
-                    return _version_record(latest)
+                    return _version_record(latest, draft.organisation)
             before = json.loads(latest.data) if latest is not None else None
             changed = _changed_sections(before, json.loads(text))
             if latest is not None and latest.title != title:
@@ -347,31 +471,42 @@ class CaseStore:
             draft.title = title
             draft.updated_at = now
             draft.updated_by = user
-        return _version_record(row)
+        return _version_record(row, draft.organisation)
 
-    def list_drafts(self) -> list[DraftSummary]:
-        """Every draft, the most recently saved first."""
-        columns = (_Draft.id, _Draft.title, _Draft.updated_at, _Draft.updated_by, _Draft.latest_version, _Draft.created_at)
+    def list_drafts(self, organisations: Collection[str] | None = None) -> list[DraftSummary]:
+        """Every draft of these organisations (of all when None), the most recently saved first."""
+        columns = (
+            _Draft.id,
+            _Draft.title,
+            _Draft.updated_at,
+            _Draft.updated_by,
+            _Draft.latest_version,
+            _Draft.created_at,
+            _Draft.organisation,
+        )
+        query = select(*columns).order_by(_Draft.updated_at.desc(), _Draft.id)
+        if organisations is not None:
+            query = query.where(_Draft.organisation.in_(sorted(_org_set(organisations))))
         with self._reading() as session:
-            rows = session.execute(select(*columns).order_by(_Draft.updated_at.desc(), _Draft.id)).all()
+            rows = session.execute(query).all()
         return [DraftSummary(*row) for row in rows]
 
-    def load_draft(self, draft_id: str) -> DraftVersion:
+    def load_draft(self, draft_id: str, organisations: Collection[str] | None = None) -> DraftVersion:
         """The latest version of a draft."""
         with self._reading() as session:
-            draft = session.get(_Draft, draft_id)
-            if draft is None:
-                raise DraftNotFound(draft_id)
-            return self._version(session, draft_id, draft.latest_version)
+            draft = self._draft(session, draft_id, organisations)
+            return self._version(session, draft, draft.latest_version)
 
-    def load_version(self, draft_id: str, version: int) -> DraftVersion:
+    def load_version(self, draft_id: str, version: int, organisations: Collection[str] | None = None) -> DraftVersion:
         """One earlier (or the latest) version of a draft."""
         with self._reading() as session:
-            return self._version(session, draft_id, version)
+            draft = self._draft(session, draft_id, organisations)
+            return self._version(session, draft, version)
 
-    def history(self, draft_id: str) -> list[VersionInfo]:
+    def history(self, draft_id: str, organisations: Collection[str] | None = None) -> list[VersionInfo]:
         """The audit trail of a draft, oldest version first."""
         with self._reading() as session:
+            self._draft(session, draft_id, organisations)
             rows = session.execute(
                 select(_Version.version, _Version.saved_at, _Version.user, _Version.title, _Version.changed)
                 .where(_Version.draft_id == draft_id)
@@ -381,21 +516,57 @@ class CaseStore:
             raise DraftNotFound(draft_id)
         return [VersionInfo(r.version, r.saved_at, r.user, r.title, tuple(json.loads(r.changed))) for r in rows]
 
-    def delete_draft(self, draft_id: str) -> None:
-        """Remove a draft and all its versions."""
+    def delete_draft(self, draft_id: str, organisations: Collection[str] | None = None) -> None:
+        """Remove a draft with all its versions and comments."""
         with self._writing() as session, session.begin():
-            draft = session.get(_Draft, draft_id)
-            if draft is None:
-                raise DraftNotFound(draft_id)
-            session.query(_Version).filter(_Version.draft_id == draft_id).delete()
+            draft = self._draft(session, draft_id, organisations, lock=True)
+            session.execute(delete(_Comment).where(_Comment.draft_id == draft_id))
+            session.execute(delete(_Version).where(_Version.draft_id == draft_id))
             session.delete(draft)
 
+    # -- reviewers' comments
+
+    def add_comment(
+        self, draft_id: str, version: int, user: str, text: str, organisations: Collection[str] | None = None
+    ) -> Comment:
+        """Keep a reviewer's remark on one version of a draft. The text must say something."""
+        text = (text or "").replace("\x00", "").strip()
+        if not text:
+            raise ValueError("a comment needs some text")
+        user = _identity(user, "user")
+        with self._writing() as session, session.begin():
+            draft = self._draft(session, draft_id, organisations, lock=True)
+            if not 1 <= version <= draft.latest_version:
+                raise DraftNotFound(draft_id, version)
+            row = _Comment(draft_id=draft_id, version=version, user=user, text=text, created_at=_now())
+            session.add(row)
+        return _comment_record(row)
+
+    def comments(self, draft_id: str, organisations: Collection[str] | None = None) -> list[Comment]:
+        """Every comment on a draft, the oldest first."""
+        with self._reading() as session:
+            self._draft(session, draft_id, organisations)
+            rows = session.scalars(
+                select(_Comment).where(_Comment.draft_id == draft_id).order_by(_Comment.created_at, _Comment.id)
+            ).all()
+        return [_comment_record(row) for row in rows]
+
+    # -- shared look-ups
+
     @staticmethod
-    def _version(session: Session, draft_id: str, version: int) -> DraftVersion:
-        row = session.scalars(select(_Version).where(_Version.draft_id == draft_id, _Version.version == version)).one_or_none()
+    def _draft(session: Session, draft_id: str, organisations: Collection[str] | None, lock: bool = False) -> _Draft:
+        # `lock`: a writer holds the draft's row (FOR UPDATE) until it commits, as save_draft does.
+        draft = session.get(_Draft, draft_id, with_for_update=lock)
+        if not _visible(draft, organisations):
+            raise DraftNotFound(draft_id)
+        return draft
+
+    @staticmethod
+    def _version(session: Session, draft: _Draft, version: int) -> DraftVersion:
+        row = session.scalars(select(_Version).where(_Version.draft_id == draft.id, _Version.version == version)).one_or_none()
         if row is None:
-            raise DraftNotFound(draft_id, version)
-        return _version_record(row)
+            raise DraftNotFound(draft.id, version)
+        return _version_record(row, draft.organisation)
 
     # -- screening runs
 
@@ -416,5 +587,19 @@ class CaseStore:
         return [ScreeningRecord(r.id, r.recorded_at, json.loads(r.run)) for r in rows]
 
 
-def _version_record(row: _Version) -> DraftVersion:
-    return DraftVersion(row.draft_id, row.version, row.title, json.loads(row.data), row.saved_at, row.user)
+def _version_record(row: _Version, organisation: str) -> DraftVersion:
+    return DraftVersion(row.draft_id, row.version, row.title, json.loads(row.data), row.saved_at, row.user, organisation)
+
+
+def _comment_record(row: _Comment) -> Comment:
+    return Comment(row.draft_id, row.version, row.user, row.text, row.created_at)
+
+
+def _visible(draft: _Draft | None, organisations: Collection[str] | None) -> bool:
+    return draft is not None and (organisations is None or draft.organisation in _org_set(organisations))
+
+
+def _org_set(organisations: Collection[str]) -> frozenset[str]:
+    if isinstance(organisations, str):  # a lone name would otherwise be read letter by letter
+        raise TypeError("organisations is a collection of names, not one name")
+    return frozenset(organisations)

@@ -1,9 +1,12 @@
 """Dossier speed: the full dossier of the largest example, warm in process, against WeasyPrint
 alone on the same HTML, and the whole-process CLI time. Prints figures; asserts nothing.
 
-    .venv/bin/python benchmarks/bench_dossier.py [--runs N]
+    .venv/bin/python benchmarks/bench_dossier.py [--runs N] [--process-runs N]
 
-Targets (issue 3): full dossier ≤ 1.0 s warm; ≤ 1.25 × WeasyPrint alone.
+Targets (issue 3): full dossier ≤ 1.0 s warm; ≤ 1.25 × WeasyPrint alone. Issue 13: in fresh
+processes, `assessor dossier` ≤ 1.25 × WeasyPrint alone writing the same HTML, and `assessor
+verify` ≤ 1.0 × `assessor dossier`; the three commands are run in turn, round after round, so a
+change in the machine's load falls on all three alike.
 Wall time depends on what else the machine runs, so CPU time of this process is shown too.
 """
 
@@ -70,6 +73,7 @@ def largest_example() -> tuple[Path, object]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--process-runs", type=int, default=3)
     args = parser.parse_args()
     path, as_of = largest_example()
     app = load_application(path, today=as_of)
@@ -115,15 +119,52 @@ def main() -> None:
     for label, (best, _, cpu) in rows[:2]:
         print(f"ratio {label:28} wall {best / base_wall:5.2f}×   CPU {cpu / base_cpu:5.2f}×   (target ≤ 1.25×)")
 
+    processes(path, as_of, html, svgs, args.process_runs)
+
+
+# WeasyPrint alone in a fresh process: the same HTML, the same charts (served from memory as the
+# dossier serves them), the same PDF variant; only its own imports.
+WEASY_ALONE = """
+import json, sys
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+data = json.load(open(sys.argv[1], encoding="utf-8"))
+class Charts(URLFetcher):
+    def fetch(self, url, headers=None):
+        if "/charts/" in url:
+            return URLFetcherResponse(url, data["svgs"][url.rsplit("/", 1)[1]].encode("utf-8"), {"Content-Type": "image/svg+xml"})
+        return super().fetch(url, headers)
+HTML(string=data["html"], base_url=data["base"], url_fetcher=Charts()).write_pdf(sys.argv[2], pdf_variant=data["variant"])
+"""
+
+
+def processes(path: Path, as_of, html: str, svgs: dict[str, bytes], runs: int) -> None:
+    import json
+
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "out.pdf"
-        command = [sys.executable, "-m", "assessor", "dossier", str(path), "-o", str(out), "--as-of", as_of.isoformat()]
-        walls = []
-        for _ in range(3):
-            start = time.perf_counter()
-            subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
-            walls.append(time.perf_counter() - start)
-        print(f"\nCLI whole process ({' '.join(command[2:4])} …): best {min(walls):.3f}s, median {statistics.median(walls):.3f}s")
+        out, alone = Path(tmp) / "out.pdf", Path(tmp) / "alone.pdf"
+        source = Path(tmp) / "html.json"
+        source.write_text(json.dumps({"html": html, "svgs": {k: v.decode("utf-8") for k, v in svgs.items()}, "base": TEMPLATES_DIR.as_uri() + "/", "variant": PDF_VARIANT}), encoding="utf-8")
+        commands = {
+            "assessor dossier": [sys.executable, "-m", "assessor", "dossier", str(path), "-o", str(out), "--as-of", as_of.isoformat(), "--date", GENERATED_AT.date().isoformat()],
+            "WeasyPrint alone": [sys.executable, "-c", WEASY_ALONE, str(source), str(alone)],
+            "assessor verify": [sys.executable, "-m", "assessor", "verify", str(out)],
+        }
+        walls: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(runs):
+            for name, command in commands.items():
+                start = time.perf_counter()
+                done = subprocess.run(command, cwd=ROOT, capture_output=True)
+                walls[name].append(time.perf_counter() - start)
+                if done.returncode != 0:
+                    print(f"{name} exited {done.returncode}: {done.stderr.decode('utf-8', 'replace')[-300:]}")
+        print(f"\n{'fresh process, whole command':34} {'best wall':>10} {'median':>10}")
+        for name, values in walls.items():
+            print(f"{name:34} {min(values):9.3f}s {statistics.median(values):9.3f}s")
+        best = {name: min(values) for name, values in walls.items()}
+        print(f"ratio assessor dossier / WeasyPrint alone  {best['assessor dossier'] / best['WeasyPrint alone']:5.2f}×   (goal ≤ 1.25×)")
+        print(f"ratio assessor verify / assessor dossier   {best['assessor verify'] / best['assessor dossier']:5.2f}×   (goal ≤ 1.0×)")
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Sets up everything the project needs on a Debian machine with Python 3.11, idempotently:
 #   scripts/setup.sh run    system packages for the app and the dossier, and the virtual environment
-#   scripts/setup.sh test   the same, plus what the tests need (Chromium for end-to-end tests)
+#   scripts/setup.sh test   the same, plus what the tests need (Chromium for end-to-end tests, and
+#                           PostgreSQL's server binaries: the register's tests start a throwaway server)
 # Python packages come from uv.lock; uv never downloads an interpreter (pyproject: python-downloads = never).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 purpose=${1:-run}
 run_packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils)
-test_packages=(chromium)
+test_packages=(chromium postgresql)
 packages=("${run_packages[@]}")
 [ "$purpose" = test ] && packages+=("${test_packages[@]}")
 

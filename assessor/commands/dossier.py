@@ -22,14 +22,15 @@ def register(subparsers, lang: str) -> None:
     parser.add_argument("--signer", help=t("dossier.cli.signer", lang))
     parser.add_argument("--date", metavar="YYYY-MM-DD", help=t("dossier.cli.date", lang))
     parser.add_argument("--filing-copy", action="store_true", help=t("dossier.cli.filing_copy", lang))
+    parser.add_argument("--cc", metavar="抄送", help=t("dossier.banji.cli_cc", lang))
+    parser.add_argument("--evidence-dir", metavar="DIR", help=t("dossier.evidence.cli_dir", lang))
     parser.add_argument("--rulebook", help=t("cli.help.rulebook", lang))
     add_assessment_options(parser, lang)
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from ..dossier import DossierError, DossierFontError, build_dossier
-    from ..dossier.pdfa import page_count
+    from ..dossier import DossierError, DossierFontError, build_dossier, last_page_count
     from ..core.engine import assess
     from ..dossier.view_model import beijing_day, is_request
 
@@ -40,11 +41,19 @@ def run(args) -> int:
     readings = parse_readings(args.reading, lang)
     rulebook = load_rulebook(args.rulebook)
     application = load_application(args.file)
+    from ..dossier.evidence import EvidenceProblem, read_folder
+
+    evidence = None
     try:
+        if args.evidence_dir is not None:
+            evidence = read_folder(args.evidence_dir, _document_names(application))
         pdf = build_dossier(
             application, rulebook, as_of, readings, lang=lang, addressee=args.addressee, doc_number=args.doc_number, signer=args.signer,
-            letter_day=letter_day, internal_annex=not args.filing_copy,
+            letter_day=letter_day, internal_annex=not args.filing_copy, evidence=evidence, cc=args.cc,
         )
+    except EvidenceProblem as exc:
+        print(t(exc.key, lang, **exc.values), file=sys.stderr)
+        return EXIT_INVALID
     except DossierFontError as exc:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_INVALID
@@ -59,7 +68,7 @@ def run(args) -> int:
         return EXIT_INVALID
     today = beijing_day(datetime.now().astimezone())
     assessment = assess(application, rulebook, as_of, readings, today=today)
-    print(t("dossier.cli.written", lang, file=str(out), pages=page_count(pdf), verdict=t(f"verdict.{assessment.verdict.value}", lang)))
+    print(t("dossier.cli.written", lang, file=str(out), pages=last_page_count(), verdict=t(f"verdict.{assessment.verdict.value}", lang)))
     if is_request(assessment, application, letter_day or today):
         print(t("dossier.cli.made_letter", lang))
         # The defaults a user may not have meant, said once so they can be changed.
@@ -70,4 +79,30 @@ def run(args) -> int:
         print(t("dossier.cli.made_gap_opening", lang))
     else:
         print(t("dossier.cli.made_gap", lang))
+    if evidence is not None:
+        from ..dossier.evidence import documents_of
+
+        names = [name for name, _ in documents_of(assessment)]
+        attached = sum(1 for name in names if name in evidence)
+        print(t("dossier.evidence.cli_attached", lang, n=attached, m=len(names) - attached))
     return 0
+
+
+def _document_names(application) -> list[str]:
+    """Every document name the application cites, wherever it sits."""
+    from ..core.model import Evidence
+
+    names: dict[str, None] = {}
+
+    def walk(value) -> None:
+        if isinstance(value, Evidence):
+            names.setdefault(value.document)
+        elif hasattr(value, "__pydantic_fields__"):
+            for key in type(value).model_fields:
+                walk(getattr(value, key))
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item)
+
+    walk(application)
+    return list(names)

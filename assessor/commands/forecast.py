@@ -8,7 +8,7 @@ import sys
 from ..cli import add_assessment_options, parse_as_of, parse_readings
 from ..forecast import BASES, DEFAULT_BASIS, Forecast, Outlook, check_text
 from ..forecast import forecast as make_forecast
-from ..i18n import format_yuan, t
+from ..i18n import format_month, format_yuan, t
 from ..intake import load_application
 from ..core.rulebook import load_rulebook
 from ..scenarios import Change, minimal_changes
@@ -29,7 +29,7 @@ def register(subparsers, lang: str) -> None:
 def render_forecast(fc: Forecast, changes: tuple[Change, ...], name: str, lang: str) -> str:
     lines = [
         t("forecast.text.title", lang, name=name),
-        t("forecast.text.header", lang, as_of=fc.as_of.isoformat(), basis=fc.basis, rulebook=fc.rulebook_id, version=fc.rulebook_version),
+        t("forecast.text.header", lang, as_of=fc.as_of, basis=fc.basis, rulebook=fc.rulebook_id, version=fc.rulebook_version),
         t("forecast.text.readings", lang, readings=", ".join(f"{k}={v}" for k, v in fc.readings.items())),
         t("forecast.text.now", lang, verdict=t(f"verdict.{fc.verdict_now.value}", lang)),
     ]
@@ -40,15 +40,15 @@ def render_forecast(fc: Forecast, changes: tuple[Change, ...], name: str, lang: 
                 "forecast.text.run_rate",
                 lang,
                 rate=format_yuan(rate.per_month, lang),
-                first=rate.months[0].strftime("%Y-%m"),
-                last=rate.months[-1].strftime("%Y-%m"),
+                first=format_month(rate.months[0].year, rate.months[0].month, lang),
+                last=format_month(rate.months[-1].year, rate.months[-1].month, lang),
                 n=len(rate.months),
             )
         )
     lines.append("")
     for item in fc.criteria:
         shown = item.met_on if item.outlook is Outlook.ON_DATE else None
-        date_text = t("forecast.text.date_suffix", lang, date=shown.isoformat()) if shown else ""
+        date_text = t("forecast.text.date_suffix", lang, date=shown) if shown else ""
         lines.append(
             t(
                 "forecast.text.criterion",

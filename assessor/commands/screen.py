@@ -27,6 +27,7 @@ def register(subparsers, lang: str) -> None:
     parser.add_argument("--register", nargs="?", const="", default=None, metavar="DATABASE_URL", help=t("screening.cli.register", lang))
     parser.add_argument("--no-register", action="store_true", help=t("screening.cli.no_register", lang))
     parser.add_argument("--own-dates", action="store_true", help=t("screening.cli.own_dates", lang))
+    parser.add_argument("--seconds-per-file", type=float, default=120.0, metavar="SECONDS", help=t("screening.cli.seconds_per_file", lang))
     add_assessment_options(parser, lang)
     parser.set_defaults(run=run)
 
@@ -54,7 +55,7 @@ def run(args) -> int:
     rulebook = load_rulebook(args.rulebook)
     check_as_of(rulebook, as_of)  # one date for every file: refused once (exit 2), not as an error row per file
     readings = resolve_readings(rulebook, parse_readings(args.reading, lang))
-    settings = Settings(as_of=as_of, readings=readings, rulebook_path=args.rulebook, lang=lang)
+    settings = Settings(as_of=as_of, readings=readings, rulebook_path=args.rulebook, lang=lang, seconds_per_file=args.seconds_per_file)
     sources, refused = collect_paths(args.paths)
     screening = screen(sources, settings, refused, workers=args.workers, own_dates=args.own_dates)
     for record in screening.errors:

@@ -5,6 +5,7 @@ messages a finding is made of. Plain records, built by the engine and read by ev
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_UP, Decimal
@@ -12,7 +13,7 @@ from enum import StrEnum
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import format_yuan, t
+from ..i18n import format_month, format_yuan, t
 from .model import Evidence
 
 
@@ -70,7 +71,20 @@ class Shortfall(Decimal):
     __slots__ = ()
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
 def _render_value(value: Any, lang: str) -> Any:
+    # Values keep dates as ISO text (JSON-safe, read back by the forecast and the dossier); a
+    # sentence shows them the one way every text does (2026年6月30日).
+    if isinstance(value, str) and len(value) == 10 and _ISO_DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, str) and len(value) == 7 and _ISO_MONTH.fullmatch(value):
+        return format_month(int(value[:4]), int(value[5:]), lang)
     if isinstance(value, Shortfall):
         return format_yuan(value, lang, ROUND_UP)
     if isinstance(value, Decimal):

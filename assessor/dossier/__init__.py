@@ -23,6 +23,8 @@ from ..core.engine import assess, canonical_application_json
 from ..core.model import Application
 from ..core.rulebook import Rulebook, load_rulebook
 from .fonts import DossierFontError, require_cjk_fonts
+from .evidence import EvidenceProblem
+from .evidence import bind as bind_evidence
 from .pdfa import APPLICATION_FILE, ASSESSMENT_FILE
 from .verify import VerifyResult, verify_dossier
 from .view_model import DossierView, build_view
@@ -74,7 +76,8 @@ def _check_dates(application: Application, assessment, day: date) -> None:
         raise DossierError("dossier.errors.as_of_after_letter", as_of=assessment.as_of.isoformat(), day=day.isoformat())
 
 
-def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number=None, signer=None, letter_day=None, internal_annex=True):
+def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number=None, signer=None, letter_day=None, internal_annex=True,
+             evidence=None, cc=None):
     from .. import charts as chart_data
     from .glyphs import UndrawableText, check_application
     from .render import render_html
@@ -82,7 +85,7 @@ def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_
 
     require_cjk_fonts()
     try:
-        check_application(application, {"addressee": addressee, "doc_number": doc_number, "signer": signer})
+        check_application(application, {"addressee": addressee, "doc_number": doc_number, "signer": signer, "cc": cc})
     except UndrawableText as exc:
         raise DossierError(f"dossier.errors.undrawable_{exc.why}", **exc.values()) from None
     if readiness is not None and hasattr(readiness, "in_lang"):
@@ -94,21 +97,26 @@ def _prepare(application, rulebook, as_of, readings, lang, addressee, generated_
     # "Today" is the day the dossier was made: a re-render to verify it sees the same projection.
     assessment = assess(application, rulebook, as_of or today, readings, today=today)
     _check_dates(application, assessment, day)
+    try:
+        attached, missing = bind_evidence(assessment, evidence)
+    except EvidenceProblem as exc:
+        raise DossierError(exc.key, **exc.values) from None
     charts = chart_data.all_charts(application, assessment, rulebook)
     view = build_view(
         application, assessment, rulebook, lang, addressee, generated_at, readiness, tuple(c.id for c in charts),
-        doc_number=doc_number, signers=signer, letter_day=day, internal_annex=internal_annex,
+        doc_number=doc_number, signers=signer, letter_day=day, internal_annex=internal_annex, evidence_files=attached, missing_files=missing, cc=cc,
     )
     svgs = {f"{c.id}.svg": chart_data.svg(c, lang).encode("utf-8") for c in charts}
     html = render_html(view, lang)
-    return assessment, view, svgs, html, generated_at
+    return assessment, view, svgs, html, generated_at, attached
 
 
 def dossier_html(application: Application, rulebook: Rulebook | None = None, as_of: date | None = None, readings: Mapping[str, str] | None = None,
                  lang: str = "zh", addressee: str | None = None, generated_at: datetime | None = None, readiness: Any = None,
-                 doc_number: str | None = None, signer: str | None = None, letter_day: date | None = None, internal_annex: bool = True) -> tuple[str, dict[str, bytes]]:
+                 doc_number: str | None = None, signer: str | None = None, letter_day: date | None = None, internal_annex: bool = True,
+                 evidence: Mapping[str, bytes] | None = None, cc: str | None = None) -> tuple[str, dict[str, bytes]]:
     """The dossier's HTML and its chart SVGs, before WeasyPrint (for benchmarks and debugging)."""
-    _, _, svgs, html, _ = _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer, letter_day, internal_annex)
+    _, _, svgs, html, _, _ = _prepare(application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer, letter_day, internal_annex, evidence, cc)
     return html, svgs
 
 
@@ -125,6 +133,8 @@ def build_dossier(
     signer: str | None = None,
     letter_day: date | None = None,
     internal_annex: bool = True,
+    evidence: Mapping[str, bytes] | None = None,
+    cc: str | None = None,
 ) -> bytes:
     """The dossier as tagged PDF/A-3 bytes.
 
@@ -139,10 +149,11 @@ def build_dossier(
     Raises DossierFontError when no Chinese font is installed, DossierError for text the
     fonts cannot draw (naming the field and character) or for dates that do not hold, and
     ReadingError for an unknown reading."""
+    from ..i18n import t
     from .render import html_to_pdf
 
-    assessment, view, svgs, html, generated_at = _prepare(
-        application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer, letter_day, internal_annex
+    assessment, view, svgs, html, generated_at, attached = _prepare(
+        application, rulebook, as_of, readings, lang, addressee, generated_at, readiness, doc_number, signer, letter_day, internal_annex, evidence, cc
     )
     # How the pages were made, so that `verify` can make them again and compare byte for byte;
     # the digest binds it to the assessment, and the PDF's /ID carries it too.
@@ -151,14 +162,39 @@ def build_dossier(
         "doc_number": doc_number, "signer": signer, "letter_day": letter_day.isoformat() if letter_day else None, "internal_annex": internal_annex,
         "pdf_variant": PDF_VARIANT,
     }
+    # The applicant's files are embedded under plain ASCII names (WeasyPrint writes a file
+    # specification's /F as raw UTF-8, which readers show garbled), the document's own name in
+    # the description; the rendition records which is which, so verify can bind them again.
+    first = len(view.attachment_titles) + 1
+    stored = [(f"attachment-{first + i}{_suffix(f.name)}", f) for i, f in enumerate(attached)]
+    if cc:
+        rendition["cc"] = cc
+    if stored:
+        rendition["evidence"] = [[name, f.name] for name, f in stored]
     digest = rendition_digest(rendition, assessment.fingerprint)
     stated = dict(assessment.to_json(), rendition=rendition, rendition_digest=digest)
     attachments = [
-        (APPLICATION_FILE, canonical_application_json(application).encode("utf-8"), "Application (canonical JSON)"),
-        (ASSESSMENT_FILE, json.dumps(stated, ensure_ascii=False, indent=1).encode("utf-8"), f"Assessment (assessor {__version__})"),
+        (APPLICATION_FILE, canonical_application_json(application).encode("utf-8"), "Application (canonical JSON)", "Source"),
+        (ASSESSMENT_FILE, json.dumps(stated, ensure_ascii=False, indent=1).encode("utf-8"), f"Assessment (assessor {__version__})", "Source"),
     ]
+    attachments += [(name, f.data, f"{t('dossier.attach.label', lang, n=first + i)} {f.name}", "Supplement") for i, (name, f) in enumerate(stored)]
     rendered = html_to_pdf(html, svgs, attachments, generated_at, pdf_variant=PDF_VARIANT, identifier=digest[:32].encode("ascii"))
+    _LAST_PAGES[0] = rendered.pages
     return rendered.pdf
+
+
+# The page count of the last dossier this process made, which the CLI prints: reading it back
+# from the PDF would import pypdf (some 0.2–0.4 s of the command's time) for one number.
+_LAST_PAGES = [0]
+
+
+def last_page_count() -> int:
+    return _LAST_PAGES[0]
+
+
+def _suffix(name: str) -> str:
+    ext = name.rpartition(".")[2]
+    return f".{ext.lower()}" if "." in name and 1 <= len(ext) <= 5 and ext.isascii() and ext.isalnum() else ""
 
 
 def preview_png(pdf_bytes: bytes, page: int = 1, dpi: int = 80) -> bytes:

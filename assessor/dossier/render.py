@@ -149,15 +149,16 @@ def html_to_pdf(
     pdf_variant: str | None = "pdf/a-3b",
     identifier: bytes | None = None,
 ) -> Rendered:
-    """Lay out and write the PDF; `attachments` are (name, bytes, description) to embed."""
+    """Lay out and write the PDF; `attachments` are (name, bytes, description[, relationship])
+    to embed as associated files (relationship /Source unless given)."""
     from weasyprint import HTML, Attachment
 
     refused: list[str] = []
     fetcher = _make_fetcher({f"{CHART_PREFIX}{name}": body for name, body in charts.items()}, refused)
     stamp = generated_at.replace(tzinfo=None) if generated_at.tzinfo is None else generated_at.astimezone().replace(tzinfo=None)
     files = [
-        Attachment(string=body, name=name, description=description, created=stamp, modified=stamp, relationship="Source", url_fetcher=fetcher)
-        for name, body, description in attachments
+        Attachment(string=body, name=name, description=description, created=stamp, modified=stamp, relationship=(rest or ("Source",))[0], url_fetcher=fetcher)
+        for name, body, description, *rest in attachments
     ]
     collector = _Collect()
     weasy_logger = logging.getLogger("weasyprint")

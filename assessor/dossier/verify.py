@@ -46,6 +46,34 @@ class VerifyResult:
     stated: dict[str, Any] | None = None
     recomputed: Assessment | None = None
     pages_checked: bool = False  # the pages were rendered again from the embedded data and matched
+    signatures: list = field(default_factory=list)  # signing.SignatureCheck, one per signature
+    trust_checked: bool = False  # trust roots were given, so each signature's `trusted` is known
+
+    @property
+    def signed(self) -> bool:
+        return bool(self.signatures)
+
+    @property
+    def untrusted(self) -> bool:
+        """Trust roots were given and some signer does not chain to one."""
+        return self.trust_checked and any(s.trusted is False for s in self.signatures)
+
+    def signature_lines(self, lang: str = "zh") -> list[str]:
+        """What the file's signatures say, beside the summary; a broken signature or a change
+        after signing is among `differences` instead (it makes the file altered)."""
+        if not self.signatures:
+            return [t("sign.verify.none", lang)]
+        lines = []
+        for check in self.signatures:
+            if check.ok:
+                lines.append(t("sign.verify.valid", lang, subject=check.subject, time=_signing_time(check.signing_time, lang)))
+        if not self.trust_checked:
+            lines.append(t("sign.verify.trust_unchecked", lang))
+        elif all(s.trusted for s in self.signatures):
+            lines.append(t("sign.verify.trusted", lang))
+        else:
+            lines.append(t("sign.verify.untrusted", lang))
+        return lines
 
     @property
     def ok(self) -> bool:
@@ -98,9 +126,14 @@ def _compare_findings(stated: list[dict], actual: list[dict], lang: str) -> list
     return differences
 
 
-def verify_dossier(pdf_bytes: bytes, lang: str = "zh", rulebook: Rulebook | None = None, rerender: bool = True) -> VerifyResult:
+def verify_dossier(pdf_bytes: bytes, lang: str = "zh", rulebook: Rulebook | None = None, rerender: bool = True, trust_roots: list | None = None) -> VerifyResult:
     """Recompute a dossier from what it embeds and, with `rerender`, make its pages again and
-    compare; `differences` are sentences in `lang`. Never raises for what the file holds."""
+    compare; `differences` are sentences in `lang`. Never raises for what the file holds.
+
+    A signed dossier's signatures are checked too (signing.check_signatures): a signature that
+    does not match the file, or a change after signing, makes it altered; its pages are compared
+    with the bytes the first signature signed on top of. `trust_roots` (signing.load_certificate)
+    also says whether each signer chains to one of them."""
 
     def not_dossier(reason_key: str, **values) -> VerifyResult:
         reason = t(f"dossier.verify.{reason_key}", lang, **values)
@@ -114,14 +147,55 @@ def verify_dossier(pdf_bytes: bytes, lang: str = "zh", rulebook: Rulebook | None
         return not_dossier("not_pdf")
     if APPLICATION_FILE not in embedded.files or ASSESSMENT_FILE not in embedded.files:
         return not_dossier("no_attachments")
+    signatures, problems = _signatures(pdf_bytes, trust_roots, lang)
+    if problems:  # already altered: making the pages again would add nothing to that
+        rerender = False
     try:
-        return _verify_embedded(pdf_bytes, embedded.files, lang, rulebook, rerender)
+        result = _verify_embedded(pdf_bytes, embedded.files, lang, rulebook, rerender, signatures)
     except AsOfError:  # a date its rulebook cannot assess: the caller words it as an alteration
         raise
     except (RecursionError, MemoryError):
-        return _cannot_check(lang, "too_deep")
+        result = _cannot_check(lang, "too_deep")
     except Exception:  # noqa: BLE001 - whatever else the data leads to, it is not proof of an alteration
-        return _cannot_check(lang, "unexpected")
+        result = _cannot_check(lang, "unexpected")
+    result.signatures, result.trust_checked = signatures, bool(trust_roots)
+    if problems:  # a signature that does not hold is proof enough that the file was altered
+        result.status = MISMATCH
+        result.pages_checked = False
+        result.differences = problems + [d for d in result.differences if d not in problems]
+    return result
+
+
+def _signatures(pdf_bytes: bytes, trust_roots: list | None, lang: str) -> tuple[list, list[str]]:
+    """The file's signatures and the sentences of those that do not hold."""
+    from .signing import SigningError, check_signatures, is_signed
+
+    if not is_signed(pdf_bytes):
+        return [], []
+    try:
+        checks = check_signatures(pdf_bytes, trust_roots)
+    except SigningError as exc:
+        return [], [exc.message(lang)]
+    problems = []
+    for check in checks:
+        if not check.intact:
+            problems.append(t("sign.verify.broken", lang, subject=check.subject))
+        elif check.changed_after:
+            problems.append(t("sign.verify.changed_after", lang, subject=check.subject))
+    return checks, problems
+
+
+def _signing_time(value: str | None, lang: str) -> str:
+    if not value:
+        return t("sign.verify.unknown_time", lang)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    from datetime import timedelta, timezone
+
+    beijing = moment.astimezone(timezone(timedelta(hours=8)))
+    return t("sign.verify.time", lang, y=beijing.year, m=beijing.month, d=beijing.day, hm=f"{beijing:%H:%M}")
 
 
 def _cannot_check(lang: str, reason: str, stated: dict[str, Any] | None = None) -> VerifyResult:
@@ -147,7 +221,7 @@ def _text_mapping(value: Any) -> bool:
     return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
 
 
-def _verify_embedded(pdf_bytes: bytes, files: dict[str, bytes], lang: str, rulebook: Rulebook | None, rerender: bool) -> VerifyResult:
+def _verify_embedded(pdf_bytes: bytes, files: dict[str, bytes], lang: str, rulebook: Rulebook | None, rerender: bool, signatures: list) -> VerifyResult:
     # The two files are there, so this is a dossier: anything wrong inside them is an alteration,
     # unless it lies beyond what can be read at all.
     try:
@@ -225,7 +299,7 @@ def _verify_embedded(pdf_bytes: bytes, files: dict[str, bytes], lang: str, ruleb
         result.status = DATA_ONLY
         result.differences.append(t(f"dossier.verify.data_only_{reproducible}", lang))
         return result
-    result.differences += _compare_pages(pdf_bytes, application, rulebook, as_of, readings, stated.get("rendition"), lang, result)
+    result.differences += _compare_pages(pdf_bytes, application, rulebook, as_of, readings, stated.get("rendition"), lang, result, signatures, files)
     if not result.differences:
         result.status = OK
     return result
@@ -279,7 +353,8 @@ def _reproducible(rendition: Any) -> str | None:
     return None
 
 
-def _compare_pages(pdf_bytes: bytes, application: Application, rulebook: Rulebook, as_of: date, readings: dict, rendition: Any, lang: str, result: VerifyResult) -> list[str]:
+def _compare_pages(pdf_bytes: bytes, application: Application, rulebook: Rulebook, as_of: date, readings: dict, rendition: Any, lang: str, result: VerifyResult,
+                   signatures: list = (), files: dict[str, bytes] | None = None) -> list[str]:
     """Render the dossier again from its embedded data and compare the files byte for byte.
 
     The data can be consistent while the printed pages were edited; rendering is deterministic
@@ -291,16 +366,25 @@ def _compare_pages(pdf_bytes: bytes, application: Application, rulebook: Ruleboo
     try:
         generated_at = datetime.fromisoformat(str(rendition.get("generated_at")))
         letter_day = rendition.get("letter_day")
+        # The applicant's files are made again from the copies the dossier carries.
+        pairs = rendition.get("evidence") or []
+        evidence = {str(document): (files or {})[stored] for stored, document in pairs}
         again = build_dossier(
             application, rulebook, as_of, readings, str(rendition.get("lang") or "zh"), _opt_str(rendition.get("addressee")), generated_at,
             doc_number=_opt_str(rendition.get("doc_number")), signer=_opt_str(rendition.get("signer")),
             letter_day=date.fromisoformat(letter_day) if isinstance(letter_day, str) else None,
-            internal_annex=rendition.get("internal_annex") is not False,
+            internal_annex=rendition.get("internal_annex") is not False, evidence=evidence or None,
+            cc=_opt_str(rendition.get("cc")),
         )
-    except (ValueError, TypeError, DossierError):
+    except (ValueError, TypeError, KeyError, DossierError):
         return [t("dossier.verify.diff_pages", lang)]
     if again != pdf_bytes:
-        return [t("dossier.verify.diff_pages", lang)]
+        # A signed file is the file as made, then the signatures' incremental updates: the first
+        # signature must sign the revision right after it, or something came in between.
+        if not signatures or not pdf_bytes.startswith(again):
+            return [t("dossier.verify.diff_pages", lang)]
+        if min(s.signed_revision for s in signatures) != 1:
+            return [t("sign.verify.edited_before_signing", lang)]
     result.pages_checked = True
     return []
 

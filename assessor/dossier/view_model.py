@@ -174,6 +174,17 @@ class Letter:
     date: str
     contact: str
     pads: tuple[float, float] = (0.0, 0.0)  # right padding of 署名 and 成文日期, in points
+    banji: Banji | None = None  # 版记, printed only when 抄送 is given
+
+
+@dataclass(frozen=True, slots=True)
+class Banji:
+    """版记 (GB/T 9704-2012 §7.4) at the foot of the document's last page: 抄送, then
+    印发机关 and 印发日期 between a thick, a thin and a thick rule."""
+
+    cc: str  # 抄送：…。
+    office: str  # 印发机关
+    printed: str  # 2026年7月1日印发
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +257,8 @@ class EvidenceEntry:
     document: str
     sha256: str
     supports: str
+    attachment: str = ""  # 附件N when the file itself is bound to the dossier
+    detail: str = ""  # its size and, for a PDF, its pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,6 +300,7 @@ class DossierView:
     evidence: tuple[EvidenceEntry, ...] = ()
     internal_annex: bool = True
     internal_mark: str = ""
+    missing_files: tuple[str, ...] = ()  # documents the application names that were not provided (未附)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -450,7 +464,9 @@ def _unification_paragraphs(app: Application, assessment: Assessment, rulebook: 
 
 
 def _letter(
-    app: Application, assessment: Assessment, rulebook: Rulebook, lang: str, addressee: str, day: date, readiness: Any = None, doc_number: str = "", signers: str = ""
+    app: Application, assessment: Assessment, rulebook: Rulebook, lang: str, addressee: str, day: date, readiness: Any = None, doc_number: str = "", signers: str = "",
+    documents: tuple[str, ...] = (),
+    cc: str = "",
 ) -> Letter:
     applicant = app.applicant
     relocation = applicant.application_type is ApplicationType.RELOCATION
@@ -541,7 +557,7 @@ def _letter(
         contact = t("dossier.letter.contact", lang, person=applicant.contact_person, phone=applicant.contact_phone)
     else:
         contact = t("dossier.letter.contact_missing", lang)
-    names = attachment_titles(lang, readiness)
+    names = attachment_titles(lang, readiness) + documents  # the applicant's own files follow, by title
     # 附件说明: numbered 1. 2. …, no punctuation after a title (GB/T 9704-2012 §7.3.4).
     attachments = tuple(f"{i}. {name}" for i, name in enumerate(names, start=1)) if len(names) > 1 else tuple(names)
     p = lambda text: gb_punct(text, lang)  # noqa: E731
@@ -566,6 +582,17 @@ def _letter(
         date=letter_date(day, lang),
         contact=p(contact),
         pads=signature_pads(p(applicant.name), letter_date(day, lang)),
+        banji=_banji(cc, applicant.name, day, lang) if cc.strip() else None,
+    )
+
+
+def _banji(cc: str, company: str, day: date, lang: str) -> Banji:
+    """抄送 recipients as the user wrote them, separated by 、 or ，, closed with 。 (§7.4.2)."""
+    text = gb_punct(cc.strip(), lang).rstrip("。.；;，,、 ")
+    return Banji(
+        cc=t("dossier.banji.cc", lang, recipients=text),
+        office=gb_punct(t("dossier.banji.office", lang, company=company), lang),
+        printed=t("dossier.banji.printed", lang, date=letter_date(day, lang)),
     )
 
 
@@ -801,7 +828,20 @@ def _attachments(assessment: Assessment, rulebook: Rulebook, lang: str) -> tuple
     return tuple(entries)
 
 
-def _evidence_list(assessment: Assessment, lang: str) -> tuple[EvidenceEntry, ...]:
+def document_title(name: str) -> str:
+    """A bound file's title in 附件说明: its name without the extension."""
+    stem, dot, ext = name.rpartition(".")
+    return stem if dot and stem and 1 <= len(ext) <= 5 and ext.isascii() and ext.isalnum() else name
+
+
+def file_detail(size: int, pages: int | None, lang: str) -> str:
+    kb = max(1, round(size / 1024))
+    key = "dossier.evidence.detail_pages" if pages is not None else "dossier.evidence.detail"
+    return t(key, lang, kb=f"{kb:,}", pages=pages)
+
+
+def _evidence_list(assessment: Assessment, lang: str, bound: dict[str, tuple[str, str, str]] | None = None) -> tuple[EvidenceEntry, ...]:
+    bound = bound or {}
     documents: dict[tuple[str, str], list[str]] = {}
     for f in assessment.findings:
         for e in (*f.evidence, *(e for part in f.parts for e in part.evidence)):
@@ -809,7 +849,11 @@ def _evidence_list(assessment: Assessment, lang: str) -> tuple[EvidenceEntry, ..
             title = gb_punct(f.title[lang], lang)
             if title not in titles:
                 titles.append(title)
-    return tuple(EvidenceEntry(gb_punct(name, lang), sha, _join(titles, lang)) for (name, sha), titles in documents.items())
+    entries = []
+    for (name, sha), titles in documents.items():
+        label, detail, actual = bound.get(name, ("", "", ""))
+        entries.append(EvidenceEntry(gb_punct(name, lang), actual or sha, _join(titles, lang), label, detail))
+    return tuple(entries)
 
 
 def _method(assessment: Assessment, rulebook: Rulebook, lang: str, generated: str) -> Method:
@@ -867,6 +911,9 @@ def build_view(
     signers: str | None = None,
     letter_day: date | None = None,
     internal_annex: bool = True,
+    evidence_files: tuple = (),
+    missing_files: tuple[str, ...] = (),
+    cc: str | None = None,
 ) -> DossierView:
     """Everything the dossier prints, in `lang`. Pure: the clock is passed in. `letter_day` is
     the 成文日期 (default: the day in Beijing at `generated_at`); `internal_annex` adds the
@@ -902,7 +949,12 @@ def build_view(
         verdict=verdict,
         verdict_css=verdict_css,
     )
-    letter = _letter(application, assessment, rulebook, lang, addressee, day, readiness, doc_number or "", signers or "") if request else None
+    # The applicant's files follow the dossier's own attachments: 附件4 (or 5 after a readiness
+    # appendix) onwards, each listed by title in 附件说明 and embedded as an associated file.
+    first = len(attachment_titles(lang, readiness)) + 1
+    bound = {f.name: (t("dossier.attach.label", lang, n=first + i), file_detail(f.size, f.pages, lang), f.sha256) for i, f in enumerate(evidence_files)}
+    document_titles = tuple(gb_punct(document_title(f.name), lang) for f in evidence_files)
+    letter = _letter(application, assessment, rulebook, lang, addressee, day, readiness, doc_number or "", signers or "", document_titles, cc or "") if request else None
     gap = None if request else _gap_report(application, assessment, rulebook, lang, day)
     # The dossier's own parts are numbered 一、二、…; the letter's attachments list names them.
     parts = ("summary", "charts", "tables", "attachments", "method") + (("readiness",) if readiness is not None else ())
@@ -936,7 +988,8 @@ def build_view(
         method=_method(assessment, rulebook, lang, generated),
         readiness=readiness,
         attachment_titles=attachment_titles(lang, readiness),
-        evidence=_evidence_list(assessment, lang),
+        evidence=_evidence_list(assessment, lang, bound),
         internal_annex=internal_annex,
+        missing_files=tuple(gb_punct(name, lang) for name in missing_files),
         internal_mark=t("dossier.method.internal_mark", lang),
     )

@@ -296,10 +296,16 @@ def _time_sql(name: str, source: str, type_: str, file_zone: str, report_zone: s
             f"CASE WHEN NOT {offset} THEN TRY_CAST({text} AS TIMESTAMP) END AS {naive}",
         ]
     in_range = f"{naive} >= {_ts(EARLIEST)} AND {naive} < {_ts(LATEST)}"
-    layers.final += [
-        f"CASE WHEN {aware} >= {_EARLIEST_US} AND {aware} < {_LATEST_US} THEN make_timestamp({aware} + {report_us}) "
-        f"WHEN {in_range} THEN {naive_to_report(naive)} END AS {name}",
-    ]
+    from_aware = f"WHEN {aware} >= {_EARLIEST_US} AND {aware} < {_LATEST_US} THEN make_timestamp({aware} + {report_us})"
+    from_naive = f"WHEN {in_range} THEN {naive_to_report(naive)}"
+    # A typed column holds only one of the two kinds of value: only its branch is evaluated.
+    if upper.startswith("TIMESTAMP WITH TIME ZONE"):
+        branches = from_aware
+    elif upper.startswith("TIMESTAMP") or upper == "DATE":
+        branches = from_naive
+    else:
+        branches = f"{from_aware} {from_naive}"
+    layers.final += [f"CASE {branches} END AS {name}"]
 
 
 def _ts(value: datetime) -> str:
@@ -341,11 +347,22 @@ def _text_sql(source: str, column: Column) -> str:
         return f"NULLIF(CAST({source} AS VARCHAR), '')"  # ids are compared exactly as written
     if column.type == "phone":
         # Digits only, and a +86 / 0086 country prefix before an 11-digit number dropped, so one
-        # customer's number matches itself however it was typed.
-        return f"NULLIF(regexp_replace(regexp_replace(CAST({source} AS VARCHAR), '[^0-9]', '', 'g'), '^(?:0086|86)(\\d{{11}})$', '\\1'), '')"
+        # customer's number matches itself however it was typed. A number written as 11 plain
+        # digits, the usual case, is already in that form: only the others go through the
+        # regular expressions.
+        raw = f"CAST({source} AS VARCHAR)"
+        digits = f"NULLIF(regexp_replace(regexp_replace({raw}, '[^0-9]', '', 'g'), '^(?:0086|86)(\\d{{11}})$', '\\1'), '')"
+        return f"CASE WHEN {raw} GLOB '{'[0-9]' * 11}' THEN {raw} ELSE {digits} END"
     if column.name in ("delivery_address", "recipient"):
-        return f"NULLIF(regexp_replace(CAST({source} AS VARCHAR), '\\s+', '', 'g'), '')"
+        # All whitespace removed (what \s matches: tab, line feed, form feed, carriage return,
+        # space); the regular expression only runs on the few values that hold any.
+        raw = f"CAST({source} AS VARCHAR)"
+        spaced = " OR ".join(f"contains({raw}, chr({code}))" for code in _WHITESPACE)
+        return f"NULLIF(CASE WHEN {spaced} THEN regexp_replace({raw}, '\\s+', '', 'g') ELSE {raw} END, '')"
     return text
+
+
+_WHITESPACE = (32, 9, 10, 12, 13)  # RE2's \s, the class the regular expression above removes
 
 
 def open_log(con: duckdb.DuckDBPyConnection, spec: LogSpec, index: int, report_zone: str) -> OpenedLog:

@@ -1,13 +1,15 @@
 """The measured duties: each KPI as DuckDB SQL over the log views, thresholds from the rulebook.
 
 A handful of passes per kind of log, each an aggregate DuckDB streams through: duplicated ids,
-the per-month figures of every policy KPI at once, and the bulk groups. Only aggregates and
-short samples come back into Python.
+the per-month figures of every policy KPI at once, and the bulk groups (counted by hash first,
+then exactly over the few rows that may belong to one). Only aggregates and short samples come
+back into Python.
 """
 
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,6 +34,7 @@ SAMPLE = 5  # example values quoted with a problem
 BULK_GROUPS_LISTED = 100
 BULK_IDS_LISTED = 50
 REFUSAL_HITS_LISTED = 50
+BULK_HASHES_INLINE = 1000  # more candidate hashes of a field than this are joined, not written out
 
 
 def add_months(day: date, months: int) -> date:
@@ -200,13 +203,24 @@ class Measurer:
                 f"ELSE 'not_kept' END"
             )
         state_columns = "".join(f", {sql} AS {name}" for name, sql in states.items())
+        # Only the ids of late rows left unexplained are quoted, so only those rows feed min().
+        review = " OR ".join(f"{_alias(d.id)} IN ('late_unexplained', 'late_bad_note')" for d in measurable_windows if d.measure.explained_by)
+        example = f"min(policy_id) FILTER (WHERE {review})" if review else "CAST(NULL AS VARCHAR)"
+        # States are small integers in the query (cheaper to compute and to group by than text),
+        # and months are truncated timestamps, written as text once per group afterwards.
         rows = _all(
             con,
-            f"SELECT month, row_state{''.join(f', {name}' for name in states)}, count(*) AS n, min(policy_id) AS example FROM ("
-            f"SELECT strftime(date_trunc('month', sale_time), '%Y-%m') AS month, policy_id, row_state{state_columns} FROM ("
-            f"SELECT *, {row_state} AS row_state FROM (SELECT *, policy_id IN (SELECT policy_id FROM dup_ids) AS dup FROM {kv.view}))"
-            f") GROUP BY ALL",
+            _coded(
+                f"SELECT month, row_state{''.join(f', {name}' for name in states)}, count(*) AS n, {example} AS example FROM ("
+                f"SELECT date_trunc('month', sale_time) AS month, policy_id, row_state{state_columns} FROM ("
+                f"SELECT *, {row_state} AS row_state FROM (SELECT *, policy_id IN (SELECT policy_id FROM dup_ids) AS dup FROM {kv.view}))"
+                f") GROUP BY ALL"
+            ),
         )
+        for r in rows:
+            r["month"] = None if r["month"] is None else f"{r['month'].year:04d}-{r['month'].month:02d}"
+            for name in ("row_state", *states):
+                r[name] = None if r[name] is None else _STATES[r[name]]
         total: dict[str, int] = {}
         examples: dict[str, list[str]] = {}  # one policy id per month, enough to start a review
         for r in rows:
@@ -284,10 +298,34 @@ class Measurer:
         sets = ", ".join(f"({f})" for f in fields)
         which = "CASE " + " ".join(f"WHEN GROUPING({f}) = 0 THEN '{f}'" for f in fields) + " END"
         value = f"coalesce({', '.join(fields)})"
-        # One scan of the log normalizes the shared fields (regular expressions, the costly part)
-        # into a narrow table; the groups and the flagged policies are both read from it, so the
-        # file is not decoded and normalized a second time. DuckDB spills it to disk if need be.
-        con.execute(f"CREATE OR REPLACE TEMP TABLE bulk_rows AS SELECT policy_id, sale_time, {', '.join(fields)} FROM {kv.view} WHERE {base}")
+        # First pass: count rows per hash of each normalized value, a table of small integers
+        # instead of millions of strings. A hash's count is at least the count of any one value
+        # with that hash, so every value shared by n or more policies has its hash among those
+        # counted n or more times (a few more may be there by collision). It counts every row,
+        # with no need to read ids and sale times: rows the groups leave out can only add to a
+        # count, and the second pass applies the exact conditions.
+        hashed = ", ".join(f"CASE WHEN {f} IS NOT NULL THEN hash({f}) END AS {f}" for f in fields)
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE bulk_hashes AS SELECT {which} AS field, {value} AS h "
+            f"FROM (SELECT {hashed} FROM {kv.view}) GROUP BY GROUPING SETS ({sets}) HAVING {value} IS NOT NULL AND count(*) >= {n}"
+        )
+        # Second pass: only the rows holding such a hash are kept, in a narrow table; the exact
+        # groups and the flagged policies are both read from it. A field with no such hash is
+        # left out of the test, so its values are not normalized again; a short list of hashes
+        # is written into the query, where DuckDB tests it without a join.
+        per_field = dict(con.execute("SELECT field, list(h) FROM bulk_hashes GROUP BY field").fetchall())
+        tests = []
+        for f in fields:
+            found = per_field.get(f) or []
+            if len(found) > BULK_HASHES_INLINE:
+                tests.append(f"hash({f}) IN (SELECT h FROM bulk_hashes WHERE field = '{f}')")
+            elif found:
+                tests.append(f"hash({f}) IN ({', '.join(f'{int(h)}::UBIGINT' for h in found)})")
+        candidates = " OR ".join(tests) or "false"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE bulk_rows AS SELECT policy_id, sale_time, {', '.join(fields)} FROM {kv.view} WHERE {base} AND ({candidates})"
+        )
+        con.execute("DROP TABLE bulk_hashes")
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE bulk_groups AS SELECT {which} AS field, {value} AS value, count(*) AS n, "
             f"min(sale_time) AS first_sale, max(sale_time) AS last_sale "
@@ -491,6 +529,20 @@ class Measurer:
         complaints = sum(m.get("complaints", 0) for m in sold)
         policies = sum(m["policies"] for m in sold)
         self.figures.counts[duty.id] = {"complaints": complaints, "policies": policies, "per": duty.measure.per_policies}
+
+
+# The states a policy row can be in, per figure; the query numbers them by their place here.
+_STATES = (
+    "no_id", "bad_sale", "no_sale", "dup", "after_cutoff", "ok",
+    "bad_from", "no_start", "start_after_cutoff", "bad_to", "before", "within", "late",
+    "late_explained", "late_bad_note", "late_unexplained", "pending", "bad", "kept", "not_kept",
+)
+_STATE_RE = re.compile("'(" + "|".join(_STATES) + ")'")
+
+
+def _coded(sql: str) -> str:
+    """`sql` with each quoted state name replaced by its number in _STATES."""
+    return _STATE_RE.sub(lambda m: str(_STATES.index(m.group(1))), sql)
 
 
 def _alias(duty_id: str) -> str:

@@ -96,7 +96,7 @@ def build_view(report: ReadinessReport, lang: str) -> ReadinessView:
     return ReadinessView(
         lang=lang,
         title=t("readiness.appendix.title", lang),
-        intro=t("readiness.appendix.intro", lang, rulebook=report.rulebook_id, version=report.rulebook_version, as_of=report.as_of.isoformat()),
+        intro=t("readiness.appendix.intro", lang, rulebook=report.rulebook_id, version=report.rulebook_version, as_of=report.as_of),
         tally=t("readiness.text.tally", lang, **report.tally()),
         headers={key: t(f"readiness.appendix.{key}", lang) for key in ("col_clause", "col_duty", "col_status", "col_explanation")}
         | {"value": t("readiness.page.col_value", lang), "policies": t("readiness.page.col_policies", lang),
@@ -123,7 +123,7 @@ def render_text(report: ReadinessReport, lang: str = "zh") -> str:
     out = [
         t("readiness.text.title", lang),
         t("readiness.text.rulebook", lang, id=report.rulebook_id, version=report.rulebook_version),
-        t("readiness.text.as_of", lang, as_of=report.as_of.isoformat(), cutoff=report.cutoff, zone=report.timezone),
+        t("readiness.text.as_of", lang, as_of=report.as_of, cutoff=report.cutoff, zone=report.timezone),
         t("readiness.text.tally", lang, **report.tally()),
         "",
         f"== {t('readiness.text.logs', lang)}",

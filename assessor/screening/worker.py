@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from ..batch import assess_document
+from ..budget import TimeBudgetExceeded, time_budget
 from ..core.engine import Assessment, Status
 from ..i18n import os_error_values
 from ..intake import ApplicationError, parse_application
@@ -42,6 +43,9 @@ class Settings:
     today: date | None = None
     # The language a dossier's differences are written in.
     lang: str = "zh"
+    # Wall time one file may take to be read, checked and assessed (a dossier's page check
+    # renders it again: a few seconds here); past it the file's row says so and the batch goes on.
+    seconds_per_file: float = 120.0
 
     @property
     def validation_day(self) -> date:
@@ -84,12 +88,16 @@ def screen_in_full(source: Source, settings: Settings, rulebook: Rulebook | None
     record.sha256 = hashlib.sha256(data).hexdigest()
     record.kind = kind_of(source, data)
     try:
-        # A JSON file goes to the batch path as it is; a workbook or dossier is read here first.
-        document = data if record.kind == "json" else _application(record, data, settings)
-        if document is None:
-            return record, None, None
-        rulebook = rulebook or load_rulebook(settings.rulebook_path)
-        application, assessment = assess_document(document, rulebook, settings.as_of, settings.readings, settings.validation_day, record.label)
+        with time_budget(settings.seconds_per_file):
+            # A JSON file goes to the batch path as it is; a workbook or dossier is read here first.
+            document = data if record.kind == "json" else _application(record, data, settings)
+            if document is None:
+                return record, None, None
+            rulebook = rulebook or load_rulebook(settings.rulebook_path)
+            application, assessment = assess_document(document, rulebook, settings.as_of, settings.readings, settings.validation_day, record.label)
+    except TimeBudgetExceeded as exc:
+        record.reasons = (Reason("screening.error.time_budget", {"file": source.label, "seconds": f"{exc.seconds:g}"}),)
+        return record, None, None
     except ApplicationError as exc:
         record.reasons = tuple(Reason.from_problem(p) for p in exc.problems) or (Reason("screening.error.invalid", {}),)
         return record, None, None

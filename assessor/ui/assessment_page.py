@@ -14,6 +14,7 @@ from ..report import format_gap, format_quantity
 from ..core.rulebook import Rulebook, load_rulebook
 from . import compute, shell, state
 from .fields import LATEST, escape
+from .labels import dates_in, day_text, leading_date, missing_name, problem_line
 from .state import FIELD_PREFIX, lang, tr
 
 URL = "assessment"
@@ -44,7 +45,7 @@ def render() -> None:
     checked = compute.checked(state.draft())
     if checked.application is None:
         st.warning(tr("assessment.invalid", n=len(checked.problems)), icon=":material/warning:")
-        st.markdown("\n".join(f"- {escape(p.line(lang()))}" for p in checked.problems[:30]))
+        st.markdown("\n".join(f"- {escape(problem_line(p, lang()))}" for p in checked.problems[:30]))
         shell.link("intake", tr("assessment.to_intake"), ":material/edit_note:")
         return
     application = checked.application
@@ -102,10 +103,10 @@ def controls(rulebook: Rulebook) -> tuple[date, dict[str, str]]:
 
 def banner(result: Assessment, application: Application, rulebook: Rulebook) -> None:
     if result.projected:
-        st.warning(tr("assessment.projected_banner", as_of=result.as_of.isoformat(), today=date.today().isoformat()), icon=":material/update:")
+        st.warning(tr("assessment.projected_banner", as_of=day_text(result.as_of, lang()), today=day_text(date.today(), lang())), icon=":material/update:")
     kind, icon = VERDICT_STYLE[result.verdict]
     verdict = t(f"verdict.{result.verdict.value}", lang())
-    getattr(st, kind)(f"### {verdict}\n\n{tr('assessment.banner_detail', name=escape(application.applicant.name), as_of=result.as_of.isoformat())}", icon=icon)
+    getattr(st, kind)(f"### {verdict}\n\n{tr('assessment.banner_detail', name=escape(application.applicant.name), as_of=day_text(result.as_of, lang()))}", icon=icon)
     counts = {s: sum(1 for f in result.findings if f.status is s) for s in Status}
     st.markdown(
         "  ".join(
@@ -115,14 +116,14 @@ def banner(result: Assessment, application: Application, rulebook: Rulebook) -> 
     for note in result.notes:
         if result.projected and note.key == "engine.projected":
             continue  # said by the banner above
-        st.info(escape(note.text(lang())), icon=":material/info:")
+        st.info(dates_in(escape(note.text(lang())), lang()), icon=":material/info:")
     readings = "; ".join(_reading_label(rulebook, name, value) for name, value in result.readings.items())
     st.caption(
         tr(
             "assessment.meta",
             rulebook=result.rulebook_id,
             version=result.rulebook_version,
-            as_of=result.as_of.isoformat(),
+            as_of=day_text(result.as_of, lang()),
             readings=readings,
             fingerprint=result.fingerprint[:16],
         )
@@ -186,18 +187,18 @@ def card(finding: Finding, rulebook: Rulebook) -> None:
                 for label, value in (
                     ("assessment.measured", format_quantity(finding.measured, code)),
                     ("assessment.threshold", format_quantity(finding.threshold, code)),
-                    ("assessment.gap", format_gap(finding, code)),
+                    ("assessment.gap", dates_in(format_gap(finding, code), code)),
                 )
             )
         )
-    body.append(escape(finding.explanation.text(code)))
+    body.append(dates_in(escape(finding.explanation.text(code)), code))
     if finding.parts:
         body.append("\n".join(_part_line(part) for part in finding.parts))
-    small = [f"\\* {escape(note.text(code))}" for note in finding.notes]
+    small = [f"\\* {dates_in(escape(note.text(code)), code)}" for note in finding.notes]
     if finding.evidence:
         small.append(tr("assessment.evidence", documents=escape(("；" if code == "zh" else "; ").join(e.document for e in finding.evidence))))
     if finding.missing_evidence:
-        small.append(tr("assessment.missing", items=escape(", ".join(finding.missing_evidence))))
+        small.append(tr("assessment.missing", items=escape(("；" if code == "zh" else "; ").join(missing_name(key, code, rulebook=rulebook) for key in finding.missing_evidence))))
     body += [f":gray[:small[{line}]]" for line in small]
     with st.container(border=True):
         st.markdown("\n\n".join(body))
@@ -209,4 +210,4 @@ def card(finding: Finding, rulebook: Rulebook) -> None:
 def _part_line(part: Any) -> str:
     colour, icon = STATUS_STYLE[part.status]
     measured = f" — {format_quantity(part.measured, lang())}" if part.measured is not None else ""
-    return f"- :{colour}[{icon}] {escape(part.label[lang()])}{measured}"
+    return f"- :{colour}[{icon}] {escape(leading_date(part.label[lang()], lang()))}{measured}"

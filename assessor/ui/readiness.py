@@ -15,18 +15,20 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
+from ..charts import date_axis
 from ..i18n import DEFAULT_LANG, LANGS, t
 from ..core.model import Attestation, Evidence
 from ..readiness import LogError, LogSpec, check_readiness, load_readiness_rulebook, parse_attestations
 from ..readiness.report import ReadinessReport
 from ..readiness.rules import ShareWithinHours
 from ..readiness.view import duty_row, issue_lines, log_lines
+from .labels import day_text
 
 URL = "readiness"
 TITLE = "readiness"  # key under app.nav.
 ICON = ":material/checklist:"
 
-MAX_LOG_MB = 200  # per uploaded log; the CLI reads files of any size in place
+DEFAULT_UPLOAD_MB = 200  # Streamlit's own default, when no configuration says otherwise
 SAMPLES = Path(__file__).resolve().parents[2] / "examples" / "logs"
 KEY = "readiness."  # every widget and value of this page lives under this prefix in session_state
 STATE_ICONS = {"met": "✅", "not_met": "❌", "review": "🔎", "reported": "ℹ️", "not_measured": "⚪", "insufficient_evidence": "⚠️"}
@@ -35,6 +37,16 @@ STATE_ICONS = {"met": "✅", "not_met": "❌", "review": "🔎", "reported": "�
 def _lang() -> str:
     value = st.session_state.get("lang", DEFAULT_LANG)
     return value if value in LANGS else DEFAULT_LANG
+
+
+def upload_limit_mb() -> int:
+    """The upload limit the server enforces (`server.maxUploadSize` in .streamlit/config.toml),
+    so the page states the limit that applies. The CLI reads logs of any size in place."""
+    try:
+        value = st.get_option("server.maxUploadSize")
+    except RuntimeError:  # not configured at all
+        return DEFAULT_UPLOAD_MB
+    return int(value) if isinstance(value, (int, float)) and value > 0 else DEFAULT_UPLOAD_MB
 
 
 def tr(key: str, /, **values) -> str:
@@ -115,11 +127,13 @@ def _share_chart(report: ReadinessReport, title: str, within: str, late: str, ta
     y = [100 * getattr(m, within) / (getattr(m, within) + getattr(m, late)) for m in months]
     fig = go.Figure(go.Bar(x=x, y=y, name=tr("chart_share")))
     fig.add_trace(go.Scatter(x=x, y=[target * 100] * len(x), mode="lines", name=tr("chart_target")))
-    fig.update_layout(title=title, xaxis_title=tr("chart_month"), yaxis_title=tr("chart_share"), yaxis_range=[0, 105], height=320, margin=dict(t=50, b=30))
+    fig.update_layout(title=title, xaxis_title=tr("chart_month"), yaxis_title=tr("chart_share"), yaxis_range=[0, 105], height=320, margin=dict(t=50, b=30), xaxis=date_axis(_lang()))
     return fig
 
 
 def _charts(report: ReadinessReport) -> None:
+    import pandas  # noqa: F401  (waits for the warm-up thread's import before plotly looks for it)
+
     rulebook = load_readiness_rulebook()
     figures = []
     for duty in rulebook.measured():
@@ -133,7 +147,7 @@ def _charts(report: ReadinessReport) -> None:
     rates = [m for m in report.months if m.complaints_per_10k is not None]
     if rates:
         fig = go.Figure(go.Scatter(x=[m.month for m in rates], y=[float(m.complaints_per_10k) for m in rates], mode="lines+markers"))
-        fig.update_layout(title=tr("chart_complaints"), xaxis_title=tr("chart_month"), yaxis_title=tr("chart_rate"), height=320, margin=dict(t=50, b=30))
+        fig.update_layout(title=tr("chart_complaints"), xaxis_title=tr("chart_month"), yaxis_title=tr("chart_rate"), height=320, margin=dict(t=50, b=30), xaxis=date_axis(_lang()))
         figures.append(fig)
     if figures:
         st.subheader(tr("charts"))
@@ -142,9 +156,14 @@ def _charts(report: ReadinessReport) -> None:
             columns[i % len(columns)].plotly_chart(fig, width="stretch", key=f"{KEY}chart.{i}")
 
 
+def _zone(name: str, lang: str) -> str:
+    """The report's time zone as a reader says it: 北京时间 rather than Asia/Shanghai."""
+    return t("labels.beijing_time", lang) if lang == "zh" and name in ("Asia/Shanghai", "Asia/Chongqing", "PRC") else name
+
+
 def _results(report: ReadinessReport) -> None:
     lang = _lang()
-    st.caption(tr("rulebook", id=report.rulebook_id, version=report.rulebook_version, as_of=report.as_of.isoformat(), zone=report.timezone))
+    st.caption(tr("rulebook", id=report.rulebook_id, version=report.rulebook_version, as_of=day_text(report.as_of, lang), zone=_zone(report.timezone, lang)))
     st.subheader(tr("summary"))
     tally = report.tally()
     columns = st.columns(len(tally))
@@ -164,7 +183,7 @@ def _results(report: ReadinessReport) -> None:
             tr("col_gap"): row.gap,
             tr("col_explanation"): row.explanation,
         })
-    st.dataframe(rows, hide_index=True, width="stretch")
+    st.dataframe(rows, hide_index=True, width="stretch", placeholder="")
     _charts(report)
     st.subheader(tr("bulk"))
     if report.bulk_groups:
@@ -173,7 +192,7 @@ def _results(report: ReadinessReport) -> None:
         st.dataframe(
             [{tr("col_field"): t(f"readiness.fields.{g.field}", lang), tr("col_value"): g.value, tr("col_policies"): g.policies,
               tr("col_first"): g.first_sale, tr("col_last"): g.last_sale, tr("col_ids"): ", ".join(g.policy_ids)} for g in report.bulk_groups],
-            hide_index=True, width="stretch",
+            hide_index=True, width="stretch", placeholder="",
         )
     else:
         st.info(tr("bulk_none"))
@@ -181,7 +200,7 @@ def _results(report: ReadinessReport) -> None:
         st.subheader(tr("refusals"))
         st.dataframe(
             [{tr("col_phone"): h.phone, tr("col_refused"): h.refused_time, tr("col_called"): h.call_time} for h in report.refusal_hits],
-            hide_index=True, width="stretch",
+            hide_index=True, width="stretch", placeholder="",
         )
     st.subheader(tr("issues"))
     issues = issue_lines(report, lang)
@@ -208,17 +227,18 @@ def render() -> None:
     _templates()
     default_bulk = next((d.measure.min_policies for d in rulebook.measured() if d.measure.metric == "bulk_shared_fields"), 20)
     with st.form(f"{KEY}form"):
-        uploads = st.file_uploader(tr("upload", limit=MAX_LOG_MB), type=["csv", "parquet"], accept_multiple_files=True, help=tr("upload_help"), key=f"{KEY}uploads")
+        limit = upload_limit_mb()
+        uploads = st.file_uploader(tr("upload", limit=limit), type=["csv", "parquet"], accept_multiple_files=True, help=tr("upload_help"), key=f"{KEY}uploads")
         samples = st.checkbox(tr("use_samples"), key=f"{KEY}samples")
         left, right = st.columns(2)
-        as_of = left.date_input(tr("as_of"), value=date.today(), key=f"{KEY}as_of")
+        as_of = left.date_input(tr("as_of"), value=date.today(), key=f"{KEY}as_of", format="YYYY-MM-DD")
         bulk_min = right.number_input(tr("bulk_min"), min_value=2, max_value=100_000, value=default_bulk, step=1, key=f"{KEY}bulk_min")
         st.form_submit_button(tr("run"), type="primary")
     _attestation_form()
     files = []
     for upload in uploads or []:
-        if upload.size > MAX_LOG_MB * 1024 * 1024:
-            st.error(tr("too_large", file=upload.name, limit=MAX_LOG_MB))
+        if upload.size > limit * 1024 * 1024:
+            st.error(tr("too_large", file=upload.name, limit=limit))
             continue
         data = upload.getvalue()
         files.append((upload.name, hashlib.sha256(data).hexdigest(), data))

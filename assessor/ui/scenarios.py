@@ -21,6 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from ..charts import date_axis
 from ..core.engine import Status, canonical_application_json
 from ..forecast import BASES, DEFAULT_BASIS, Forecast, Outcome, Outlook, check_text, forecast
 from ..i18n import DEFAULT_LANG, LANGS, format_yuan, t
@@ -29,6 +30,8 @@ from ..core.model import Application, Unit
 from ..core.rulebook import load_rulebook
 from ..scenarios import Change, Comparison, Edit, Scenario, ScenarioError, compare, extra_premium_edits, format_edits, minimal_changes, parse_edits
 from .fields import LATEST
+from .compute import digest
+from .labels import dates_in, day_text, field_name, problem_line
 from .fields import escape as _escape  # names and edits are what the user typed
 
 URL = "scenarios"
@@ -210,9 +213,14 @@ def _use_draft() -> None:
 # ---------------------------------------------------------------- cached core calls
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
 def _forecast(application_json: str, as_of: date, readings: tuple[tuple[str, str], ...], basis: int) -> tuple[Forecast, tuple[Change, ...]]:
-    application = Application.model_validate_json(application_json, context=_ANY_DAY)
+    # Keyed by the application's digest: a large application is hashed once, never kept as a key.
+    return _forecast_cached(digest(application_json), as_of, readings, basis, application_json)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _forecast_cached(key: str, as_of: date, readings: tuple[tuple[str, str], ...], basis: int, _application_json: str) -> tuple[Forecast, tuple[Change, ...]]:
+    application = Application.model_validate_json(_application_json, context=_ANY_DAY)
     rulebook = load_rulebook()
     fc = forecast(application, rulebook, as_of, dict(readings), basis)
     return fc, minimal_changes(application, rulebook, as_of, dict(readings), basis, forecast_result=fc)
@@ -222,9 +230,13 @@ def _scenarios_json(scenarios: list[Scenario]) -> str:
     return json.dumps([{"name": s.name, "edits": [e.to_json() for e in s.edits]} for s in scenarios], ensure_ascii=False)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def _compare(application_json: str, scenarios_json: str, as_of: date, readings: tuple[tuple[str, str], ...], basis: int) -> Comparison:
-    application = Application.model_validate_json(application_json, context=_ANY_DAY)
+    return _compare_cached(digest(application_json), scenarios_json, as_of, readings, basis, application_json)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _compare_cached(key: str, scenarios_json: str, as_of: date, readings: tuple[tuple[str, str], ...], basis: int, _application_json: str) -> Comparison:
+    application = Application.model_validate_json(_application_json, context=_ANY_DAY)
     specs = json.loads(scenarios_json, parse_float=Decimal)
     scenarios = [Scenario(s["name"], tuple(Edit(e["path"], e["value"]) for e in s["edits"])) for s in specs]
     return compare(application, scenarios, load_rulebook(), as_of, dict(readings), basis)
@@ -258,19 +270,39 @@ def render() -> None:
     st.subheader(_t("criteria"))
     st.table(_criteria_table(fc, lang))
     for note in fc.notes:
-        st.caption(note.text(lang))
+        st.caption(dates_in(note.text(lang), lang))
     st.subheader(_t("chart_premium"))
     figure = premium_figure(fc, lang)
     if figure is None:
         st.caption(_t("no_premium_chart"))
     else:
         st.plotly_chart(figure, key="scenarios.chart.premium")
-    _whatif(changes, lang)
+    _whatif(changes, lang, _titles(fc, lang))
     _scenarios(application, as_of, basis, readings, lang)
-    rulebook_line = _t("rulebook", id=fc.rulebook_id, version=fc.rulebook_version, readings=", ".join(f"{k}={v}" for k, v in fc.readings.items()))
+    rulebook_line = _t("rulebook", id=fc.rulebook_id, version=fc.rulebook_version, readings=_readings_text(fc.readings, lang))
     st.caption(rulebook_line)
     st.caption(t("report.confirm_current", lang))
     _save_to_url(as_of, basis)
+
+
+def _readings_text(readings: dict[str, str], lang: str) -> str:
+    """The readings used, each by its wording in the rulebook (never its key)."""
+    rulebook = load_rulebook()
+    words = []
+    for key, value in readings.items():
+        reading = rulebook.readings.get(key)
+        words.append(reading.options[value].in_(lang) if reading is not None and value in reading.options else f"{key}={value}")
+    return ("；" if lang == "zh" else "; ").join(words)
+
+
+def _titles(fc: Forecast, lang: str) -> dict[str, str]:
+    """Each criterion's title by its id, for text that would otherwise show the id alone."""
+    return {item.criterion: item.title[lang] for item in fc.criteria}
+
+
+def _blocked(fc: Forecast, lang: str) -> str:
+    titles = _titles(fc, lang)
+    return ("、" if lang == "zh" else ", ").join(titles.get(c, c) for c in fc.blocked_by)
 
 
 def _source_picker() -> None:
@@ -331,9 +363,9 @@ def _controls() -> tuple[date, int, dict[str, str]]:
 
 def _overall(fc: Forecast, name: str, lang: str) -> None:
     st.subheader(_t("overall"))
-    body = f"### {fc.summary().text(lang)}\n\n{_escape(name)} · {t('verdict.' + fc.verdict_now.value, lang)} ({fc.as_of.isoformat()})"
+    body = f"### {dates_in(fc.summary().text(lang), lang)}\n\n{_escape(name)} · {t('verdict.' + fc.verdict_now.value, lang)}（{day_text(fc.as_of, lang)}）"
     if fc.check is not None:
-        body += f"\n\n{check_text(fc, lang)}"
+        body += f"\n\n{dates_in(check_text(fc, lang), lang)}"
     if fc.outcome is Outcome.ELIGIBLE_NOW:
         st.success(body, icon=":material/verified:")
     elif fc.outcome is Outcome.ELIGIBLE_ON:
@@ -347,10 +379,11 @@ def _overall(fc: Forecast, name: str, lang: str) -> None:
 def _criteria_table(fc: Forecast, lang: str) -> Any:
     rows, colours = [], []
     for item in fc.criteria:
-        shown = item.met_on.isoformat() if item.met_on and item.outlook is Outlook.ON_DATE else "—"
+        shown = day_text(item.met_on, lang) if item.met_on and item.outlook is Outlook.ON_DATE else "—"
         reason = item.reason.text(lang)
         if item.notes:
             reason += " " + " ".join(note.text(lang) for note in item.notes)
+        reason = dates_in(reason, lang)
         rows.append(
             {
                 _t("col_criterion"): f"{item.criterion} {item.title[lang]}",
@@ -389,24 +422,25 @@ def premium_figure(fc: Forecast, lang: str) -> go.Figure | None:
     crossing = fc.premium_crossing
     if crossing is not None:
         figure.add_trace(
-            go.Scatter(x=[crossing], y=[threshold], mode="markers+text", marker={"size": 14, "color": "#c0392b"}, text=[_t("chart_crossing", date=crossing.isoformat())], textposition="bottom right", showlegend=False)
+            go.Scatter(x=[crossing], y=[threshold], mode="markers+text", marker={"size": 14, "color": "#c0392b"}, text=[_t("chart_crossing", date=day_text(crossing, lang))], textposition="bottom right", showlegend=False)
         )
     figure.add_vline(x=fc.as_of.isoformat(), line={"color": "#7f8c8d", "dash": "dot"})
     figure.update_layout(
-        xaxis_title=_t("chart_month"), yaxis_title=_t("chart_yi"), height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": 1.08}, font={"size": 15}
+        xaxis_title=_t("chart_month"), yaxis_title=_t("chart_yi"), height=420, margin={"l": 10, "r": 10, "t": 30, "b": 10}, legend={"orientation": "h", "y": 1.08}, font={"size": 15},
+        xaxis=date_axis(lang),
     )
     return figure
 
 
-def _whatif(changes: tuple[Change, ...], lang: str) -> None:
+def _whatif(changes: tuple[Change, ...], lang: str, titles: dict[str, str]) -> None:
     st.subheader(_t("whatif"))
     if not changes:
         st.success(_t("whatif_none"), icon=":material/check_circle:")
         return
     rows = [
         {
-            _t("col_criterion"): change.criterion,
-            _t("col_change"): change.text(lang),
+            _t("col_criterion"): titles.get(change.criterion, change.criterion),
+            _t("col_change"): dates_in(change.text(lang), lang),
             _t("col_flips"): ("√ " + _t("flips_yes")) if change.flips else ("× " + _t("flips_no")) if change.flips is False else "—",
         }
         for change in changes
@@ -417,7 +451,8 @@ def _whatif(changes: tuple[Change, ...], lang: str) -> None:
         columns = st.columns(min(len(addable), 4))
         for (i, change), column in zip(addable, columns * 4, strict=False):
             with column:
-                st.button(change.criterion, icon=":material/add:", key=f"{K}adopt.{i}", on_click=_adopt, args=(change.criterion, format_edits(change.edits)), help=change.text(lang))
+                title = titles.get(change.criterion, change.criterion)
+                st.button(title, icon=":material/add:", key=f"{K}adopt.{i}", on_click=_adopt, args=(title, format_edits(change.edits)), help=dates_in(change.text(lang), lang))
 
 
 def _adopt(name: str, edits: str) -> None:
@@ -476,7 +511,7 @@ def _scenarios(application: Application, as_of: date, basis: int, readings: dict
     st.table(comparison_table(comparison, lang))
     for result in comparison.results:
         for problem in result.problems:
-            st.error(_escape(f"{result.name}: {problem.line(lang)}"), icon=":material/error:")
+            st.error(_escape(f"{result.name}：{problem_line(problem, lang)}" if lang == "zh" else f"{result.name}: {problem_line(problem, lang)}"), icon=":material/error:")
     if len(comparison.results) > 1:
         st.plotly_chart(scenario_figure(comparison, lang), key="scenarios.chart.compare")
 
@@ -505,7 +540,7 @@ def _build_scenarios(application: Application, as_of: date, defs: list[dict[str,
         try:
             edits += list(parse_edits(spec.get("edits") or ""))
         except ScenarioError as exc:
-            problems += [f"{name}: {line}" for line in exc.lines(lang)]
+            problems += [f"{name}{'：' if lang == 'zh' else ': '}{problem_line(p, lang)}" for p in exc.problems]
         built.append(Scenario(name, tuple(edits)))
     return built, problems
 
@@ -545,25 +580,25 @@ def comparison_frame(comparison: Comparison, lang: str) -> tuple[pd.DataFrame, p
     for result in comparison.results:
         if not result.ok:
             for label in text:
-                text[label].append("⚠ " + _cell(result.problems[0].line(lang)) if label == changed_row else "—")
+                text[label].append("⚠ " + _cell(problem_line(result.problems[0], lang)) if label == changed_row else "—")
                 css[label].append("color: #c0392b" if label == changed_row else "")
             continue
         fc = result.forecast
         text[verdict_row].append(t(f"verdict.{result.verdict.value}", lang))
         css[verdict_row].append("color: #1e8449" if result.verdict.value in ("eligible", "no_obstacle") else "color: #c0392b")
         if fc.eligible_on is not None:
-            text[date_row].append(fc.eligible_on.isoformat())
+            text[date_row].append(day_text(fc.eligible_on, lang))
         elif fc.outcome is Outcome.BLOCKED:
-            text[date_row].append(_t("blocked_cell", criteria=", ".join(fc.blocked_by)))
+            text[date_row].append(_t("blocked_cell", criteria=_blocked(fc, lang)))
         else:
-            text[date_row].append(t(f"forecast.outcome.{fc.outcome.value}", lang, date=fc.as_of.isoformat()))
+            text[date_row].append(t(f"forecast.outcome.{fc.outcome.value}", lang, date=day_text(fc.as_of, lang)))
         css[date_row].append("")
-        text[changed_row].append("; ".join(f"{c.path}: {_cell(c.before, lang)} → {_cell(c.after, lang)}" for c in result.changes) or _t("changed_none"))
+        text[changed_row].append(("；" if lang == "zh" else "; ").join(f"{field_name(c.path, lang)}{'：' if lang == 'zh' else ': '}{_cell(c.before, lang)} → {_cell(c.after, lang)}" for c in result.changes) or _t("changed_none"))
         css[changed_row].append("")
         for cid, label in criteria_rows.items():
             status = result.statuses[cid]
             met_on = next((c.met_on for c in fc.criteria if c.criterion == cid), None)
-            suffix = f" → {met_on.isoformat()}" if status is not Status.MET and met_on else ""
+            suffix = f" → {day_text(met_on, lang)}" if status is not Status.MET and met_on else ""
             text[label].append(f"{_STATUS_MARK[status]} {t('status.' + status.value, lang)}{suffix}")
             css[label].append(_STATUS_COLOUR[status])
     ok = [r.ok for r in comparison.results]
@@ -599,17 +634,17 @@ def scenario_figure(comparison: Comparison, lang: str) -> go.Figure:
             figure.add_trace(
                 go.Scatter(
                     x=[as_of, fc.eligible_on], y=[result.name, result.name], mode="lines+markers+text",
-                    text=["", fc.eligible_on.isoformat()], textposition="middle right", line={"width": 10}, marker={"size": 14}, showlegend=False,
+                    text=["", day_text(fc.eligible_on, lang)], textposition="middle right", line={"width": 10}, marker={"size": 14}, showlegend=False,
                 )
             )
         else:
-            label = _t("blocked_cell", criteria=", ".join(fc.blocked_by)) if fc.outcome is Outcome.BLOCKED else t(f"forecast.outcome.{fc.outcome.value}", lang, date=as_of.isoformat())
+            label = _t("blocked_cell", criteria=_blocked(fc, lang)) if fc.outcome is Outcome.BLOCKED else t(f"forecast.outcome.{fc.outcome.value}", lang, date=day_text(as_of, lang))
             figure.add_trace(
                 go.Scatter(x=[as_of, end], y=[result.name, result.name], mode="lines+text", text=["", label], textposition="top left", line={"width": 10, "color": "#c0392b", "dash": "dot"}, showlegend=False)
             )
     figure.add_vline(x=as_of.isoformat(), line={"color": "#7f8c8d", "dash": "dot"})
     figure.update_layout(
         title=_t("chart_scenarios"), xaxis_title=_t("chart_date"), yaxis_title=_t("chart_scenario"), height=120 + 70 * len(ok), margin={"l": 10, "r": 10, "t": 50, "b": 10}, font={"size": 15},
-        yaxis={"autorange": "reversed"},
+        yaxis={"autorange": "reversed"}, xaxis=date_axis(lang),
     )
     return figure

@@ -29,6 +29,7 @@ from ..screening.reasons import Reason
 from ..screening.table import frame, header
 from ..screening.worker import screen_in_full
 from .fields import LATEST
+from .labels import dates_in, day_text, leading_date, missing_name, problem_line
 
 URL = "screening"
 TITLE = "screening"
@@ -154,7 +155,7 @@ def _record(screening: Screening) -> int | None:
 def _counts(screening: Screening) -> None:
     counts = screening.counts()
     st.success(s("page.done", screened=counts["screened"], files=counts["files"], seconds=f"{screening.seconds:.1f}"), icon=":material/task_alt:")
-    st.info(as_of_text(screening, _lang()), icon=":material/event:")
+    st.info(dates_in(as_of_text(screening, _lang()), _lang()), icon=":material/event:")
     keys = ("files", "screened", "errors", "flagged", "tampered", *VERDICTS)
     for row in (keys[:5], keys[5:]):
         for column, key in zip(st.columns(len(row)), row, strict=True):
@@ -201,6 +202,7 @@ def _table(screening: Screening) -> list[str]:
             header("file", lang): st.column_config.TextColumn(header("file", lang), width="medium"),
         },
         key="screening.table",
+        placeholder="",  # an empty cell stays empty, never "None"
     )
     return [screening.records[i].label for i in positions]
 
@@ -209,7 +211,11 @@ def _frame(screening: Screening, lang: str):
     """The whole table, made once per run and language: filtering and sorting reuse it."""
     cached = st.session_state.get(FRAME)
     if cached is None or cached[0] is not screening or cached[1] != lang:
-        cached = (screening, lang, frame(screening, lang))
+        table = frame(screening, lang)
+        # Fields named by their labels, dates written as the app writes them everywhere.
+        table[header("reason", lang)] = [reason_text(record, lang) for record in screening.records]
+        table[header("as_of", lang)] = [day_text(screening.date_of(record).day, lang) for record in screening.records]
+        cached = (screening, lang, table)
         st.session_state[FRAME] = cached
     return cached[2]
 
@@ -246,6 +252,12 @@ def _downloads(screening: Screening, shown: list[str]) -> None:
 # ---------------------------------------------------------------- one application
 
 
+def reason_text(record, lang: str) -> str:
+    """Why a file could not be screened, each field named by its label (not its path)."""
+    separator = "；" if lang == "zh" else "; "
+    return separator.join(problem_line(r.problem, lang) if r.problem is not None else r.text(lang) for r in record.reasons)
+
+
 def _go_to(label: str) -> None:
     # The target may be filtered out of the table: clear the filters so it can be shown.
     for key in ("screening.filter.verdict", "screening.filter.flag", "screening.filter.status"):
@@ -263,9 +275,9 @@ def _drill_down(screening: Screening, shown: list[str]) -> None:
     lang = _lang()
     used = screening.date_of(record)
     st.markdown(f"**{plain(record.applicant or record.label)}** · {plain(record.label)}")
-    st.caption(s("page.drill_as_of", as_of=used.day.isoformat(), origin=s(f"as_of_origin.{used.origin}")))
+    st.caption(s("page.drill_as_of", as_of=day_text(used.day, lang), origin=s(f"as_of_origin.{used.origin}")))
     if not record.screened:
-        st.error(f"{s('page.reason_heading')}: {plain(record.reason_text(lang))}", icon=":material/error:")
+        st.error(f"{s('page.reason_heading')}{'：' if lang == 'zh' else ': '}{plain(reason_text(record, lang))}", icon=":material/error:")
     if record.verify:
         with st.container(border=True):
             st.markdown(f"**{s('page.verify_heading')}**: {s(f'verify.{record.verify}')}")
@@ -317,17 +329,17 @@ def _card(finding: Finding, rulebook, lang: str) -> None:
         f":{colour}-badge[{t(f'status.{finding.status.value}', lang)}] &nbsp; `{finding.criterion}` · {finding.clause}",
     ]
     if finding.status is not Status.NOT_APPLICABLE:
-        figures = (("measured", format_quantity(finding.measured, lang)), ("threshold", format_quantity(finding.threshold, lang)), ("gap", format_gap(finding, lang)))
+        figures = (("measured", format_quantity(finding.measured, lang)), ("threshold", format_quantity(finding.threshold, lang)), ("gap", dates_in(format_gap(finding, lang), lang)))
         body.append(" &nbsp;·&nbsp; ".join(f"{a(key)} **{plain(value)}**" for key, value in figures))
-    body.append(plain(finding.explanation.text(lang)))
+    body.append(plain(dates_in(finding.explanation.text(lang), lang)))
     if finding.parts:
-        body.append("\n".join(f"- :{_STATUS_STYLE[p.status][0]}[{_STATUS_STYLE[p.status][1]}] {plain(p.label[lang])}" for p in finding.parts))
-    small = [plain(note.text(lang)) for note in finding.notes]
+        body.append("\n".join(f"- :{_STATUS_STYLE[p.status][0]}[{_STATUS_STYLE[p.status][1]}] {plain(leading_date(p.label[lang], lang))}" for p in finding.parts))
+    small = [plain(dates_in(note.text(lang), lang)) for note in finding.notes]
     separator = "；" if lang == "zh" else "; "
     if finding.evidence:
         small.append(a("evidence", documents=plain(separator.join(e.document for e in finding.evidence))))
     if finding.missing_evidence:
-        small.append(a("missing", items=plain(", ".join(finding.missing_evidence))))
+        small.append(a("missing", items=plain(separator.join(missing_name(key, lang, rulebook=rulebook) for key in finding.missing_evidence))))
     body += [f":gray[:small[{line}]]" for line in small]
     with st.container(border=True):
         st.markdown("\n\n".join(body))

@@ -23,6 +23,10 @@ DRAFT_ID = "draft_id"
 SAVED = "saved_canonical"
 SETTINGS = "settings"
 TABLE_GEN = "table_gen"
+IDENTITY = "auth.identity"  # this run's user (auth.Identity), set by the shell before any page
+NOTICE = "auth.notice"  # one message for the top of the next page drawn
+NEW_DRAFT_ORG = "auth.new_draft_org"  # which of a user's organisations a new draft belongs to
+DRAFT_ORG = "draft_org"  # the organisation the open draft belongs to
 
 
 def init() -> None:
@@ -39,9 +43,12 @@ def init() -> None:
 
 
 # The address keeps what a reload must not lose besides the draft itself: the language, the
-# assessment date and the readings (`?draft=…&lang=en&as_of=2025-06-30&readings=k:v,k:v`).
+# assessment date and the readings (`?draft=…&lang=en&as_of=2025-06-30&readings=k:v,k:v`), and,
+# for the single local user (no sign-in), the name typed in the sidebar (`&user=张三`), so the
+# next edit after a reload is not logged as （未署名）. A signed-in user's name is never put there.
 URL_READ = "url_settings_read"
-URL_LANG, URL_AS_OF, URL_READINGS = "lang", "as_of", "readings"
+URL_LANG, URL_AS_OF, URL_READINGS, URL_USER = "lang", "as_of", "readings", "user"
+USER_MAX = 200  # the register keeps up to 200 characters of a name
 
 
 def restore_from_url() -> None:
@@ -52,6 +59,9 @@ def restore_from_url() -> None:
     code = params.get(URL_LANG)
     if code in LANGS:
         state[LANG] = code
+    name = (params.get(URL_USER) or "").strip()
+    if name:
+        state[USER] = name[:USER_MAX]  # the shell replaces it with the signed-in identity, if any
     text = params.get(URL_AS_OF)
     if text:
         try:
@@ -78,7 +88,16 @@ def address_settings() -> dict[str, str]:
     readings = settings().get("readings") or {}
     if readings:
         out[URL_READINGS] = ",".join(f"{k}:{v}" for k, v in sorted(readings.items()))
+    who = identity()
+    name = (st.session_state.get(USER) or "").strip()
+    if name and who is not None and who.local:
+        out[URL_USER] = name[:USER_MAX]
     return out
+
+
+def identity() -> Any:
+    """This run's user (an `auth.Identity`), or None before the shell has settled it."""
+    return st.session_state.get(IDENTITY)
 
 
 def lang() -> str:
@@ -114,5 +133,6 @@ def replace_draft(data: dict[str, Any], draft_id: str | None = None, saved: str 
     st.session_state[DRAFT] = data
     st.session_state[DRAFT_ID] = draft_id
     st.session_state[SAVED] = saved
+    st.session_state.pop(DRAFT_ORG, None)
     st.session_state.pop("dossier", None)
     reset_fields()

@@ -107,7 +107,8 @@ def test_invalid_application_is_not_assessed_but_says_why(app, ui):
     app.text_input(key="f.applicant.credit_code").input("91110000100017600X").run()
     ui.goto(app, "assessment")
     assert not [e for e in app.success if e.value.startswith("### ")]
-    assert any("applicant.credit_code" in m.value.replace("\\", "") for m in app.markdown)
+    assert any("申请人 · 统一社会信用代码：" in m.value.replace("\\", "") for m in app.markdown)
+    assert not any("applicant.credit_code" in m.value.replace("\\", "") for m in app.markdown)
 
 
 def test_the_assessment_date_starts_on_the_day_the_rulebook_took_effect(app, ui):
@@ -144,4 +145,21 @@ def test_a_date_after_today_is_shown_as_a_projection(app, ui):
     later = date.today() + timedelta(days=40)
     ui.set_as_of(app, later)
     warnings = [w.value for w in app.warning]
-    assert t("app.assessment.projected_banner", "zh", as_of=later.isoformat(), today=date.today().isoformat()) in warnings
+    assert t("app.assessment.projected_banner", "zh", as_of=f"{later.year}年{later.month}月{later.day}日", today=f"{date.today().year}年{date.today().month}月{date.today().day}日") in warnings
+
+
+def test_a_checked_draft_is_kept_once_in_its_session_and_caches_are_bounded(app, ui):
+    """Memory: the checked application (as large as the draft) lives in its own session, the
+    latest only; the shared caches are keyed by digests and hold a bounded number of entries."""
+    from assessor.ui import compute
+
+    ui.load_example(app, "01-eligible-two-sites.json")
+    ui.goto(app, "assessment")
+    first = app.session_state[compute.CHECKED]
+    ui.load_example(app, "02-premium-short.json")
+    ui.goto(app, "assessment")
+    second = app.session_state[compute.CHECKED]
+    assert first[0] != second[0] and len(second[0][0]) == 64  # (sha256 of the content, day)
+    assert second[1].application is not None and second[1].application.applicant.name
+    for cached in (compute._assessed, compute._charts, compute._figure, compute._dossier, compute._preview):
+        assert 0 < cached._info.max_entries <= 128

@@ -145,7 +145,7 @@ def test_a_future_assessment_date_is_noted_on_stderr_only(capsys, monkeypatch, f
     argv = ("assess", str(EXAMPLE), "--as-of", AS_OF, "--format", fmt, "--lang", lang)
     code, out_now, err_now = cli(capsys, *argv)  # AS_OF lies in the past: no note
     assert code == EXIT_OK
-    note = t("cli.future_as_of", lang, as_of=AS_OF)
+    note = t("cli.future_as_of", lang, as_of=date.fromisoformat(AS_OF))
     assert note not in err_now
 
     monkeypatch.setattr("assessor.cli.date", _EarlyToday)  # now AS_OF lies after "today"
@@ -153,7 +153,7 @@ def test_a_future_assessment_date_is_noted_on_stderr_only(capsys, monkeypatch, f
     assert code == EXIT_OK
     assert out_future == out_now
     assert err_future.splitlines() == [note]
-    assert t("cli.future_as_of", OTHER[lang], as_of=AS_OF) not in err_future
+    assert t("cli.future_as_of", OTHER[lang], as_of=date.fromisoformat(AS_OF)) not in err_future
 
 
 def test_a_future_date_really_in_the_future_is_noted(capsys):

@@ -12,8 +12,8 @@ from assessor.cli import main
 def test_text_names_each_criterion_date_and_the_checked_overall_date(capsys):
     assert main(["forecast", str(WORKSHOP / "04-new-entrant.json"), "--as-of", "2026-11-25"]) == 0
     out = capsys.readouterr().out
-    assert "4.1.tenure" in out and "2027-02-01" in out
-    assert "2027-09-30" in out and "已复核" in out
+    assert "4.1.tenure" in out and "2027年2月1日" in out
+    assert "2027年9月30日" in out and "已复核" in out
 
 
 def test_json_in_english_with_basis_and_changes(capsys):

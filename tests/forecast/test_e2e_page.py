@@ -64,7 +64,7 @@ def test_workshop_story_in_a_browser(page_url):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(page_url)
             page.get_by_role("button", name="星河财险：新入场者").click()
-            expect(page.get_by_text("预计最早于2027-09-30符合全部增设条件。")).to_be_visible(timeout=30_000)
+            expect(page.get_by_text("预计最早于2027年9月30日符合全部增设条件。")).to_be_visible(timeout=30_000)
             expect(page.locator("[data-testid='stPlotlyChart']").first).to_be_visible(timeout=30_000)
 
             page.get_by_role("button", name="增加情景").click()
@@ -72,14 +72,14 @@ def test_workshop_story_in_a_browser(page_url):
             page.get_by_label("本月前追加保费（亿元）").first.fill("6")
             page.get_by_role("button", name="比较").click()
             table = page.locator("[data-testid='stTable']").last
-            expect(table).to_contain_text("/proposed_site/planned_seats: 500 → 450", timeout=30_000)
-            expect(table).to_contain_text("受阻：4.2.new_seats")
+            expect(table).to_contain_text("拟设职场 · 计划坐席数：500 → 450", timeout=30_000)
+            expect(table).to_contain_text("受阻：新职场坐席不少于500个")
 
             page.get_by_text("演示模式").click()
             expect(page.locator("h1").first).to_have_css("font-size", "51.2px", timeout=10_000)
 
             assert "sc_defs=" in page.url  # the scenarios ride in the URL
             page.reload()
-            expect(page.locator("[data-testid='stTable']").last).to_contain_text("/proposed_site/planned_seats: 500 → 450", timeout=30_000)
+            expect(page.locator("[data-testid='stTable']").last).to_contain_text("拟设职场 · 计划坐席数：500 → 450", timeout=30_000)
         finally:
             browser.close()

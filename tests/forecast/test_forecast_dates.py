@@ -190,7 +190,7 @@ def test_the_new_sites_seats_are_a_plan_with_its_opening_noted():
     fc = forecast(app(), as_of=date(2025, 11, 15))
     seats = fc.criterion("4.2.new_seats")
     assert seats.outlook is Outlook.MET_NOW and not seats.time_bound
-    assert "2026-09-01" in seats.notes[0].text("zh") and "2026-09-01" in seats.notes[0].text("en")
+    assert "2026年9月1日" in seats.notes[0].text("zh") and "2026-09-01" in seats.notes[0].text("en")
 
 
 def test_relocation_and_out_of_scope():

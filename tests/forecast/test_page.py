@@ -36,8 +36,8 @@ def test_one_click_loads_a_sample_and_shows_the_forecast():
     assert not at.exception
     assert at.session_state["scenarios.as_of"] == date(2026, 11, 25)
     text = _text(at)
-    assert "2027-09-30" in text and "已复核" in text
-    assert "2027-02-01" in _table_text(at)
+    assert "2027年9月30日" in text and "已复核" in text
+    assert "2027年2月1日" in _table_text(at)
     charts = at.get("plotly_chart")
     assert len(charts) >= 1
 
@@ -45,10 +45,10 @@ def test_one_click_loads_a_sample_and_shows_the_forecast():
 def test_basis_and_reading_change_the_dates():
     at = _page().run()
     at.button(key="scenarios.sample.02-recent-incident.json").click().run()
-    assert "2027-08-21" in _text(at)
+    assert "2027年8月21日" in _text(at)
     at.selectbox(key="scenarios.readings.complaint_attributes").set_value("both").run()
     assert not at.exception
-    assert "2026-11-25" in at.success[0].value
+    assert "2026年11月25日" in at.success[0].value
 
 
 def test_whatif_lists_changes_and_adopting_one_makes_a_scenario():
@@ -60,7 +60,7 @@ def test_whatif_lists_changes_and_adopting_one_makes_a_scenario():
     assert len(at.session_state["scenarios.defs"]) == 1
     result = at.session_state["scenarios.result"]
     names = [s["name"] for s in result["scenarios"]]
-    assert names == ["现状", "4.2.original_seats"]
+    assert names == ["现状", "原职场坐席不少于500个"]  # the criterion by its title, not its id
     assert result["scenarios"][0]["outcome"] == "blocked" and result["scenarios"][1]["outcome"] == "eligible_now"
 
 
@@ -81,7 +81,7 @@ def test_two_figures_changed_are_compared_side_by_side():
     assert small["changes"] == [{"path": "/proposed_site/planned_seats", "before": 650, "after": 450}]
     assert bad["problems"] and "/proposed_site/nope" in bad["problems"][0]["zh"]
     table = _table_text(at)
-    assert "小职场" in table and "/proposed_site/planned_seats: 650 → 450" in table
+    assert "小职场" in table and "拟设职场 · 计划坐席数：650 → 450" in table and "/proposed_site" not in table
     # what the user typed survives the mistake
     assert at.text_area(key="scenarios.edits.1").value == "/proposed_site/nope = 1"
 
@@ -118,7 +118,7 @@ def test_uses_the_application_typed_on_the_intake_page():
     at.button(key="scenarios.use_draft").click().run()
     assert not at.exception
     assert at.session_state["scenarios.source"] == "draft"
-    assert "星河财产保险股份有限公司" in _text(at) and "2027-09-30" in _text(at)
+    assert "星河财产保险股份有限公司" in _text(at) and "2027年9月30日" in _text(at)
 
 
 def test_a_reload_comes_back_to_the_same_comparison():

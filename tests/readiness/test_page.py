@@ -58,3 +58,30 @@ def test_attesting_with_evidence_meets_the_duty_and_survives_a_rerun():
     at.run()
     row = _duty_table(at)[lambda t: t["Clause"] == "一(一)"].iloc[0]
     assert "Not met" in row["Result"]
+
+
+def test_the_upload_limit_stated_is_the_configured_one():
+    from streamlit import config
+
+    from assessor.i18n import t
+
+    before = config.get_option("server.maxUploadSize")
+    try:
+        config.set_option("server.maxUploadSize", 37)
+        at = _app()
+        label = at.get("file_uploader")[0].proto.label
+        assert label == t("readiness.page.upload", "zh", limit=37)
+    finally:
+        config.set_option("server.maxUploadSize", before)
+    # The project's own configuration, as `make run` starts the app: 20 MB, not Streamlit's 200.
+    import tomllib
+    from pathlib import Path
+
+    configured = tomllib.loads((Path(__file__).parents[2] / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["server"]["maxUploadSize"]
+    config.set_option("server.maxUploadSize", configured)
+    try:
+        at = _app()
+        assert at.get("file_uploader")[0].proto.label == t("readiness.page.upload", "zh", limit=configured)
+        assert "200" not in at.get("file_uploader")[0].proto.label
+    finally:
+        config.set_option("server.maxUploadSize", before)

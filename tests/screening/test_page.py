@@ -12,9 +12,12 @@ from streamlit.testing.v1 import AppTest
 
 from .conftest import EXAMPLES, another_insurer, example, with_hashes
 
+# The page as the shell hands it over in single-user mode: the language and the local user settled.
 SCRIPT = """
 import streamlit as st
+from assessor.ui import auth, state
 st.session_state.setdefault("lang", LANG)
+st.session_state.setdefault(state.IDENTITY, auth.local_identity(""))
 from assessor.ui.screening import render
 render()
 """
@@ -109,7 +112,7 @@ def test_error_row_explains_itself_in_chinese():
     at = screened("zh")
     at.selectbox(key="screening.drill").set_value("batch.zip!more/broken.json").run()
     assert any("该文件未能筛查的原因" in e.value and "JSON" in e.value for e in at.error)
-    assert any("评估日：2026-06-30（输入的评估日）" in c.value for c in at.caption)
+    assert any("评估日：2026年6月30日（输入的评估日）" in c.value for c in at.caption)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -142,10 +145,10 @@ def test_each_file_on_its_own_stated_date_is_a_choice_and_the_table_says_which_d
     at.button[0].click().run()
     assert not at.exception
     row = at.dataframe[0].value.iloc[0]
-    assert (row["结论"], row["评估日"], row["评估日来源"]) == ("不符合条件", "2025-12-31", "申报累计保费的截止日")
+    assert (row["结论"], row["评估日"], row["评估日来源"]) == ("不符合条件", "2025年12月31日", "申报累计保费的截止日")
     assert any("1个文件按其自身载明的日期评估" in i.value for i in at.info)
     at.selectbox(key="screening.drill").set_value("06.json").run()
-    assert any(c.value == "评估日：2025-12-31（申报累计保费的截止日）" for c in at.caption)
+    assert any(c.value == "评估日：2025年12月31日（申报累计保费的截止日）" for c in at.caption)
     assert any("4.3.complaints" in m.value and ":red[" in m.value for m in at.markdown)
 
 

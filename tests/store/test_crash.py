@@ -42,7 +42,7 @@ def _version_data(n: int) -> dict:
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-def test_killing_a_saving_process_leaves_the_last_committed_version_intact(url, tmp_path):
+def test_killing_a_saving_process_leaves_the_last_committed_version_intact(url, backend):
     draft_id: str | None = None
     rng = random.Random(20100101)
     for _round in range(3):
@@ -74,5 +74,6 @@ def test_killing_a_saving_process_leaves_the_last_committed_version_intact(url, 
             for version in trail[-3:]:
                 data = reopened.load_version(draft_id, version.version).data
                 assert data == _version_data(data["n"])
-        with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
-            assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        if backend == "sqlite":
+            with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
+                assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -147,9 +147,10 @@ def test_two_stores_saving_the_same_draft_at_once_never_share_a_version_number(u
         )
 
 
-def test_sqlite_runs_in_wal_mode_and_the_file_is_sound(store, url):
-    store.save_draft(None, "草稿", typed(), "李明")
-    path = url.removeprefix("sqlite:///")
+def test_sqlite_runs_in_wal_mode_and_the_file_is_sound(tmp_path):
+    path = tmp_path / "cases.sqlite3"
+    with CaseStore(f"sqlite:///{path}") as store:
+        store.save_draft(None, "草稿", typed(), "李明")
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -185,3 +186,91 @@ def test_without_any_setting_the_register_lives_in_data_under_the_working_folder
     monkeypatch.delenv("ASSESSOR_DATA_DIR", raising=False)
     monkeypatch.chdir(tmp_path)
     assert default_url() == f"sqlite:///{tmp_path / 'data' / 'cases.sqlite3'}"
+
+
+def test_odd_titles_and_names_are_treated_alike_on_every_database(store):
+    # PostgreSQL refuses text wider than a column, and NUL anywhere; SQLite would keep both. The
+    # register decides instead, the same way on both: a long title is shortened (the data holds the
+    # full text), a NUL is dropped from a title, and an over-long or NUL-bearing name is refused.
+    long_name = "华安信达财产保险股份有限公司" * 50
+    saved = store.save_draft(None, long_name + "\x00", {"applicant": {"name": long_name + "\x00"}}, "李明")
+    loaded = store.load_draft(saved.draft_id)
+    assert len(loaded.title) == 500 and loaded.title.endswith("…") and "\x00" not in loaded.title
+    assert loaded.data["applicant"]["name"] == long_name + "\x00"  # what was typed is kept as typed
+    assert store.save_draft(saved.draft_id, long_name, {"applicant": {"name": long_name + "\x00"}}, "李明") == loaded
+    for bad in ("王" * 201, "李\x00明"):
+        with pytest.raises(ValueError):
+            store.save_draft(None, "草稿", typed(), bad)
+        with pytest.raises(ValueError):
+            store.save_draft(None, "草稿", typed(), "李明", organisation=bad)
+        with pytest.raises(ValueError):
+            store.add_comment(saved.draft_id, 1, bad, "好")
+    comment = store.add_comment(saved.draft_id, 1, "王" * 200, "坐席\x00数")
+    assert comment.text == "坐席数" and store.comments(saved.draft_id) == [comment]
+    assert [d.id for d in store.list_drafts()] == [saved.draft_id]
+
+
+def test_a_postgresql_url_without_a_driver_uses_psycopg():
+    from assessor.store import with_driver
+
+    assert with_driver("postgresql://u:p@db.example:5432/cases") == "postgresql+psycopg://u:p@db.example:5432/cases"
+    assert with_driver("postgres://u@db/cases") == "postgresql+psycopg://u@db/cases"
+    assert with_driver("postgresql+psycopg://u@db/cases") == "postgresql+psycopg://u@db/cases"
+    assert with_driver("sqlite:////tmp/cases.sqlite3") == "sqlite:////tmp/cases.sqlite3"
+
+
+def test_the_register_opens_a_postgresql_url_written_without_a_driver(postgres_url):
+    bare = postgres_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with CaseStore(bare) as store:
+        assert store.engine.dialect.driver == "psycopg"
+        saved = store.save_draft(None, "草稿", typed(), "李明")
+        assert store.load_draft(saved.draft_id) == saved
+
+
+def test_on_postgresql_a_delete_waits_for_a_save_in_progress_and_takes_its_version_too(postgres_url):
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    with CaseStore(postgres_url) as store:
+        draft = store.save_draft(None, "草稿", typed(), "李明").draft_id
+        other = create_engine(postgres_url)
+        monitor = create_engine(postgres_url)
+        outcome: list[BaseException | None] = []
+        try:
+            with other.connect() as saving:
+                # A save in progress elsewhere: the draft's row locked, its next version written, not committed.
+                saving.execute(text("SELECT id FROM drafts WHERE id = :d FOR UPDATE"), {"d": draft})
+                saving.execute(
+                    text(
+                        "INSERT INTO draft_versions (draft_id, version, title, saved_at, \"user\", data, data_sha256, changed) "
+                        "VALUES (:d, 2, '草稿', now(), '王强', '{}', '', '[]')"
+                    ),
+                    {"d": draft},
+                )
+                saving.execute(text("UPDATE drafts SET latest_version = 2 WHERE id = :d"), {"d": draft})
+
+                def remove() -> None:
+                    try:
+                        store.delete_draft(draft)
+                        outcome.append(None)
+                    except BaseException as exc:  # reported below: a thread cannot fail the test itself
+                        outcome.append(exc)
+
+                deleting = threading.Thread(target=remove)
+                deleting.start()
+                deadline = time.monotonic() + 60
+                with monitor.connect() as watch:  # wait until the delete is queued behind the save's lock
+                    while time.monotonic() < deadline and not watch.execute(
+                        text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                    ).scalar():
+                        time.sleep(0.01)
+                saving.commit()
+                deleting.join(timeout=60)
+        finally:
+            other.dispose()
+            monitor.dispose()
+        assert outcome == [None]
+        assert store.list_drafts() == []
+        with pytest.raises(DraftNotFound):
+            store.load_version(draft, 2)
