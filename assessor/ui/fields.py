@@ -21,6 +21,7 @@ import streamlit as st
 from ..i18n import t
 from ..intake import Problem
 from .draft import problems_under
+from .labels import field_name
 from . import state
 from .state import FIELD_PREFIX, draft, lang, tr
 
@@ -69,48 +70,10 @@ def put(path: Path, value: Any) -> None:
 _SCOPE: list[str] = [""]
 
 
-def parse_path(text: str) -> Path:
-    """`existing_sites[1].seats` as ("existing_sites", 1, "seats")."""
-    parts: list[str | int] = []
-    for piece in text.replace("]", "").split("."):
-        name, *indices = piece.split("[")
-        if name:
-            parts.append(name)
-        parts += [int(i) if i.isdigit() else i for i in indices]
-    return tuple(parts)
-
-
 def where(path: Path | str, code: str | None = None) -> str:
-    """A place in the application named by its labels, never its path: 现有职场 · 第2行 · 坐席数.
-    A key the model does not know is shown as it was written."""
-    from ..intake import shape
-
-    code = code or lang()
-    parts = parse_path(path) if isinstance(path, str) else path
-    words: list[str] = []
-    model: Any = shape.root()
-    for part in parts:
-        if isinstance(part, int):
-            words.append(t("app.fields.row", code, row=part + 1))
-            continue
-        node = next((n for n in shape.fields(model) if n.name == part), None) if model is not None else None
-        words.append(node.shown(code) if node is not None and node.labels.get("zh") != part else _rulebook_word(words, part, code))
-        model = node.model if node is not None else None
-    return " · ".join(words)
-
-
-def _rulebook_word(before: list[str], name: str, code: str) -> str:
-    """The five unifications' groups and items are worded by the rulebook, not the model."""
-    from ..core.rulebook import load_rulebook
-
-    rulebook = load_rulebook()
-    for criterion in rulebook.criteria:
-        if getattr(criterion.params, "group", None) == name:
-            return criterion.title(code)
-    for items in rulebook.items.values():
-        if name in items:
-            return items[name].in_(code)
-    return name
+    """A place in the application named by its labels, never its path (现有职场 第2行 · 坐席数);
+    a key the model does not know is shown as it was written (`labels.field_name`)."""
+    return field_name(path, code or lang())
 
 
 def _key(path: Path) -> str:
@@ -192,14 +155,14 @@ def _line(problem: Problem) -> str:
 
 
 def _located(problem: Problem, base: str, columns: dict[str, str]) -> str:
-    """`existing_sites[1].seats` under `existing_sites` reads as "第2行 · 坐席数（个）: …": the
-    place below the field's own, named by labels."""
+    """`existing_sites[1].seats` under `existing_sites` reads as "第2行 · 坐席数: …": the place
+    below the field's own, named by labels."""
     message = problem.message(lang())
     if problem.path == base or not problem.path.startswith(base):
         return message
-    full = where(problem.path).split(" · ")
-    skip = len(where(base).split(" · ")) if base else 0
-    return f"{' · '.join(full[skip:])}: {message}" if full[skip:] else message
+    full, own = where(problem.path), where(base) if base else ""
+    rest = full[len(own) :].lstrip(" ·") if own and full.startswith(own) else full
+    return f"{rest}: {message}" if rest else message
 
 
 # ---------------------------------------------------------------- scalar fields

@@ -11,6 +11,7 @@ import pytest
 from assessor.core.model import Application
 from assessor.i18n import t
 from assessor.intake import load_application, shape
+from assessor.ui.labels import field_name
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -59,7 +60,7 @@ def test_a_bad_cell_in_a_table_is_named_by_row_and_column(app, ui):
     key = _editor_key(app, "f.existing_sites")
     app.session_state[key] = {"edited_rows": {1: {"seats": 200000}}, "added_rows": [], "deleted_rows": []}
     app.run()
-    where = t("app.fields.row", "zh", row=2) + " · " + shape.field_of(Application, ("existing_sites", 0, "seats")).shown("zh")
+    where = t("labels.row", "zh", n=2) + " · " + shape.field_of(Application, ("existing_sites", 0, "seats")).label("zh")
     limit = t("errors.input.less_than_equal", "zh", le=100000)
     assert any(where in _plain(m) and limit in _plain(m) for m in ui.field_messages(app)), ui.field_messages(app)
     assert app.session_state["draft"]["existing_sites"][1]["seats"] == 200000
@@ -87,7 +88,7 @@ def test_a_premium_typed_as_text_that_is_not_a_number_is_refused_with_its_row(ap
     key = _editor_key(app, "f.premiums.ledger")
     app.session_state[key] = {"edited_rows": {0: {"premium": "12,5"}}, "added_rows": [], "deleted_rows": []}
     app.run()
-    where = t("app.fields.row", "zh", row=1) + " · " + shape.field_of(Application, ("premiums", "ledger", 0, "premium")).shown("zh")
+    where = t("labels.row", "zh", n=1) + " · " + shape.field_of(Application, ("premiums", "ledger", 0, "premium")).label("zh")
     assert any(where in _plain(m) for m in ui.field_messages(app)), ui.field_messages(app)
 
 
@@ -262,10 +263,11 @@ def test_a_field_the_app_does_not_know_is_shown_and_can_be_removed(app, ui):
     assert not app.exception
     extra = t("errors.input.extra_forbidden", "zh")
     shown = [e.value for e in app.text]
-    assert "拟设职场 · planed_seats  =  600" in shown, shown
-    assert "现有职场 · 第2行 · floor  =  3F" in shown, shown
+    assert f"{field_name('proposed_site.planed_seats', 'zh')}  =  600" in shown, shown
+    assert f"{field_name('existing_sites[1].floor', 'zh')}  =  3F" in shown, shown
+    assert field_name("proposed_site.planed_seats", "zh") == "拟设职场 · 「planed_seats」"
     summary = " ".join(e.value for e in app.error).replace("\\", "")
-    assert f"拟设职场 · planed_seats: {extra}" in summary and "proposed_site" not in summary, summary
+    assert f"拟设职场 · 「planed_seats」: {extra}" in summary and "proposed_site" not in summary, summary
     app.button(key="unknown.remove.proposed_site.planed_seats").click().run()
     app.button(key="unknown.remove.existing_sites[1].floor").click().run()
     assert not app.exception
