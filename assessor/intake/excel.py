@@ -1,9 +1,11 @@
 """Applications in and out of an Excel workbook: the blank template, a filled copy, and reading one back.
 
-One sheet per section of the application, headers in Chinese and English, dropdowns where a
-field has a fixed set of values, and an instructions sheet. Reading a filled workbook reports
-every problem by sheet, row and column (`现有职场 Existing sites!E4 (座席数 / Seats)`), with the
-same translated messages the JSON reader gives.
+The layout is read from the model's field declarations (`intake.shape`): a sheet per section,
+headers in Chinese and English, hints with each field's unit and help, dropdowns where a field
+has a fixed set of values, and an instructions sheet. Reading a filled workbook finds each cell
+by its label (so a workbook from an earlier template still reads) and reports every problem by
+sheet, row and column (`现有职场 Existing sites!E4 (坐席数 / Seats)`), with the same translated
+messages the JSON reader gives.
 
 Money stays exact. Excel keeps every number as a binary double, so a money cell that holds a
 number is converted from the shortest text that reproduces that double (`repr`), which is what
