@@ -41,13 +41,33 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def label(zh: str, en: str, unit: str | None = None, help_zh: str | None = None, help_en: str | None = None) -> dict[str, Any]:
-    """A field's declaration for every face: its zh/en label, its unit and help, in one place."""
+def label(
+    zh: str,
+    en: str,
+    unit: str | tuple[str, str] | None = None,
+    help_zh: str | None = None,
+    help_en: str | None = None,
+    **hints: Any,
+) -> dict[str, Any]:
+    """A field's declaration for every face: its zh/en label, its unit and help, in one place.
+
+    The Excel template, the intake page and the blank draft are laid out from these
+    declarations (`assessor.intake.shape`); `hints` say where a field goes, none how it is
+    checked: `sheet=("申请人", "Applicant")` puts a section (and what it holds) on a sheet of its
+    own, `after="address"` moves a field after another, `layout="column"` lays a list of values
+    out as a column and `layout="rows"` a group of like records as rows of one table,
+    `when={"application_type": "relocation"}` shows a field only when a sibling has that value,
+    `placeholder=(zh, en)` and `area=True` shape its input, `formerly=(...)` lists the label's
+    wording in earlier Excel templates (still read), and `choices="name"` names the
+    wording of its options (locale keys `app.option.<name>.*` and `excel.choice.<name>.*`)."""
     extra: dict[str, Any] = {"label": {"zh": zh, "en": en}}
     if unit:
-        extra["unit"] = unit
+        zh_unit, en_unit = unit if isinstance(unit, tuple) else (unit, unit)
+        extra["unit"] = {"zh": zh_unit, "en": en_unit}
     if help_zh or help_en:
         extra["help"] = {"zh": help_zh or "", "en": help_en or ""}
+    for key, value in hints.items():
+        extra[key] = {"zh": value[0], "en": value[1]} if key in ("sheet", "placeholder") else value
     return extra
 
 
@@ -455,22 +475,22 @@ class ComplaintStatus(StrEnum):
 class Evidence(Strict):
     """A document that backs a claim; the SHA-256 pins its exact content."""
 
-    document: ShortText
-    sha256: Sha256 | None = None
+    document: ShortText = Field(json_schema_extra=label("文件名", "Document"))
+    sha256: Sha256 | None = Field(None, json_schema_extra=label("SHA-256", "SHA-256", help_zh="上传文件时自动计算；也可以粘贴文件的64位十六进制校验值。", help_en="Computed when a file is uploaded; you may also paste the file's 64-digit hexadecimal digest."))
 
 
 class Applicant(Strict):
-    name: ShortText
-    credit_code: CreditCode
-    insurer_type: InsurerType
-    telemarketing_approved: StrictBool = Field(description="approved to sell telemarketing-exclusive products")
-    telemarketing_approval_ref: ShortText | None = None
-    application_type: ApplicationType = ApplicationType.NEW_SITE
+    name: ShortText = Field(json_schema_extra=label("公司名称", "Company name"))
+    credit_code: CreditCode = Field(json_schema_extra=label("统一社会信用代码", "Unified social credit code", help_zh="18位，最后一位为校验位（GB 32100-2015）。", help_en="18 characters; the last is a check character (GB 32100-2015)."))
+    insurer_type: InsurerType = Field(json_schema_extra=label("公司类型", "Insurer type", choices="insurer_type"))
+    telemarketing_approved: StrictBool = Field(description="approved to sell telemarketing-exclusive products", json_schema_extra=label("已获准经营电销专用产品", "Approved for telemarketing-exclusive products"))
+    telemarketing_approval_ref: ShortText | None = Field(None, json_schema_extra=label("电销专用产品批准文号", "Approval reference", placeholder=("例如：保监产险〔2009〕118号", "e.g. 保监产险〔2009〕118号")))
+    application_type: ApplicationType = Field(ApplicationType.NEW_SITE, json_schema_extra=label("申请事项", "Application type", choices="application_type"))
     relocating_site: ShortText | None = Field(
-        None, json_schema_extra=label("拟搬迁的原职场编号", "Id of the site that moves", help_zh="变更（搬迁）职场时必填", help_en="required for a relocation")
+        None, json_schema_extra=label("拟搬迁的原职场编号", "Id of the site that moves", help_zh="变更（搬迁）职场时必填", help_en="required for a relocation", when={"application_type": "relocation"})
     )
-    contact_person: ShortText | None = None
-    contact_phone: PhoneNumber | None = None
+    contact_person: ShortText | None = Field(None, json_schema_extra=label("联系人", "Contact person"))
+    contact_phone: PhoneNumber | None = Field(None, json_schema_extra=label("联系电话", "Contact phone"))
 
     @model_validator(mode="after")
     def _approval_has_reference(self) -> Applicant:
@@ -482,16 +502,16 @@ class Applicant(Strict):
 
 
 class CentralizedSelling(Strict):
-    since: PastDate = Field(description="date centralized selling of telemarketing-exclusive products began")
-    evidence: list[Evidence] = []
+    since: PastDate = Field(description="date centralized selling of telemarketing-exclusive products began", json_schema_extra=label("集中销售电销专用产品起始日", "Centralized selling began on", help_zh="期限按《民法典》计算：起始当日不计入，满1年之日为次年的对应日。", help_en="Periods are counted under the Civil Code: the first day is not counted, and a year is complete on the corresponding day of the next year."))
+    evidence: list[Evidence] = Field([], json_schema_extra=label("起始日证明材料", "Evidence of the start date"))
 
 
 class LedgerRow(Strict):
-    month: Month
-    product_code: ShortText
-    telemarketing_exclusive: StrictBool
-    premium: Money
-    unit: UnitText  # stated on every row: a figure in 万元 read as 元 would be 10,000 times too small
+    month: Month = Field(json_schema_extra=label("月份", "Month", help_zh="写成YYYY-MM，例如2024-03。", help_en="Written YYYY-MM, e.g. 2024-03."))
+    product_code: ShortText = Field(json_schema_extra=label("产品代码", "Product code"))
+    telemarketing_exclusive: StrictBool = Field(json_schema_extra=label("电销专用产品", "Telemarketing-exclusive"))
+    premium: Money = Field(json_schema_extra=label("保费", "Premium", help_zh="数字，可带小数点，单位见「单位」列。", help_en="Digits with an optional decimal point; the unit is in the Unit column."))
+    unit: UnitText = Field(json_schema_extra=label("单位", "Unit"))  # stated on every row: a figure in 万元 read as 元 would be 10,000 times too small
 
     @property
     def premium_yuan(self) -> Decimal:
@@ -501,10 +521,10 @@ class LedgerRow(Strict):
 class DeclaredTotal(Strict):
     """A cumulative premium stated by the applicant, standing in where no ledger is given."""
 
-    amount: Money
-    unit: UnitText
-    as_of: PastDate = Field(description="the date the declared total runs up to")
-    evidence: list[Evidence] = []
+    amount: Money = Field(json_schema_extra=label("申报累计保费", "Declared cumulative premium"))
+    unit: UnitText = Field(json_schema_extra=label("申报累计保费单位", "Unit of the declared premium"))
+    as_of: PastDate = Field(description="the date the declared total runs up to", json_schema_extra=label("申报累计保费截止日", "Declared premium runs up to"))
+    evidence: list[Evidence] = Field([], json_schema_extra=label("累计保费证明材料", "Evidence of the declared premium"))
 
     @property
     def amount_yuan(self) -> Decimal:
@@ -512,8 +532,8 @@ class DeclaredTotal(Strict):
 
 
 class Premiums(Strict):
-    ledger: list[LedgerRow] = []
-    declared_total: DeclaredTotal | None = None
+    ledger: list[LedgerRow] = Field([], json_schema_extra=label("保费台账", "Premium ledger", sheet=("保费台账", "Premium ledger")))
+    declared_total: DeclaredTotal | None = Field(None, json_schema_extra=label("申报累计保费", "Declared total"))
 
     @model_validator(mode="after")
     def _months_not_future(self, info: ValidationInfo) -> Premiums:
@@ -548,24 +568,24 @@ class Premiums(Strict):
 class TeamMember(Strict):
     name: ShortText = Field(json_schema_extra=label("姓名", "Name"))
     role: ShortText = Field(json_schema_extra=label("职务", "Role"))
-    employing_unit: ShortText = Field(json_schema_extra=label("劳动关系所在单位", "Employing unit", help_zh="与其签订劳动合同的单位，如“总公司电销运营管理部”", help_en="the unit that employs the member, e.g. head office's telemarketing operations department"))
+    employing_unit: ShortText = Field(json_schema_extra=label("劳动关系所在单位", "Employing unit", help_zh="与其签订劳动合同的单位，如“总公司电销运营管理部”", help_en="the unit that employs the member, e.g. head office's telemarketing operations department", formerly=("派出单位", "Sent by (unit)")))
 
     def label(self) -> dict[str, str]:
         return {"zh": self.name, "en": self.name}
 
 
 class ExistingSite(Strict):
-    id: ShortText
-    name: ShortText
-    city: ShortText
-    address: Text
-    approval_ref: ShortText | None = None
-    approval_date: PastDate | None = None
-    seats: Seats = Field(json_schema_extra=label("坐席数", "Seats", unit="个 / seats"))
+    id: ShortText = Field(json_schema_extra=label("职场编号", "Site id"))
+    name: ShortText = Field(json_schema_extra=label("职场名称", "Site name"))
+    city: ShortText = Field(json_schema_extra=label("城市", "City"))
+    address: Text = Field(json_schema_extra=label("地址", "Address"))
+    approval_ref: ShortText | None = Field(None, json_schema_extra=label("批准文号", "Approval reference"))
+    approval_date: PastDate | None = Field(None, json_schema_extra=label("批准日期", "Approval date"))
+    seats: Seats = Field(json_schema_extra=label("坐席数", "Seats", unit=("个", "count"), help_zh="该职场的坐席个数。", help_en="The number of seats of the site.", after="address"))
     business_system: ShortText | None = Field(None, json_schema_extra=label("业务系统", "Business system", help_zh="该职场使用的电销业务系统名称", help_en="the telemarketing business system the site runs on"))
     inbound_numbers: list[PhoneNumber] = Field([], json_schema_extra=label("呼入号码", "Inbound numbers"))
     outbound_numbers: list[PhoneNumber] = Field([], json_schema_extra=label("呼出号码", "Outbound numbers"))
-    management_team: list[TeamMember] = Field([], json_schema_extra=label("管理团队", "Management team"))
+    management_team: list[TeamMember] = Field([], json_schema_extra=label("管理团队", "Management team", sheet=("现有职场管理团队", "Site teams")))
     evidence: list[Evidence] = Field([], json_schema_extra=label("批复文件或坐席台账", "Approval document or seat register", help_zh="证明该职场获批及坐席数的材料", help_en="documents that show the site's approval and its seat count"))
 
     def label(self) -> dict[str, str]:
@@ -573,15 +593,15 @@ class ExistingSite(Strict):
 
 
 class ProposedSite(Strict):
-    city: ShortText
-    address: Text
-    planned_seats: Seats = Field(json_schema_extra=label("计划坐席数", "Planned seats", unit="个 / seats"))
-    planned_opening: Day | None = None
-    inbound_numbers: list[PhoneNumber] = []
-    outbound_numbers: list[PhoneNumber] = []
-    management_team: list[TeamMember] = []
-    business_system: ShortText | None = Field(None, json_schema_extra=label("业务系统", "Business system"))
-    products: list[ShortText] = Field([], json_schema_extra=label("拟销售的电销专用产品代码", "Codes of the products to be sold"))
+    city: ShortText = Field(json_schema_extra=label("所在城市", "City"))
+    address: Text = Field(json_schema_extra=label("地址", "Address"))
+    planned_seats: Seats = Field(json_schema_extra=label("计划坐席数", "Planned seats", unit=("个", "count"), help_zh="新职场计划设置的坐席个数。", help_en="The number of seats planned for the new site."))
+    planned_opening: Day | None = Field(None, json_schema_extra=label("计划启用日期", "Planned opening"))
+    inbound_numbers: list[PhoneNumber] = Field([], json_schema_extra=label("呼入号码", "Inbound numbers"))
+    outbound_numbers: list[PhoneNumber] = Field([], json_schema_extra=label("呼出号码", "Outbound numbers"))
+    management_team: list[TeamMember] = Field([], json_schema_extra=label("管理团队", "Management team"))
+    business_system: ShortText | None = Field(None, json_schema_extra=label("业务系统", "Business system", formerly=("核心业务系统", "Core business system")))
+    products: list[ShortText] = Field([], json_schema_extra=label("拟销售的电销专用产品代码", "Codes of the products to be sold", formerly=("拟销售产品代码", "Product codes to sell")))
     evidence: list[Evidence] = Field([], json_schema_extra=label("职场建设方案", "Site plan", help_zh="证明计划坐席数的建设方案或租赁、采购材料", help_en="the plan (lease, fit-out, procurement) that shows the planned seats"))
 
     def label(self) -> dict[str, str]:
@@ -589,26 +609,26 @@ class ProposedSite(Strict):
 
 
 class ApprovedProduct(Strict):
-    code: ShortText
-    name: ShortText | None = None
-    approval_ref: ShortText | None = None
+    code: ShortText = Field(json_schema_extra=label("已批准产品代码", "Approved product code"))
+    name: ShortText | None = Field(None, json_schema_extra=label("产品名称", "Product name"))
+    approval_ref: ShortText | None = Field(None, json_schema_extra=label("批准文号", "Approval reference"))
 
 
 class Company(Strict):
     head_office_unit: ShortText | None = Field(None, json_schema_extra=label("总公司电销运营管理部门", "Head office's telemarketing operations unit", help_zh="各职场管理团队应由该部门派出", help_en="the unit that must send every site's management team"))
     business_system: ShortText | None = Field(None, json_schema_extra=label("全国集中的电销业务系统", "Nationally centralized business system", help_zh="各职场应统一采用的业务系统名称", help_en="the one business system every site must run on"))
-    nationwide_numbers: list[PhoneNumber] = []
-    approved_products: list[ApprovedProduct] = []
+    nationwide_numbers: list[PhoneNumber] = Field([], json_schema_extra=label("全国统一电销号码", "Nationwide telemarketing number", layout="column"))
+    approved_products: list[ApprovedProduct] = Field([], json_schema_extra=label("已批准的电销专用产品", "Approved products"))
 
 
 class Complaint(Strict):
-    date: PastDate
-    summary: Text
-    seriously_harmed_consumers: StrictBool
-    major_social_impact: StrictBool
-    status: ComplaintStatus = ComplaintStatus.OPEN
-    resolved_on: PastDate | None = None
-    source: ShortText | None = None
+    date: PastDate = Field(json_schema_extra=label("发生日期", "Date"))
+    summary: Text = Field(json_schema_extra=label("事件概述", "Summary"))
+    seriously_harmed_consumers: StrictBool = Field(json_schema_extra=label("严重损害消费者利益", "Seriously harmed consumers"))
+    major_social_impact: StrictBool = Field(json_schema_extra=label("造成重大社会影响", "Major social impact"))
+    status: ComplaintStatus = Field(ComplaintStatus.OPEN, json_schema_extra=label("处理状态", "Status", choices="complaint_status"))
+    resolved_on: PastDate | None = Field(None, json_schema_extra=label("办结日期", "Resolved on"))
+    source: ShortText | None = Field(None, json_schema_extra=label("来源", "Source"))
 
     def label(self) -> dict[str, str]:
         return {"zh": self.summary, "en": self.summary}
@@ -629,10 +649,10 @@ class Violation(Strict):
 
     conduct_date: PastDate = Field(json_schema_extra=label("行为发生日期", "Date of the conduct"))
     decision_date: PastDate | None = Field(None, json_schema_extra=label("处罚决定日期", "Date of the decision", help_zh="尚在调查、未作决定的留空", help_en="leave empty while it is still under investigation"))
-    authority: ShortText
-    decision_number: ShortText | None = None
-    kind: ShortText
-    summary: Text
+    authority: ShortText = Field(json_schema_extra=label("作出决定的机关", "Authority"))
+    decision_number: ShortText | None = Field(None, json_schema_extra=label("决定书文号", "Decision number"))
+    kind: ShortText = Field(json_schema_extra=label("违规类型", "Kind of violation"))
+    summary: Text = Field(json_schema_extra=label("概述", "Summary"))
 
     @model_validator(mode="after")
     def _decided_after_conduct(self) -> Violation:
@@ -649,19 +669,19 @@ class Violation(Strict):
 
 
 class ComplaintRecord(Strict):
-    incidents: list[Complaint] = []
-    attested_complete: StrictBool = Field(False, description="the applicant attests that the list is complete")
+    incidents: list[Complaint] = Field([], json_schema_extra=label("客户投诉事件", "Complaint incidents"))
+    attested_complete: StrictBool = Field(False, description="the applicant attests that the list is complete", json_schema_extra=label("申请人声明：客户投诉清单完整（近一年全部投诉事件均已列出）", "This list is complete (every complaint incident of the past year is listed)"))
 
 
 class ViolationRecord(Strict):
-    records: list[Violation] = []
-    attested_complete: StrictBool = Field(False, description="the applicant attests that the list is complete")
+    records: list[Violation] = Field([], json_schema_extra=label("违法违规记录", "Violation records"))
+    attested_complete: StrictBool = Field(False, description="the applicant attests that the list is complete", json_schema_extra=label("申请人声明：违法违规清单完整（全部违规记录均已列出）", "This list is complete (every violation record is listed)"))
 
 
 class Attestation(Strict):
-    attested: StrictBool | None = Field(None, description="true: attested; false: not in place; null: not yet answered")
-    description: str = Field("", max_length=2000)
-    evidence: list[Evidence] = []
+    attested: StrictBool | None = Field(None, description="true: attested; false: not in place; null: not yet answered", json_schema_extra=label("已落实", "In place"))
+    description: str = Field("", max_length=2000, json_schema_extra=label("说明", "Description", area=True))
+    evidence: list[Evidence] = Field([], json_schema_extra=label("证明材料", "Evidence documents"))
 
 
 def _blank() -> Attestation:
@@ -710,15 +730,15 @@ class Unifications(Strict):
 class Application(Strict):
     """One application to open (or move) a telemarketing call site."""
 
-    applicant: Applicant
-    centralized_selling: CentralizedSelling | None = None
-    premiums: Premiums = Field(default_factory=Premiums)
-    existing_sites: list[ExistingSite] = []
-    proposed_site: ProposedSite
-    company: Company = Field(default_factory=Company)
-    complaints: ComplaintRecord = Field(default_factory=ComplaintRecord)
-    violations: ViolationRecord = Field(default_factory=ViolationRecord)
-    unifications: Unifications = Field(default_factory=Unifications)
+    applicant: Applicant = Field(json_schema_extra=label("申请人", "Applicant", sheet=("申请人", "Applicant")))
+    centralized_selling: CentralizedSelling | None = Field(None, json_schema_extra=label("集中销售", "Centralized selling", sheet=("集中销售与累计保费", "Selling & total")))
+    premiums: Premiums = Field(default_factory=Premiums, json_schema_extra=label("累计保费", "Premiums", sheet=("集中销售与累计保费", "Selling & total")))
+    existing_sites: list[ExistingSite] = Field([], json_schema_extra=label("现有职场", "Existing sites", sheet=("现有职场", "Existing sites")))
+    proposed_site: ProposedSite = Field(json_schema_extra=label("拟设职场", "Proposed site", sheet=("拟设职场", "Proposed site")))
+    company: Company = Field(default_factory=Company, json_schema_extra=label("公司", "Company", sheet=("公司号码与产品", "Company")))
+    complaints: ComplaintRecord = Field(default_factory=ComplaintRecord, json_schema_extra=label("客户投诉", "Complaints", sheet=("投诉", "Complaints")))
+    violations: ViolationRecord = Field(default_factory=ViolationRecord, json_schema_extra=label("违法违规", "Violations", sheet=("违规记录", "Violations")))
+    unifications: Unifications = Field(default_factory=Unifications, json_schema_extra=label("五个统一", "Unifications", sheet=("五统一", "Unifications"), layout="rows"))
 
     def canonical_json_bytes(self) -> bytes:
         """The application as canonical JSON in UTF-8: schema field order, no whitespace."""

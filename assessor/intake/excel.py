@@ -1,9 +1,11 @@
 """Applications in and out of an Excel workbook: the blank template, a filled copy, and reading one back.
 
-One sheet per section of the application, headers in Chinese and English, dropdowns where a
-field has a fixed set of values, and an instructions sheet. Reading a filled workbook reports
-every problem by sheet, row and column (`现有职场 Existing sites!E4 (座席数 / Seats)`), with the
-same translated messages the JSON reader gives.
+The layout is read from the model's field declarations (`intake.shape`): a sheet per section,
+headers in Chinese and English, hints with each field's unit and help, dropdowns where a field
+has a fixed set of values, and an instructions sheet. Reading a filled workbook finds each cell
+by its label (so a workbook from an earlier template still reads) and reports every problem by
+sheet, row and column (`现有职场 Existing sites!E4 (坐席数 / Seats)`), with the same translated
+messages the JSON reader gives.
 
 Money stays exact. Excel keeps every number as a binary double, so a money cell that holds a
 number is converted from the shortest text that reproduces that double (`repr`), which is what
@@ -21,6 +23,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
+from functools import cache
 from datetime import date, datetime, time
 from decimal import Decimal, localcontext
 from typing import Any
@@ -32,9 +35,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..i18n import DEFAULT_LANG, LANGS, t
-from ..core.model import Application, ApplicationType, Attestation, ComplaintStatus, ExistingSite, InsurerType, ProposedSite, Unifications, Unit
+from ..i18n import DEFAULT_LANG, LANGS, has, t
+from ..core.model import Application
 from ..core.rulebook import load_rulebook
+from . import shape
 from .json_file import ApplicationError, Problem, capped, error_loc, problem_from, validate_application
 
 __all__ = [
@@ -53,7 +57,7 @@ MAX_ROWS_PER_SHEET = 20_000
 # workbook holds are counted in its XML before openpyxl sees it: a sheet of 20,000 filled rows
 # has some 200,000 cells; a 500 KB workbook of blank styled cells can have 8 million.
 MAX_CELLS = 400_000
-MAX_COLUMNS = 256  # the template's widest sheet has 9 columns; extra notes are allowed
+MAX_COLUMNS = 256  # the template's widest sheet has a dozen columns; extra notes are allowed
 MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024  # openpyxl holds every shared string in memory
 TEMPLATE_ROWS = 500  # rows of a table given dropdowns and checks beyond those filled in
 
@@ -75,35 +79,50 @@ class WorkbookProblem(Problem):
         return t(f"excel.problem.{self.key}", lang, **values)
 
 
-# ---------------------------------------------------------------- layout as data
+# ---------------------------------------------------------------- layout, derived from the model
+#
+# Nothing here names a field of the application: the sheets, their rows and columns, labels,
+# dropdowns and whole-number checks are read from the model's declarations (`intake.shape`).
+# A section with a `sheet` hint opens a sheet; its single values go in a block of rows (label
+# in A, value in B, hint in C); each list of records is a table, side by side under the blocks,
+# or on a sheet of its own when it says so; records nested in a table row (a site's team) go on
+# their own sheet, each row naming its parent by the parent's first column; a group laid out
+# as `rows` is one table with a row per sub-item. Cells are found again by their labels.
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One input: its name in the model, the kind of cell that holds it, and its label's key."""
+    """One cell of a record: its name in the record, the kind of cell, its label in zh and en."""
 
     key: str
-    kind: str  # text, code, int, money, date, month, bool, choice:<name>, list, docs, sha
+    kind: str  # text, code, int, money, date, month, bool, choice, list, docs, sha, team
+    labels: tuple[str, str]
     width: int = 18
-    label: str = ""  # locale key under excel.field; filled in by `_sheet` from the sheet's key
+    choice: str = ""  # the dropdown's name (choice fields)
+    bounds: tuple[int, int] | None = None  # whole numbers
+    model: Any = None  # the records of a `team` cell (a nested table written inline by old templates)
+    formerly: tuple[str, ...] = ()  # the label's wording in earlier templates, still read
+    unit: tuple[str, str] | None = None
+    help: tuple[str, str] | None = None
 
-    @property
-    def label_key(self) -> str:
-        return f"excel.field.{self.label}"
-
-
-def _f(key: str, kind: str = "text", width: int = 18, label: str = "") -> Field:
-    return Field(key, kind, width, label)
+    def label(self, lang: str) -> str:
+        return self.labels[1] if lang == "en" else self.labels[0]
 
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A list of records laid out one per row, under a header row and a row of hints."""
+    """A list laid out one per row, under a header row and a row of hints."""
 
     section: tuple[str, ...]  # where the list lives in the application, e.g. ("existing_sites",)
     fields: tuple[Field, ...]
     header_row: int = 1
     first_column: int = 1
+    title: tuple[str, str] | None = None  # written above the header when blocks stand above it
+    values: bool = False  # a list of plain values (one column), not of records
+    rows: bool = False  # a group of like records, a row per (group, item), named in the key columns
+    parent: tuple[str, ...] | None = None  # records nested in the rows of this list, keyed by its first field
+    parent_key: str = ""
+    inline: tuple[Field, ...] = ()  # nested lists an older template wrote into one cell of this table
 
     @property
     def first_data_row(self) -> int:
@@ -127,230 +146,215 @@ class KeyValue:
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
-    key: str
+    key: str  # the path of what it holds first, joined by "_"
+    names: tuple[str, str]
     parts: tuple[KeyValue | Table, ...]
 
     def name(self) -> str:
-        return f"{t(f'excel.sheet.{self.key}', 'zh')} {t(f'excel.sheet.{self.key}', 'en')}"
+        return f"{self.names[0]} {self.names[1]}"[:31]
+
+    def describes(self, lang: str) -> str:
+        holds = t("excel.hint.separator", lang).join(dict.fromkeys(_part_label(p, lang) for p in self.parts))
+        text = t("excel.instructions.holds", lang, parts=holds)
+        key = f"excel.instructions.sheet.{self.key}"
+        return f"{text} {t(key, lang)}" if has(key, lang) else text
 
 
-def _labelled(field: Field, sheet: str) -> Field:
-    if field.label:
-        return field
-    return replace(field, label=f"{sheet}.{field.key}{'_sha256' if field.kind == 'sha' else ''}")
+_WIDTHS = {"int": 12, "date": 14, "month": 12, "bool": 16, "choice": 14, "docs": 30, "sha": 30, "team": 36}
+_SECTION_LABELS: dict[tuple[str, ...], tuple[str, str]] = {}
 
 
-def _sheet(key: str, parts: tuple[KeyValue | Table, ...]) -> Sheet:
-    return Sheet(key, tuple(replace(part, fields=tuple(_labelled(f, key) for f in part.fields)) for part in parts))
+def _part_label(part: KeyValue | Table, lang: str) -> str:
+    labels = _SECTION_LABELS.get(part.section, (part.section[-1], part.section[-1]))
+    return labels[1] if lang == "en" else labels[0]
 
 
-APPLICANT = _sheet(
-    "applicant",
-    (
-        KeyValue(
-            ("applicant",),
-            (
-                _f("name"),
-                _f("credit_code", "code"),
-                _f("insurer_type", "choice:insurer_type"),
-                _f("telemarketing_approved", "bool"),
-                _f("telemarketing_approval_ref"),
-                _f("application_type", "choice:application_type"),
-                _f("contact_person"),
-                _f("contact_phone", "code"),
-                _f("relocating_site", "code"),
-            ),
-        ),
-    ),
-)
-SELLING = _sheet(
-    "selling",
-    (
-        KeyValue(("centralized_selling",), (_f("since", "date"), _f("evidence", "docs"), _f("evidence", "sha")), first_row=2),
-        KeyValue(
-            ("premiums", "declared_total"),
-            (
-                _f("amount", "money", label="selling.declared_amount"),
-                _f("unit", "choice:unit", label="selling.declared_unit"),
-                _f("as_of", "date", label="selling.declared_as_of"),
-                _f("evidence", "docs", label="selling.declared_evidence"),
-                _f("evidence", "sha", label="selling.declared_evidence_sha256"),
-            ),
-            first_row=7,
-        ),
-    ),
-)
-LEDGER = _sheet(
-    "ledger",
-    (
-        Table(
-            ("premiums", "ledger"),
-            (_f("month", "month", 12), _f("product_code", "code"), _f("telemarketing_exclusive", "bool", 16), _f("premium", "money", 18), _f("unit", "choice:unit", 10)),
-        ),
-    ),
-)
-EXISTING_SITES = _sheet(
-    "existing_sites",
-    (
-        Table(
-            ("existing_sites",),
-            (
-                _f("id", "code", 12),
-                _f("name"),
-                _f("city", "text", 12),
-                _f("address", "text", 36),
-                _f("seats", "int", 12),
-                _f("approval_ref", "text", 24),
-                _f("approval_date", "date", 14),
-                _f("business_system", "text", 24),
-                _f("inbound_numbers", "list", 18),
-                _f("outbound_numbers", "list", 18),
-                _f("management_team", "team", 36),
-                _f("evidence", "docs", 30),
-                _f("evidence", "sha", 30),
-            ),
-        ),
-    ),
-)
-PROPOSED_SITE = _sheet(
-    "proposed_site",
-    (
-        KeyValue(
-            ("proposed_site",),
-            (
-                _f("city"),
-                _f("address"),
-                _f("planned_seats", "int"),
-                _f("planned_opening", "date"),
-                _f("inbound_numbers", "list"),
-                _f("outbound_numbers", "list"),
-                _f("business_system"),
-                _f("products", "list"),
-                _f("evidence", "docs"),
-                _f("evidence", "sha"),
-            ),
-        ),
-        Table(("proposed_site", "management_team"), (_f("name"), _f("role"), _f("employing_unit")), header_row=14),
-    ),
-)
-COMPANY = _sheet(
-    "company",
-    (
-        KeyValue(("company",), (_f("head_office_unit", "text"), _f("business_system", "text")), first_row=2),
-        Table(("company", "nationwide_numbers"), (_f("number", "code", 22),), header_row=6),
-        Table(("company", "approved_products"), (_f("code", "code"), _f("product_name", "text", 30), _f("approval_ref", "text", 24)), header_row=6, first_column=3),
-    ),
-)
-COMPLAINTS = _sheet(
-    "complaints",
-    (
-        KeyValue(("complaints",), (_f("attested_complete", "bool"),), first_row=1),
-        Table(
-            ("complaints", "incidents"),
-            (
-                _f("date", "date", 14),
-                _f("summary", "text", 36),
-                _f("seriously_harmed_consumers", "bool", 16),
-                _f("major_social_impact", "bool", 16),
-                _f("status", "choice:complaint_status", 12),
-                _f("resolved_on", "date", 14),
-                _f("source", "text", 16),
-            ),
-            header_row=3,
-        ),
-    ),
-)
-VIOLATIONS = _sheet(
-    "violations",
-    (
-        KeyValue(("violations",), (_f("attested_complete", "bool"),), first_row=1),
-        Table(
-            ("violations", "records"),
-            (
-                _f("conduct_date", "date", 14),
-                _f("decision_date", "date", 14),
-                _f("authority", "text", 22),
-                _f("decision_number", "text", 22),
-                _f("kind", "text", 16),
-                _f("summary", "text", 36),
-            ),
-            header_row=3,
-        ),
-    ),
-)
-UNIFICATIONS = _sheet(
-    "unifications",
-    (
-        Table(
-            ("unifications",),
-            (
-                _f("group", "code", 12),
-                _f("item", "code", 26),
-                _f("item_label", "text", 40),
-                _f("attested", "bool", 12),
-                _f("description", "text", 36),
-                _f("evidence", "docs", 30),
-                _f("evidence", "sha", 30),
-            ),
-        ),
-    ),
-)
-
-SHEETS = (APPLICANT, SELLING, LEDGER, EXISTING_SITES, PROPOSED_SITE, COMPANY, COMPLAINTS, VIOLATIONS, UNIFICATIONS)
-
-# The rows of the unifications sheet: every attested sub-item, in the order the model lists them.
-UNIFICATION_ITEMS: tuple[tuple[str, str], ...] = tuple(
-    (group, item) for group, info in Unifications.model_fields.items() for item in info.annotation.model_fields
-)
-
-# Field names in a table that differ from the model's (a label key must be unique per locale).
-_MODEL_NAME = {"product_name": "name"}
+def _pair(labels: dict[str, str]) -> tuple[str, str]:
+    return labels.get("zh", ""), labels.get("en", "")
 
 
-def _choices() -> dict[str, list[str]]:
-    return {
-        "insurer_type": [m.value for m in InsurerType],
-        "application_type": [m.value for m in ApplicationType],
-        "complaint_status": [m.value for m in ComplaintStatus],
-        "unit": [m.value for m in Unit],
-    }
+def _cells(node: shape.Node) -> list[Field]:
+    """The cells a field takes in a block or a table row."""
+    zh, en = _pair(node.labels)
+    formerly = tuple(node.hint("formerly") or ())
+    if node.kind == "evidence":
+        return [Field(node.name, "docs", (zh, en), 30), Field(node.name, "sha", (f"{zh}SHA-256", f"{en} SHA-256"), 30)]
+    width = 36 if node.long else _WIDTHS.get(node.kind, 18)
+    unit = _pair(node.unit) if node.unit else None
+    help_ = _pair(node.help) if node.help else None
+    return [Field(node.name, node.kind, (zh, en), width, node.choice_name, node.bounds, formerly=formerly, unit=unit, help=help_)]
 
 
-# Whole-number cells and the model field whose limits their in-Excel check takes over.
-_WHOLE_NUMBER_LIMITS = {"seats": (ExistingSite, "seats"), "planned_seats": (ProposedSite, "planned_seats")}
+def _key_field(node: shape.Node) -> Field:
+    (cell,) = _cells(node)
+    return replace(cell, kind="code")
 
 
-def _int_bounds(model: type, field: str) -> tuple[int, int]:
-    # The limits are read from the model, so the workbook's check never disagrees with validation.
-    lo, hi = 0, 10**9
-    for meta in model.model_fields[field].metadata:
-        lo = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else lo
-        hi = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else hi
-    return lo, hi
+_ROWS_KEYS = ("group", "item", "item_label")
+
+
+@cache
+def _layout(root: type) -> tuple[Sheet, ...]:
+    sheets: dict[str, dict[str, Any]] = {}
+
+    def sheet(names: dict[str, str], key: tuple[str, ...]) -> dict[str, Any]:
+        return sheets.setdefault(names["zh"], {"names": _pair(names), "key": "_".join(key), "blocks": [], "tables": []})
+
+    def table(node: shape.Node, section: tuple[str, ...], names: dict[str, str], parent: tuple[tuple[str, ...], shape.Node] | None = None) -> None:
+        _SECTION_LABELS[section] = _pair(node.labels)
+        here = sheet(names, section)
+        cells: list[Field] = []
+        inline: list[Field] = []
+        if parent is not None:
+            cells.append(_key_field(parent[1]))
+        for child in node.children():
+            if child.kind == "table":
+                inline.append(Field(child.name, "team", _pair(child.labels), 36, model=child.model))
+                table(child, (*section, child.name), child.hint("sheet") or names, (section, shape.key_field(node.model)))
+            elif child.kind != "group":
+                cells += _cells(child)
+        here["tables"].append(
+            Table(section, tuple(cells), parent=parent[0] if parent else None, parent_key=parent[1].name if parent else "", inline=tuple(inline), title=_pair(node.labels))
+        )
+
+    def walk(model: type, section: tuple[str, ...], names: dict[str, str] | None) -> None:
+        cells: list[Field] = []
+        if names is not None:
+            sheet(names, section)["blocks"].append((section, cells))
+        for node in shape.fields(model):
+            path = (*section, node.name)
+            where = node.hint("sheet") or names
+            if node.kind == "group" and node.hint("layout") == "rows":
+                _SECTION_LABELS[path] = _pair(node.labels)
+                leaf = node.children()[0].children()[0].model
+                keys = tuple(Field(k, "code" if k != "item_label" else "text", (t(f"excel.field.unifications.{k}", "zh"), t(f"excel.field.unifications.{k}", "en")), 12 if k == "group" else 26 if k == "item" else 40) for k in _ROWS_KEYS)
+                item_cells = tuple(c for child in shape.fields(leaf) for c in _cells(child))
+                sheet(where, path)["tables"].append(Table(path, keys + item_cells, rows=True))
+            elif node.kind == "group":
+                _SECTION_LABELS[path] = _pair(node.labels)
+                walk(node.model, path, where)
+            elif node.kind == "table":
+                table(node, path, where)
+            elif node.kind == "list" and node.hint("layout") == "column":
+                _SECTION_LABELS[path] = _pair(node.labels)
+                sheet(where, path)["tables"].append(Table(path, (replace(_cells(node)[0], kind="code"),), values=True))
+            else:
+                cells += _cells(node)
+        if not section:
+            return
+        _SECTION_LABELS.setdefault(section, (section[-1], section[-1]))
+
+    walk(root, (), None)
+    out = []
+    for entry in sheets.values():
+        parts: list[KeyValue | Table] = []
+        row = 1
+        for section, cells in entry["blocks"]:
+            if cells:
+                parts.append(KeyValue(section, tuple(cells), first_row=row + 1))
+                row += len(cells) + 2
+        header = 1 if not parts else row + 1  # under a title row, a blank row below the blocks
+        column = 1
+        for part in entry["tables"]:
+            parts.append(replace(part, header_row=header, first_column=column, title=part.title if parts and header > 1 else None))
+            column += len(part.fields) + 1
+        if parts:
+            out.append(Sheet(entry["key"], entry["names"], tuple(parts)))
+    return tuple(out)
+
+
+def sheets() -> tuple[Sheet, ...]:
+    """The sheets of the template for the application's shape as the model declares it."""
+    return _layout(shape.root())
+
+
+def _required(section: tuple[str, ...], key: str) -> bool:
+    node = shape.field_of(shape.root(), (*section, key))
+    return bool(node and node.required)
+
+
+@cache
+def _choices_of(root: type) -> dict[str, tuple[str, ...]]:
+    found: dict[str, tuple[str, ...]] = {}
+
+    def walk(model: type) -> None:
+        for node in shape.fields(model):
+            if node.kind == "choice":
+                found[node.choice_name] = node.choices
+            if node.model is not None:
+                walk(node.model)
+
+    walk(root)
+    return found
+
+
+def _choices() -> dict[str, tuple[str, ...]]:
+    return _choices_of(shape.root())
 
 
 # ---------------------------------------------------------------- labels
 
 
 def header(field: Field) -> str:
-    """A column or row label in both languages, e.g. `座席数 / Seats`."""
-    return f"{t(field.label_key, 'zh')} / {t(field.label_key, 'en')}"
+    """A column or row label in both languages, e.g. `坐席数 / Seats`."""
+    return f"{field.labels[0]} / {field.labels[1]}"
+
+
+def _kind_hint(field: Field, lang: str) -> str:
+    if field.kind == "choice":
+        labels = [_choice_label(field.choice, v, lang) for v in _choices()[field.choice]]
+        return t("excel.hint.choice", lang, choices=t("excel.hint.separator", lang).join(labels))
+    return t(f"excel.hint.{field.kind}", lang)
 
 
 def _hint(field: Field, lang: str) -> str:
-    kind = field.kind.split(":")[0]
-    if kind == "choice":
-        labels = [_choice_label(field.kind.split(":")[1], v, lang) for v in _choices()[field.kind.split(":")[1]]]
-        return t("excel.hint.choice", lang, choices=t("excel.hint.separator", lang).join(labels))
-    return t(f"excel.hint.{kind}", lang)
+    """What a cell takes, with the field's unit and help as the model declares them."""
+    index = 1 if lang == "en" else 0
+    text = _kind_hint(field, lang)
+    if field.unit and field.unit[index]:
+        text += t("excel.hint.unit", lang, unit=field.unit[index])
+    if field.help and field.help[index]:
+        text += t("excel.hint.help", lang, help=field.help[index])
+    return text
 
 
 def _choice_label(choice: str, value: str, lang: str) -> str:
-    return value if choice == "unit" else t(f"excel.choice.{choice}.{value}", lang)
+    key = f"excel.choice.{choice}.{value}"
+    return t(key, lang) if has(key, lang) else value
 
 
 def _yes_no(lang: str) -> tuple[str, str]:
     return t("excel.choice.bool.yes", lang), t("excel.choice.bool.no", lang)
+
+
+def _norm(text: Any) -> str:
+    return re.sub(r"\s+", "", str(text or "")).replace("／", "/").casefold()
+
+
+_ASIDE = re.compile(r"[（(][^（）()]*[)）]$")
+
+
+def _names(field: Field) -> set[str]:
+    return {_norm(name) for name in (*field.labels, *field.formerly)} - {""}
+
+
+def _parts(text: Any) -> set[str]:
+    """A label cell's wordings: the whole, each language's part, each without a closing aside
+    such as （变更职场时填写）."""
+    found = _norm(text)
+    parts = {found, *found.split("/")}
+    return parts | {_ASIDE.sub("", part) for part in parts}
+
+
+def _matches(text: Any, field: Field) -> bool:
+    """Whether a label cell names `field`: its label in either language, alone or as `zh / en`;
+    an older template's wording for an evidence digest (`…SHA-256`) too."""
+    found = _norm(text)
+    if not found:
+        return False
+    if _parts(text) & _names(field):
+        return True
+    return field.kind == "sha" and found.endswith("sha-256")
 
 
 # ---------------------------------------------------------------- reading cell values
@@ -533,9 +537,11 @@ def _lines(value: Any) -> list[str]:
     return [line.strip() for line in text.split("\n")]
 
 
-def _reader(kind: str) -> Callable[[Any], Any]:
-    if kind.startswith("choice:"):
-        return _choice_reader(kind.split(":", 1)[1])
+def _reader(field: Field) -> Callable[[Any], Any]:
+    if field.kind == "choice":
+        return _choice_reader(field.choice)
+    if field.kind == "team":
+        return lambda raw: _read_inline(raw, field.model)
     return {
         "text": _read_text,
         "code": _read_text,
@@ -545,19 +551,20 @@ def _reader(kind: str) -> Callable[[Any], Any]:
         "month": _read_month,
         "bool": _read_bool,
         "list": _read_list,
-        "team": _read_team,
-    }[kind]
+    }[field.kind]
 
 
-def _read_team(raw: Any) -> list[dict[str, str]]:
-    """A management team in one cell: a member a line, written 姓名 / 职务 / 所在单位."""
-    members = []
+def _read_inline(raw: Any, model: type) -> list[dict[str, str]]:
+    """Records written into one cell by an older template: a record a line, its values in the
+    model's order separated by `/` (a management team as 姓名 / 职务 / 所在单位)."""
+    names = [node.name for node in shape.fields(model) if node.scalar]
+    records = []
     for line in _read_list(raw):
         parts = [part.strip() for part in line.replace("／", "/").split("/")]
-        if len(parts) != 3 or not all(parts):
+        if len(parts) != len(names) or not all(parts):
             raise _Refused("team_format", line=line)
-        members.append({"name": parts[0], "role": parts[1], "employing_unit": parts[2]})
-    return members
+        records.append(dict(zip(names, parts, strict=True)))
+    return records
 
 
 # ---------------------------------------------------------------- reading a workbook
@@ -572,8 +579,8 @@ class _Where:
 
     def add(self, loc: tuple[Any, ...], place: str, field: Field | None = None) -> None:
         self.places.setdefault(loc, place)
-        if field is not None and field.kind.startswith("choice:"):
-            self.choices[place] = field.kind.split(":", 1)[1]
+        if field is not None and field.kind == "choice":
+            self.choices[place] = field.choice
 
     def problem(self, loc: tuple[Any, ...], found: Problem) -> Problem:
         place = self.name(loc)
@@ -612,6 +619,12 @@ def _set(target: dict[str, Any], path: Iterable[str], value: Any) -> None:
     target[last] = value
 
 
+def _get(source: Any, path: Iterable[str]) -> Any:
+    for part in path:
+        source = source.get(part) if isinstance(source, dict) else None
+    return source
+
+
 def _evidence(docs: Any, shas: Any) -> list[dict[str, Any]]:
     names, digests = _lines(docs), _lines(shas)
     out = []
@@ -628,7 +641,8 @@ def _evidence(docs: Any, shas: Any) -> list[dict[str, Any]]:
 
 
 class _SheetReader:
-    """Reads the parts of one sheet into the application dict, noting where each value came from."""
+    """Reads the parts of one sheet into the application dict, finding each cell by its label
+    and noting where each value came from."""
 
     def __init__(self, sheet: Sheet, rows: dict[int, tuple[Any, ...]], where: _Where, refused: list[Problem]):
         self.sheet = sheet
@@ -636,6 +650,9 @@ class _SheetReader:
         self.rows = rows  # openpyxl cells of the rows that hold anything, by row number
         self.where = where
         self.refused = refused
+        self.layout: list[Problem] = []
+        self.block_end = 0  # the last row the blocks of single values take
+        self.matched: set[int] = set()  # rows of the blocks whose label names a field
 
     def _at(self, row: int, column: int) -> Any:
         cells = self.rows.get(row, ())
@@ -644,19 +661,6 @@ class _SheetReader:
     def cell(self, row: int, column: int) -> Any:
         found = self._at(row, column)
         return getattr(found, "value", None)
-
-    def layout_problems(self, part: KeyValue | Table) -> list[Problem]:
-        """Labels that are not where the template put them: a moved column would be read as another field."""
-        if isinstance(part, Table):
-            places = [(part.header_row, part.column(i), f) for i, f in enumerate(part.fields)]
-        else:
-            places = [(part.row(i), 1, f) for i, f in enumerate(part.fields)]
-        found = []
-        for row, column, field in places:
-            text = str(self.cell(row, column) or "").casefold()
-            if not any(t(field.label_key, lang).casefold() in text for lang in LANGS):
-                found.append(WorkbookProblem(_cell_name(self.name, column, row), "layout", {"expected": header(field)}))
-        return found
 
     def read(self, field: Field, row: int, column: int, loc: tuple[Any, ...], into: dict[str, Any], name: str) -> None:
         """Put the cell's value for `field` into `into[name]`; a refused value becomes a problem of its cell."""
@@ -670,94 +674,202 @@ class _SheetReader:
                 _finite(raw)
                 into[name] = money_text(raw, _number_format(self._at(row, column)))
             else:
-                into[name] = _reader(field.kind)(raw)
+                into[name] = _reader(field)(raw)
         except _Refused as refused:
             self.refused.append(Problem(place, refused.key, refused.values))
 
-    def read_evidence(self, docs: tuple[Field, int, int], shas: tuple[Field, int, int], loc: tuple[Any, ...], into: dict[str, Any]) -> None:
-        (docs_field, row, docs_column), (sha_field, sha_row, sha_column) = docs, shas
+    def read_evidence(self, docs: tuple[Field, int, int], shas: tuple[Field, int, int] | None, loc: tuple[Any, ...], into: dict[str, Any]) -> None:
+        docs_field, row, docs_column = docs
         docs_place = _cell_name(self.name, docs_column, row, docs_field)
         self.where.add(loc, docs_place)
         self.where.add((*loc, "document"), docs_place)
-        self.where.add((*loc, "sha256"), _cell_name(self.name, sha_column, sha_row, sha_field))
-        found = _evidence(self.cell(row, docs_column), self.cell(sha_row, sha_column))
+        digests = None
+        if shas is not None:
+            sha_field, sha_row, sha_column = shas
+            self.where.add((*loc, "sha256"), _cell_name(self.name, sha_column, sha_row, sha_field))
+            digests = self.cell(sha_row, sha_column)
+        found = _evidence(self.cell(row, docs_column), digests)
         if found:
-            into["evidence"] = found
+            into[docs_field.key] = found
+
+    def _missing(self, field: Field, section: tuple[str, ...], place: str) -> None:
+        if field.kind in ("docs", "sha", "team") or not _required(section, field.key):
+            return  # an optional field an older template did not have is simply not given
+        self.layout.append(WorkbookProblem(place, "missing_label", {"expected": header(field)}))
 
     def read_key_value(self, part: KeyValue, out: dict[str, Any]) -> None:
         self._record_section(part.section)
+        # Each label's wordings once, not once per field: a sheet may hold 20,000 rows.
+        labels = {row: (_parts(text), _norm(text).endswith("sha-256")) for row in sorted(self.rows) if row > self.block_end and not _blank(text := self.cell(row, 1))}
         values: dict[str, Any] = {}
-        evidence: dict[str, tuple[Field, int, int]] = {}
-        for index, field in enumerate(part.fields):
-            if field.kind in ("docs", "sha"):
-                evidence[field.kind] = (field, part.row(index), 2)
+        docs: dict[str, tuple[Field, int, int]] = {}
+        last = self.block_end
+        for field in part.fields:
+            if field.kind == "sha":
+                continue  # the row under its documents', read with them
+            names = _names(field)
+            found = next((row for row, (parts, digest) in labels.items() if parts & names and not (field.kind == "docs" and digest)), None)
+            if found is None:
+                self._missing(field, part.section, self.name)
+                continue
+            last = max(last, found)
+            self.matched.add(found)
+            if field.kind == "docs":
+                docs[field.key] = (field, found, 2)
             else:
-                self.read(field, part.row(index), 2, (*part.section, field.key), values, field.key)
-        if evidence:
-            self.read_evidence(evidence["docs"], evidence["sha"], (*part.section, "evidence"), values)
+                self.read(field, found, 2, (*part.section, field.key), values, field.key)
+        for key, (field, row, column) in docs.items():
+            sha = next((f for f in part.fields if f.kind == "sha" and f.key == key), None)
+            shas = (sha, row + 1, 2) if sha is not None and _matches(self.cell(row + 1, 1), sha) else None
+            last = max(last, row + (1 if shas else 0))
+            self.matched.add(row + 1)
+            self.read_evidence((field, row, column), shas, (*part.section, key), values)
+        self.block_end = last
         for key, value in values.items():
             _set(out, (*part.section, key), value)
+
+    def unknown_labels(self) -> None:
+        """A value beside a label that names no field (a label reworded, or from an older
+        template) is named rather than dropped without a word."""
+        headers = {_norm(f"{t('excel.kv.item', 'zh')} / {t('excel.kv.item', 'en')}")} | {_norm(t("excel.kv.item", lang)) for lang in LANGS}
+        for row in sorted(self.rows):
+            if row > self.block_end or row in self.matched:
+                continue
+            label, value = self.cell(row, 1), self.cell(row, 2)
+            if _blank(label) or _blank(value) or _norm(label) in headers:
+                continue
+            self.layout.append(WorkbookProblem(_cell_name(self.name, 1, row), "unknown_label", {"label": str(label).strip()[:80]}))
 
     def _record_section(self, section: tuple[str, ...]) -> None:
         for end in range(1, len(section) + 1):
             self.where.add(section[:end], self.name)
 
-    def data_rows(self, part: Table) -> Iterable[int]:
-        """The row numbers of the table that hold anything."""
-        columns = [part.column(i) for i in range(len(part.fields))]
+    def _columns(self, part: Table, last_column: int) -> tuple[int, dict[int, int], list[Field]] | None:
+        """The header row of a table, the column of each field found in it, and the fields of
+        nested lists an older template wrote into this table's cells."""
+        span = range(part.first_column, last_column + 1)
+        best, best_row = 0, 0
         for row in sorted(self.rows):
-            if row >= part.first_data_row and not all(_blank(self.cell(row, c)) for c in columns):
-                yield row
+            if row <= self.block_end:
+                continue
+            score = sum(1 for c in span for f in part.fields if _matches(self.cell(row, c), f))
+            if score > best:
+                best, best_row = score, row
+            if row > self.block_end + 60:
+                break
+        if not best:
+            return None
+        columns: dict[int, int] = {}
+        taken: set[int] = set()
+        for index, field in enumerate(part.fields):
+            if field.kind == "sha" and index and (index - 1) in columns and columns[index - 1] + 1 in span:
+                column = columns[index - 1] + 1
+                if _matches(self.cell(best_row, column), field):
+                    columns[index] = column
+                    taken.add(column)
+                    continue
+            found = next((c for c in span if c not in taken and _matches(self.cell(best_row, c), field) and not (field.kind == "docs" and _norm(self.cell(best_row, c)).endswith("sha-256"))), None)
+            if found is not None:
+                columns[index] = found
+                taken.add(found)
+        inline = [(f, c) for f in part.inline for c in span if c not in taken and _matches(self.cell(best_row, c), f)]
+        return best_row, columns, inline
 
-    def _row_place(self, part: Table, row: int) -> str:
-        first, last = get_column_letter(part.column(0)), get_column_letter(part.column(len(part.fields) - 1))
-        return f"{self.name}!{first}{row}:{last}{row}"
+    def _hint_row(self, part: Table, row: int, columns: dict[int, int]) -> bool:
+        # By its start: an earlier template's hints said no more than the kind of cell.
+        return any(str(self.cell(row, c) or "").strip().startswith(_kind_hint(part.fields[i], lang)) for i, c in columns.items() for lang in LANGS)
 
-    def read_table(self, part: Table, out: dict[str, Any]) -> None:
+    def read_table(self, part: Table, out: dict[str, Any], last_column: int) -> None:
         self._record_section(part.section)
+        located = self._columns(part, last_column)
+        if located is None:
+            if any(_required(part.section, f.key) for f in part.fields) and any(row > self.block_end for row in self.rows):
+                self.layout.append(WorkbookProblem(self.name, "missing_label", {"expected": header(part.fields[0])}))
+            return
+        header_row, columns, inline = located
+        for index, field in enumerate(part.fields):
+            if index not in columns and not part.rows:
+                self._missing(field, part.section, self.name if part.values else _cell_name(self.name, part.column(index), header_row))
+        first = header_row + (2 if self._hint_row(part, header_row + 1, columns) else 1)
+        used = sorted(set(columns.values()) | {c for _, c in inline})
+        if part.rows:
+            return self._read_rows(part, columns, first, used, out)
         items: list[Any] = []
-        for row in self.data_rows(part):
-            loc = (*part.section, len(items))
-            if len(part.fields) == 1:  # a plain list of values, such as phone numbers
+        parents = _get(out, part.parent) if part.parent else None
+        for row in sorted(self.rows):
+            if row < first or all(_blank(self.cell(row, c)) for c in used):
+                continue
+            if part.values:
                 holder: dict[str, Any] = {}
-                self.read(part.fields[0], row, part.column(0), loc, holder, "value")
+                self.read(part.fields[0], row, columns[0], (*part.section, len(items)), holder, "value")
                 items.append(holder.get("value"))
                 continue
-            self.where.add(loc, self._row_place(part, row))
             record: dict[str, Any] = {}
-            evidence: dict[str, tuple[Field, int, int]] = {}
-            for i, field in enumerate(part.fields):
-                if field.kind in ("docs", "sha"):
-                    evidence[field.kind] = (field, row, part.column(i))
+            loc: tuple[Any, ...] = (*part.section, len(items))
+            if parents is not None:
+                loc = self._nested_loc(part, row, columns, parents)
+                if loc is None:
                     continue
-                name = _MODEL_NAME.get(field.key, field.key)
-                self.read(field, row, part.column(i), (*loc, name), record, name)
-            if evidence:
-                self.read_evidence(evidence["docs"], evidence["sha"], (*loc, "evidence"), record)
-            items.append(record)
+            place = f"{self.name}!{get_column_letter(min(used))}{row}:{get_column_letter(max(used))}{row}"
+            self.where.add(loc, place)
+            self._read_record(part, row, columns, loc, record)
+            for field, column in inline:
+                self.read(field, row, column, (*loc, field.key), record, field.key)
+            if parents is not None:
+                parents[loc[len(part.parent)]].setdefault(part.section[-1], []).append(record)
+            else:
+                items.append(record)
         if items:
             _set(out, part.section, items)
 
-    def read_unifications(self, part: Table, out: dict[str, Any]) -> None:
-        self.where.add(("unifications",), self.name)
-        known = set(UNIFICATION_ITEMS)
-        columns = {("sha" if f.kind == "sha" else f.key): (f, part.column(i)) for i, f in enumerate(part.fields)}
-        for row in self.data_rows(part):
-            group = str(_read_text(self.cell(row, columns["group"][1])) or "")
-            item = str(_read_text(self.cell(row, columns["item"][1])) or "")
-            if (group, item) not in known:
-                place = _cell_name(self.name, columns["item"][1], row)
-                self.refused.append(WorkbookProblem(place, "unknown_item", {"group": group, "item": item}))
+    def _read_record(self, part: Table, row: int, columns: dict[int, int], loc: tuple[Any, ...], record: dict[str, Any]) -> None:
+        docs: dict[str, tuple[Field, int, int]] = {}
+        shas: dict[str, tuple[Field, int, int]] = {}
+        for index, field in enumerate(part.fields):
+            if index not in columns or (part.rows and field.key in _ROWS_KEYS) or (part.parent and index == 0):
                 continue
-            loc = ("unifications", group, item)
-            self.where.add(("unifications", group), self.name)
-            self.where.add(loc, self._row_place(part, row))
+            if field.kind == "docs":
+                docs[field.key] = (field, row, columns[index])
+            elif field.kind == "sha":
+                shas[field.key] = (field, row, columns[index])
+            else:
+                self.read(field, row, columns[index], (*loc, field.key), record, field.key)
+        for key, found in docs.items():
+            self.read_evidence(found, shas.get(key), (*loc, key), record)
+
+    def _nested_loc(self, part: Table, row: int, columns: dict[int, int], parents: Any) -> tuple[Any, ...] | None:
+        """The place of a nested record: under the parent record its first column names."""
+        key_field = part.fields[0]
+        column = columns.get(0)
+        key = _read_text(self.cell(row, column)) if column else None
+        index = next((i for i, p in enumerate(parents if isinstance(parents, list) else []) if isinstance(p, dict) and str(p.get(part.parent_key)) == str(key)), None)
+        if index is None:
+            place = _cell_name(self.name, column or part.first_column, row, key_field)
+            self.refused.append(WorkbookProblem(place, "unknown_parent", {"key": "" if key is None else str(key), "label": header(key_field)}))
+            return None
+        siblings = parents[index].get(part.section[-1]) or []
+        return (*part.parent, index, part.section[-1], len(siblings))
+
+    def _read_rows(self, part: Table, columns: dict[int, int], first: int, used: list[int], out: dict[str, Any]) -> None:
+        known = {(g.name, i.name) for g, i in shape.rows_groups(shape.field_of(shape.root(), part.section))}
+        group_column, item_column = columns.get(0), columns.get(1)
+        if group_column is None or item_column is None:
+            self.layout.append(WorkbookProblem(self.name, "missing_label", {"expected": header(part.fields[0 if group_column is None else 1])}))
+            return
+        self.where.add(part.section, self.name)
+        for row in sorted(self.rows):
+            if row < first or all(_blank(self.cell(row, c)) for c in used):
+                continue
+            group = str(_read_text(self.cell(row, group_column)) or "")
+            item = str(_read_text(self.cell(row, item_column)) or "")
+            if (group, item) not in known:
+                self.refused.append(WorkbookProblem(_cell_name(self.name, item_column, row), "unknown_item", {"group": group, "item": item}))
+                continue
+            loc = (*part.section, group, item)
+            self.where.add((*part.section, group), self.name)
+            self.where.add(loc, f"{self.name}!{get_column_letter(min(used))}{row}:{get_column_letter(max(used))}{row}")
             record: dict[str, Any] = {}
-            for key in ("attested", "description"):
-                field, column = columns[key]
-                self.read(field, row, column, (*loc, key), record, key)
-            (docs_field, docs_column), (sha_field, sha_column) = columns["evidence"], columns["sha"]
-            self.read_evidence((docs_field, row, docs_column), (sha_field, row, sha_column), (*loc, "evidence"), record)
+            self._read_record(part, row, columns, loc, record)
             _set(out, loc, record)
 
 
@@ -887,11 +999,20 @@ def _find_sheet(workbook: Workbook, sheet: Sheet) -> Worksheet | None:
     names = workbook.sheetnames
     if sheet.name() in names:
         return workbook[sheet.name()]
-    wanted = {t(f"excel.sheet.{sheet.key}", lang).casefold() for lang in LANGS}
+    wanted = {name.casefold() for name in sheet.names}
     for name in names:
         if name.strip().casefold() in wanted or any(part in wanted for part in name.casefold().split(" ", 1)):
             return workbook[name]
     return None
+
+
+def _required_sheet(sheet: Sheet) -> bool:
+    """A sheet holding a section the application cannot do without (the applicant, the new site)."""
+    return any(_required((), part.section[0]) for part in sheet.parts)
+
+
+# Columns read beyond the template's own: an older template's extra column, a user's notes.
+_SPARE_COLUMNS = 4
 
 
 def _sheet_rows(worksheet: Worksheet, width: int) -> dict[int, tuple[Any, ...]] | None:
@@ -913,21 +1034,36 @@ def _sheet_rows(worksheet: Worksheet, width: int) -> dict[int, tuple[Any, ...]] 
     return rows
 
 
+def _read_sheet(reader: _SheetReader, sheet: Sheet, width: int, out: dict[str, Any]) -> None:
+    tables = [p for p in sheet.parts if isinstance(p, Table)]
+    for part in sheet.parts:
+        if isinstance(part, KeyValue):
+            reader.read_key_value(part, out)
+    reader.unknown_labels()
+    for index, part in enumerate(tables):
+        last = tables[index + 1].first_column - 1 if index + 1 < len(tables) else width
+        reader.read_table(part, out, last)
+
+
 def application_from_workbook(data: bytes, today: date | None = None) -> Application:
-    """Read a filled template; every problem is named by its sheet, row and column."""
+    """Read a filled template; every problem is named by its sheet, row and column.
+
+    Cells are found by their labels (in either language), so a workbook written by an earlier
+    template still reads wherever its labels are the model's; a required field whose label is
+    not found is named, with its sheet, rather than read from the wrong cell."""
     workbook = _open(data)
     structure: list[Problem] = []  # problems that make the cells meaningless: reported alone
     refused: list[Problem] = []  # cells whose value cannot stand for their field
     where = _Where()
     out: dict[str, Any] = {}
     try:
-        for sheet in SHEETS:
+        for sheet in sheets():
             worksheet = _find_sheet(workbook, sheet)
             if worksheet is None:
-                if sheet in (APPLICANT, PROPOSED_SITE):  # the other sections may be left out
+                if _required_sheet(sheet):  # the other sections may be left out
                     structure.append(WorkbookProblem(sheet.name(), "missing_sheet", {"sheet": sheet.name()}))
                 continue
-            width = max((p.column(len(p.fields) - 1) if isinstance(p, Table) else 3) for p in sheet.parts)
+            width = max((p.column(len(p.fields) - 1) if isinstance(p, Table) else 3) for p in sheet.parts) + _SPARE_COLUMNS
             try:
                 rows = _sheet_rows(worksheet, width)
             except Exception as exc:  # read-only sheets are parsed only now: damage shows up here
@@ -939,17 +1075,8 @@ def application_from_workbook(data: bytes, today: date | None = None) -> Applica
                 structure.append(WorkbookProblem(sheet.name(), "too_many_rows", {"limit": MAX_ROWS_PER_SHEET}))
                 continue
             reader = _SheetReader(sheet, rows, where, refused)
-            moved = [problem for part in sheet.parts for problem in reader.layout_problems(part)]
-            if moved:
-                structure.extend(moved)
-                continue
-            for part in sheet.parts:
-                if sheet is UNIFICATIONS:
-                    reader.read_unifications(part, out)
-                elif isinstance(part, KeyValue):
-                    reader.read_key_value(part, out)
-                else:
-                    reader.read_table(part, out)
+            _read_sheet(reader, sheet, width, out)
+            structure.extend(reader.layout)
     finally:
         workbook.close()
     if structure:
@@ -980,14 +1107,15 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _FORMATS = {"date": "yyyy-mm-dd", "month": "yyyy-mm", "code": "@", "text": "@", "list": "@", "team": "@", "docs": "@", "sha": "@"}
 
 
-def _put(cell: Cell, value: Any, kind: str, lang: str) -> None:
+def _put(cell: Cell, value: Any, field: Field, lang: str) -> None:
+    kind = field.kind
     if value is None:
         return
     if kind == "bool":
         yes, no = _yes_no(lang)
         cell.value = yes if value else no
-    elif kind.startswith("choice:"):
-        cell.value = _choice_label(kind.split(":", 1)[1], str(getattr(value, "value", value)), lang)
+    elif kind == "choice":
+        cell.value = _choice_label(field.choice, str(getattr(value, "value", value)), lang)
     elif kind == "money":
         amount = Decimal(value)
         as_double = float(amount)
@@ -1001,10 +1129,7 @@ def _put(cell: Cell, value: Any, kind: str, lang: str) -> None:
             cell.data_type = "s"
             cell.number_format = "@"
     elif kind == "list":
-        cell.value = "\n".join(str(v) for v in value)
-        cell.data_type = "s"
-    elif kind == "team":
-        cell.value = "\n".join(f"{m.name} / {m.role} / {m.employing_unit}" for m in value) or None
+        cell.value = "\n".join(str(v) for v in value) or None
         cell.data_type = "s"
     elif kind in ("date", "month"):
         cell.value = value
@@ -1018,12 +1143,25 @@ def _put(cell: Cell, value: Any, kind: str, lang: str) -> None:
         cell.number_format = _FORMATS[kind]
 
 
-def _evidence_cells(evidence: list[Any]) -> tuple[str | None, str | None]:
+def _evidence_cells(evidence: list[Any] | None) -> tuple[str | None, str | None]:
     if not evidence:
         return None, None
-    docs = "\n".join(e.document for e in evidence)
-    shas = "\n".join(e.sha256 or "" for e in evidence)
+    docs = "\n".join(e["document"] for e in evidence)
+    shas = "\n".join(e.get("sha256") or "" for e in evidence)
     return docs, (shas if shas.strip() else None)
+
+
+def _values(record: dict[str, Any] | None, fields: Iterable[Field]) -> list[Any]:
+    """The cells of one record, in the order of its fields."""
+    record = record or {}
+    out = []
+    for field in fields:
+        if field.kind in ("docs", "sha"):
+            docs, shas = _evidence_cells(record.get(field.key))
+            out.append(docs if field.kind == "docs" else shas)
+        else:
+            out.append(record.get(field.key))
+    return out
 
 
 class _Writer:
@@ -1039,18 +1177,18 @@ class _Writer:
         dv: DataValidation | None = None
         if kind == "bool":
             dv = DataValidation(type="list", formula1=self.yes_no, allow_blank=True)
-        elif kind.startswith("choice:"):
-            choice = kind.split(":", 1)[1]
-            labels = [_choice_label(choice, v, self.lang) for v in _choices()[choice]]
+        elif kind == "choice":
+            labels = [_choice_label(field.choice, v, self.lang) for v in _choices()[field.choice]]
             dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True)
         elif kind in ("date", "month"):
             dv = DataValidation(type="date", operator="between", formula1="DATE(1900,1,1)", formula2="DATE(2200,12,31)", allow_blank=True, errorStyle="warning")
-        elif kind == "int":
-            lo, hi = _int_bounds(*_WHOLE_NUMBER_LIMITS[field.key])
+        elif kind == "int" and field.bounds:
+            # The limits are the model's, so the workbook's check never disagrees with validation.
+            lo, hi = field.bounds
             dv = DataValidation(type="whole", operator="between", formula1=str(lo), formula2=str(hi), allow_blank=True)
         if dv is None:
             return
-        dv.error = t(f"excel.validation.{kind.split(':')[0]}", self.lang)
+        dv.error = t(f"excel.validation.{kind}", self.lang)
         dv.errorTitle = t("excel.validation.title", self.lang)
         dv.showErrorMessage = True
         ws.add_data_validation(dv)
@@ -1059,12 +1197,11 @@ class _Writer:
     def sheet(self, sheet: Sheet) -> Worksheet:
         return self.workbook.create_sheet(sheet.name())
 
-    def key_value(self, ws: Worksheet, part: KeyValue, values: dict[tuple[str, str], Any]) -> None:
-        if part.first_row > 1 and ws.cell(part.first_row - 1, 1).value is None:
-            for column, key in ((1, "excel.kv.item"), (2, "excel.kv.value"), (3, "excel.kv.notes")):
-                cell = ws.cell(part.first_row - 1, column, f"{t(key, 'zh')} / {t(key, 'en')}")
-                cell.font, cell.fill = _BOLD, _HEADER_FILL
-        for index, field in enumerate(part.fields):
+    def key_value(self, ws: Worksheet, part: KeyValue, values: list[Any]) -> None:
+        for column, key in ((1, "excel.kv.item"), (2, "excel.kv.value"), (3, "excel.kv.notes")):
+            cell = ws.cell(part.first_row - 1, column, f"{t(key, 'zh')} / {t(key, 'en')}")
+            cell.font, cell.fill = _BOLD, _HEADER_FILL
+        for index, (field, value) in enumerate(zip(part.fields, values, strict=True)):
             row = part.row(index)
             label = ws.cell(row, 1, header(field))
             label.font, label.fill, label.alignment = _BOLD, _KEY_FILL, _WRAP
@@ -1072,7 +1209,7 @@ class _Writer:
             value_cell.alignment = _WRAP
             if field.kind in _FORMATS:
                 value_cell.number_format = _FORMATS[field.kind]
-            _put(value_cell, values.get((field.key, field.kind)), field.kind, self.lang)
+            _put(value_cell, value, field, self.lang)
             hint = ws.cell(row, 3, _hint(field, self.lang))
             hint.font, hint.alignment = _HINT_FONT, _WRAP
             self.validation(ws, field, value_cell.coordinate)
@@ -1081,6 +1218,9 @@ class _Writer:
         ws.column_dimensions["C"].width = 46
 
     def table(self, ws: Worksheet, part: Table, rows: list[list[Any]], extra_rows: int = TEMPLATE_ROWS) -> None:
+        if part.title:
+            title = ws.cell(part.header_row - 1, part.first_column, f"{part.title[0]} / {part.title[1]}")
+            title.font = Font(bold=True, size=12)
         for i, field in enumerate(part.fields):
             column = part.column(i)
             letter = get_column_letter(column)
@@ -1099,8 +1239,9 @@ class _Writer:
             for i, (field, value) in enumerate(zip(part.fields, values, strict=True)):
                 cell = ws.cell(part.first_data_row + r, part.column(i))
                 cell.alignment = _WRAP
-                _put(cell, value, field.kind, self.lang)
-        ws.freeze_panes = ws.cell(part.first_data_row, 1) if part.first_column == 1 and part.header_row == 1 else ws.freeze_panes
+                _put(cell, value, field, self.lang)
+        if part.first_column == 1:
+            ws.freeze_panes = ws.cell(part.first_data_row, 1)
 
     def instructions(self) -> None:
         ws = self.workbook.create_sheet(t("excel.sheet.instructions", "zh") + " " + t("excel.sheet.instructions", "en"), 0)
@@ -1119,93 +1260,47 @@ class _Writer:
             cell = ws.cell(row, column, t(key, lang))
             cell.font, cell.fill = _BOLD, _HEADER_FILL
         row += 1
-        for sheet in SHEETS:
+        for sheet in sheets():
             ws.cell(row, 1, sheet.name()).font = _BOLD
-            ws.cell(row, 2, t(f"excel.instructions.sheet.{sheet.key}", lang)).alignment = _WRAP
+            ws.cell(row, 2, sheet.describes(lang)).alignment = _WRAP
             row += 1
 
 
-def _key_values(section: Any, part: KeyValue) -> dict[tuple[str, str], Any]:
-    if section is None:
-        return {}
-    out: dict[tuple[str, str], Any] = {}
-    for field in part.fields:
-        if field.kind in ("docs", "sha"):
-            docs, shas = _evidence_cells(getattr(section, "evidence", []))
-            out[(field.key, field.kind)] = docs if field.kind == "docs" else shas
-        else:
-            out[(field.key, field.kind)] = getattr(section, field.key)
-    return out
+def _table_rows(data: dict[str, Any], part: Table) -> list[list[Any]]:
+    if part.rows:
+        items = load_rulebook().items  # the sub-items' wording is the rulebook's, not restated here
+        out = []
+        for group, item in shape.rows_groups(shape.field_of(shape.root(), part.section)):
+            record = _get(data, (*part.section, group.name, item.name)) or {}
+            words = items.get(group.name, {}).get(item.name)
+            label = f"{words.zh} / {words.en}" if words else f"{item.label('zh')} / {item.label('en')}"
+            out.append([group.name, item.name, label, *_values(record, part.fields[len(_ROWS_KEYS) :])])
+        return out
+    if part.values:
+        return [[value] for value in _get(data, part.section) or []]
+    if part.parent is not None:
+        out = []
+        for parent in _get(data, part.parent) or []:
+            for record in parent.get(part.section[-1]) or []:
+                out.append([parent.get(part.parent_key), *_values(record, part.fields[1:])])
+        return out
+    return [_values(record, part.fields) for record in _get(data, part.section) or []]
 
 
 def _build(application: Application | None, lang: str) -> bytes:
     lang = lang if lang in LANGS else DEFAULT_LANG
     w = _Writer(lang)
     w.instructions()
-    app = application
-
-    ws = w.sheet(APPLICANT)
-    w.key_value(ws, APPLICANT.parts[0], _key_values(app.applicant if app else None, APPLICANT.parts[0]))
-
-    ws = w.sheet(SELLING)
-    w.key_value(ws, SELLING.parts[0], _key_values(app.centralized_selling if app else None, SELLING.parts[0]))
-    w.key_value(ws, SELLING.parts[1], _key_values(app.premiums.declared_total if app else None, SELLING.parts[1]))
-
-    ws = w.sheet(LEDGER)
-    ledger = [[r.month, r.product_code, r.telemarketing_exclusive, r.premium, r.unit] for r in (app.premiums.ledger if app else [])]
-    w.table(ws, LEDGER.parts[0], ledger)
-
-    ws = w.sheet(EXISTING_SITES)
-    sites = [
-        [s.id, s.name, s.city, s.address, s.seats, s.approval_ref, s.approval_date, s.business_system, s.inbound_numbers, s.outbound_numbers, s.management_team, *_evidence_cells(s.evidence)]
-        for s in (app.existing_sites if app else [])
-    ]
-    w.table(ws, EXISTING_SITES.parts[0], sites)
-
-    ws = w.sheet(PROPOSED_SITE)
-    w.key_value(ws, PROPOSED_SITE.parts[0], _key_values(app.proposed_site if app else None, PROPOSED_SITE.parts[0]))
-    team_part = PROPOSED_SITE.parts[1]
-    title = ws.cell(team_part.header_row - 1, 1, f"{t('excel.kv.team', 'zh')} / {t('excel.kv.team', 'en')}")
-    title.font = Font(bold=True, size=12)
-    team = [[m.name, m.role, m.employing_unit] for m in (app.proposed_site.management_team if app else [])]
-    w.table(ws, team_part, team, extra_rows=50)
-
-    ws = w.sheet(COMPANY)
-    w.key_value(ws, COMPANY.parts[0], _key_values(app.company if app else None, COMPANY.parts[0]))
-    numbers = [[n] for n in (app.company.nationwide_numbers if app else [])]
-    w.table(ws, COMPANY.parts[1], numbers, extra_rows=100)
-    products = [[p.code, p.name, p.approval_ref] for p in (app.company.approved_products if app else [])]
-    w.table(ws, COMPANY.parts[2], products, extra_rows=200)
-    ws.column_dimensions["B"].width = 3
-    ws.freeze_panes = "A3"
-
-    ws = w.sheet(COMPLAINTS)
-    w.key_value(ws, COMPLAINTS.parts[0], {("attested_complete", "bool"): app.complaints.attested_complete if app else None})
-    incidents = [
-        [c.date, c.summary, c.seriously_harmed_consumers, c.major_social_impact, c.status, c.resolved_on, c.source]
-        for c in (app.complaints.incidents if app else [])
-    ]
-    w.table(ws, COMPLAINTS.parts[1], incidents)
-    ws.freeze_panes = "A5"
-
-    ws = w.sheet(VIOLATIONS)
-    w.key_value(ws, VIOLATIONS.parts[0], {("attested_complete", "bool"): app.violations.attested_complete if app else None})
-    records = [[v.conduct_date, v.decision_date, v.authority, v.decision_number, v.kind, v.summary] for v in (app.violations.records if app else [])]
-    w.table(ws, VIOLATIONS.parts[1], records)
-    ws.freeze_panes = "A5"
-
-    ws = w.sheet(UNIFICATIONS)
-    unifications = app.unifications if app else Unifications()
-    rows = []
-    labels = load_rulebook().items  # the sub-items' wording is the rulebook's, not restated here
-    for group, item in UNIFICATION_ITEMS:
-        attestation: Attestation = getattr(getattr(unifications, group), item)
-        docs, shas = _evidence_cells(attestation.evidence)
-        words = labels[group][item]
-        label = f"{words.zh} / {words.en}"
-        rows.append([group, item, label, attestation.attested, attestation.description or None, docs, shas])
-    w.table(ws, UNIFICATIONS.parts[0], rows, extra_rows=0)
-
+    data = application.model_dump() if application is not None else {}
+    for sheet in sheets():
+        ws = w.sheet(sheet)
+        for part in sheet.parts:
+            if isinstance(part, KeyValue):
+                record = _get(data, part.section)
+                w.key_value(ws, part, _values(record if isinstance(record, dict) else None, part.fields))
+            else:
+                rows = _table_rows(data, part)
+                w.table(ws, part, rows, extra_rows=0 if part.rows else TEMPLATE_ROWS)
     buffer = io.BytesIO()
     w.workbook.save(buffer)
     return buffer.getvalue()

@@ -16,36 +16,43 @@ from typing import Any
 from ..intake import ApplicationError, Problem, parse_application
 from ..intake.json_file import read_json_object
 from ..core.model import Application
-
-UNIFICATION_ITEMS: dict[str, tuple[str, ...]] = {
-    "staff": ("head_office_team",),
-    "systems": ("call_access", "equipment", "data_storage", "process_control"),
-    "numbers": ("nationwide_numbers",),
-    "products": ("approved_products_only",),
-    "operations": (
-        "process_and_customer_info",
-        "underwriting_risk_control",
-        "sales_service_scripts",
-        "quality_monitoring",
-        "accounting_finance",
-        "recruitment_training",
-    ),
-}
-
+from ..intake import shape
 
 def blank_draft() -> dict[str, Any]:
-    """An empty application with every section present, so every field has a place."""
-    return {
-        "applicant": {"insurer_type": "property_casualty", "application_type": "new_site", "telemarketing_approved": True},
-        "centralized_selling": {"since": None, "evidence": []},
-        "premiums": {"ledger": [], "declared_total": {}},
-        "existing_sites": [],
-        "proposed_site": {"inbound_numbers": [], "outbound_numbers": [], "management_team": [], "products": []},
-        "company": {"nationwide_numbers": [], "approved_products": []},
-        "complaints": {"incidents": [], "attested_complete": False},
-        "violations": {"records": [], "attested_complete": False},
-        "unifications": {group: {item: {"attested": None, "description": "", "evidence": []} for item in items} for group, items in UNIFICATION_ITEMS.items()},
-    }
+    """An empty application with every section present, so every field has a place: read from
+    the model's declarations, so a field declared there has its place here too."""
+    return shape.blank()
+
+
+def unknown_fields(value: Any, model: type | None = None, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Keys of the draft that name no field of the model (a misspelt `planed_seats` in an
+    uploaded file), with where they are and what they hold."""
+    if not isinstance(value, dict):
+        return []
+    known = {node.name: node for node in shape.fields(model or shape.root())}
+    out: list[tuple[tuple[str | int, ...], Any]] = []
+    for key, item in value.items():
+        node = known.get(key)
+        if node is None:
+            out.append(((*path, key), item))
+        elif node.kind in ("table", "evidence") and isinstance(item, list):
+            for index, row in enumerate(item):
+                out += unknown_fields(row, node.model, (*path, key, index))
+        elif node.kind == "group":
+            out += unknown_fields(item, node.model, (*path, key))
+    return out
+
+
+def remove_field(draft: dict[str, Any], path: tuple[str | int, ...]) -> None:
+    """Take the key at `path` out of the draft (nothing happens if it is gone already)."""
+    node: Any = draft
+    for part in path[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return
+    if isinstance(node, dict):
+        node.pop(path[-1], None)
 
 
 def plain(value: Any) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +21,7 @@ import streamlit as st
 from ..i18n import t
 from ..intake import Problem
 from .draft import problems_under
+from .labels import field_name
 from . import state
 from .state import FIELD_PREFIX, draft, lang, tr
 
@@ -53,15 +55,47 @@ def get(path: Path, default: Any = None) -> Any:
 
 def put(path: Path, value: Any) -> None:
     node: Any = draft()
-    for part in path[:-1]:
-        if not isinstance(node.get(part), dict):
-            node[part] = {}
+    for part, following in zip(path[:-1], path[1:], strict=True):
+        if isinstance(part, int):
+            node = node[part]  # a row of a list: it exists, since its editor drew it
+            continue
+        if not isinstance(node.get(part), (list if isinstance(following, int) else dict)):
+            node[part] = [] if isinstance(following, int) else {}
         node = node[part]
     node[path[-1]] = value
 
 
+# A widget's key may carry a scope (`#…`): the same path under another scope is another widget,
+# seeded afresh from the draft (a row's details once the rows above it have changed).
+_SCOPE: list[str] = [""]
+
+
+def where(path: Path | str, code: str | None = None) -> str:
+    """A place in the application named by its labels, never its path (现有职场 第2行 · 坐席数);
+    a key the model does not know is shown as it was written (`labels.field_name`)."""
+    return field_name(path, code or lang())
+
+
 def _key(path: Path) -> str:
-    return FIELD_PREFIX + path_text(path)
+    return FIELD_PREFIX + path_text(path) + _SCOPE[-1]
+
+
+def path_scope() -> str:
+    """The scope widgets are drawn in now, for keys made outside these helpers."""
+    return _SCOPE[-1]
+
+
+class scope:
+    """Widgets drawn inside `with scope("…"):` are keyed apart from the same paths elsewhere."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __enter__(self) -> None:
+        _SCOPE.append(f"#{self.name}" if self.name else "")
+
+    def __exit__(self, *exc: Any) -> None:
+        _SCOPE.pop()
 
 
 def _seed(key: str, value: Any) -> None:
@@ -103,7 +137,7 @@ class Board:
                 place.markdown("\n".join(f"- :red[:material/error: {escape(_located(p, path, columns))}]" for p in mine))
         rest = [p for p in problems if id(p) not in claimed]
         if summary is not None and rest:
-            summary.error("\n\n".join(escape(p.line(lang())) for p in rest), icon=":material/error:")
+            summary.error("\n\n".join(escape(_line(p)) for p in rest), icon=":material/error:")
 
 
 def escape(text: str) -> str:
@@ -113,32 +147,44 @@ def escape(text: str) -> str:
     return text
 
 
+def _line(problem: Problem) -> str:
+    """A problem no field claimed, placed by the labels of where it is."""
+    if not problem.path or problem.path.startswith("("):
+        return problem.line(lang())
+    return f"{where(problem.path)}: {problem.message(lang())}"
+
+
 def _located(problem: Problem, base: str, columns: dict[str, str]) -> str:
-    """`existing_sites[1].seats` under `existing_sites` reads as "row 2, seats: ..."."""
-    rest = problem.path[len(base) :]
+    """`existing_sites[1].seats` under `existing_sites` reads as "第2行 · 坐席数: …": the place
+    below the field's own, named by labels."""
     message = problem.message(lang())
-    if rest.startswith("["):
-        index, _, tail = rest[1:].partition("]")
-        column = tail.lstrip(".")
-        head = column.split(".")[0].split("[")[0]
-        where = tr("fields.row", row=int(index) + 1) if index.isdigit() else rest
-        if column:
-            where += " · " + columns.get(head, column)
-        return f"{where}: {message}"
-    if rest.startswith("."):
-        return f"{rest[1:]}: {message}"
-    return message
+    if problem.path == base or not problem.path.startswith(base):
+        return message
+    full, own = where(problem.path), where(base) if base else ""
+    rest = full[len(own) :].lstrip(" ·") if own and full.startswith(own) else full
+    return f"{rest}: {message}" if rest else message
 
 
 # ---------------------------------------------------------------- scalar fields
 
 
+def _keep_or_put(path: Path, raw: Any, fits: bool, seeded: Any, shown: Any, value: Any) -> None:
+    """Write the widget's value into the draft, unless the draft holds something the widget
+    cannot show (`"yes"` for a tick box, `"820"` for a count, a choice not offered) and the user
+    has not touched the widget: then what the file said is kept, and the model's check says
+    beside the field why it is refused, instead of the widget's default quietly replacing it."""
+    if fits or shown != seeded:
+        put(path, value)
+
+
 def text(path: Path, label: str, board: Board, *, area: bool = False, help: str | None = None, placeholder: str | None = None) -> str:
     key = _key(path)
-    _seed(key, str(get(path, "")))
+    raw = get(path)
+    seeded = "" if raw is None else str(raw)
+    _seed(key, seeded)
     widget = st.text_area if area else st.text_input
     value = widget(label, key=key, help=help, placeholder=placeholder)
-    put(path, value)
+    _keep_or_put(path, raw, raw is None or isinstance(raw, str), seeded, value, value)
     board.slot(path)
     return value
 
@@ -147,38 +193,73 @@ def lines(path: Path, label: str, board: Board, *, help: str | None = None) -> l
     """A list of short texts, one per line (phone numbers, product codes)."""
     key = _key(path)
     current = get(path, [])
-    _seed(key, "\n".join(str(v) for v in current) if isinstance(current, list) else str(current))
+    seeded = "\n".join(str(v) for v in current) if isinstance(current, list) else str(current)
+    _seed(key, seeded)
     value = st.text_area(label, key=key, help=help, height=90)
     items = [line.strip() for line in value.splitlines() if line.strip()]
-    put(path, items)
+    fits = isinstance(current, list) and all(isinstance(v, str) for v in current)
+    _keep_or_put(path, current, fits, seeded, value, items)
     board.slot(path)
     return items
 
 
+_TYPED_DATE = re.compile(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*")
+
+
+def read_date(text: Any) -> date | None:
+    """A date as typed: 2026年12月5日, 2026-12-05, 2026/12/5 or 2026.12.5; None for anything else."""
+    if isinstance(text, date):
+        return text
+    match = _TYPED_DATE.fullmatch(str(text or ""))
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:  # no such day (2026-02-30)
+        return None
+
+
+def date_text(value: Any, code: str | None = None) -> str:
+    """A date in the one form the page shows it: 2026年12月5日 in Chinese, 2026-12-05 in English;
+    text that is not a date is shown as it was typed, nothing as nothing."""
+    found = read_date(value) if isinstance(value, (str, date)) else None
+    if found is None:
+        return "" if value is None else str(value)
+    if (code or lang()) == "en":
+        return found.isoformat()
+    return f"{found.year}年{found.month}月{found.day}日"
+
+
 def day(path: Path, label: str, board: Board, *, help: str | None = None, latest: date = LATEST) -> date | None:
-    key = _key(path)
-    _seed(key, _as_date(get(path)))
-    value = st.date_input(label, key=key, min_value=EARLIEST, max_value=latest, format="YYYY-MM-DD", help=help)
-    put(path, value.isoformat() if isinstance(value, date) else None)
+    """A date, typed and applied on Enter like any text, shown as 2026年12月5日 (zh). What is not
+    a date is kept as typed, and the model's check says beside the field why it is refused."""
+    code = lang()
+    key = _key(path) + f"@{code}"  # each language shows the date in its own form
+    _seed(key, date_text(get(path), code))
+    value = st.text_input(label, key=key, help=help, placeholder=t("app.fields.date_placeholder", code))
+    found = read_date(value)
+    put(path, found.isoformat() if found else (value.strip() or None))
     board.slot(path)
-    return value if isinstance(value, date) else None
+    return found
 
 
 def choice(path: Path, label: str, options: Sequence[str], board: Board, *, labels: Callable[[str], str], help: str | None = None) -> str:
     key = _key(path)
     current = get(path)
-    _seed(key, current if current in options else options[0])
-    value = st.selectbox(label, options, key=key, format_func=labels, help=help)
-    put(path, value)
+    _seed(key, current if current in options else None)  # nothing chosen is shown as nothing
+    value = st.selectbox(label, options, key=key, format_func=labels, help=help, placeholder=tr("fields.choose"))
+    _keep_or_put(path, current, current is None or current in options, None, value, value)
     board.slot(path)
     return value
 
 
 def flag(path: Path, label: str, board: Board, *, help: str | None = None) -> bool:
     key = _key(path)
-    _seed(key, bool(get(path, False)))
+    current = get(path)
+    fits = current is None or isinstance(current, bool)
+    _seed(key, bool(current) if fits else False)
     value = st.checkbox(label, key=key, help=help)
-    put(path, value)
+    _keep_or_put(path, current, fits, False, value, value)
     board.slot(path)
     return value
 
@@ -186,9 +267,10 @@ def flag(path: Path, label: str, board: Board, *, help: str | None = None) -> bo
 def count(path: Path, label: str, board: Board, *, help: str | None = None) -> int | None:
     key = _key(path)
     current = get(path)
-    _seed(key, current if isinstance(current, int) and not isinstance(current, bool) else None)
+    fits = current is None or (isinstance(current, int) and not isinstance(current, bool) and current >= 0)
+    _seed(key, current if fits else None)
     value = st.number_input(label, key=key, min_value=0, step=1, format="%d", help=help, placeholder="—")
-    put(path, int(value) if value is not None else None)
+    _keep_or_put(path, current, fits, None, value, int(value) if value is not None else None)
     board.slot(path)
     return value
 
@@ -198,10 +280,11 @@ def answer(path: Path, label: str, board: Board) -> bool | None:
     key = _key(path)
     current = get(path)
     states = ("unanswered", "yes", "no")
-    _seed(key, {True: "yes", False: "no"}.get(current, "unanswered"))
+    fits = current is None or isinstance(current, bool)
+    _seed(key, {True: "yes", False: "no"}.get(current, "unanswered") if fits else "unanswered")
     value = st.radio(label, states, key=key, horizontal=True, format_func=lambda s, code=lang(): t(f"app.fields.answer.{s}", code))
     result = {"yes": True, "no": False}.get(value)
-    put(path, result)
+    _keep_or_put(path, current, fits, "unanswered", value, result)
     board.slot(path, exact=True)
     return result
 
@@ -226,7 +309,8 @@ class Col:
         if self.kind == "int":
             return cc.NumberColumn(**common, min_value=0, step=1, format="%d")
         if self.kind == "date":
-            return cc.DateColumn(**common, format="YYYY-MM-DD", min_value=EARLIEST, max_value=LATEST)
+            # The page's one date form: 2026年12月5日 in Chinese (a moment.js pattern), ISO in English.
+            return cc.DateColumn(**common, format="YYYY-MM-DD" if lang() == "en" else "YYYY年M月D日", min_value=EARLIEST, max_value=LATEST)
         if self.kind == "bool":
             return cc.CheckboxColumn(**common)
         if self.kind == "select":

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from ..i18n import t
+from ..i18n import has, t
 from ..intake import ApplicationError
-from ..core.model import Applicant, ApplicationType, Company, ComplaintStatus, ExistingSite, InsurerType, ProposedSite, Unit, Violation, field_help, field_label
+from ..core.model import Evidence, Unit
 from ..core.rulebook import load_rulebook
+from ..intake import shape
 from . import cases, compute, documents, shell, sources, state
-from .draft import UNIFICATION_ITEMS, blank_draft, changes
-from .fields import Board, escape, Col, answer, choice, count, day, flag, get, lines, put, refresh_table, table, text
+from .draft import blank_draft, canonical, changes, remove_field, unknown_fields
+from .fields import Board, Col, answer, choice, count, date_text, day, escape, flag, get, lines, path_scope, path_text, put, refresh_table, scope, table, text, where
 from .state import lang, tr
 
 URL = "intake"
@@ -38,20 +41,21 @@ def render() -> None:
     downloads = st.container()
     drafts = st.container()
     status = st.container()
+    unknown = st.container()
     board = Board()
     # Only the open section runs: the page stays quick to load, and the other sections'
-    # messages appear in the summary above, each with its path.
+    # messages appear in the summary above, each named by its labels.
     labels = [tr(f"intake.tab.{name}") for name in SECTIONS]
     key = f"{SECTION_KEY}.{lang()}"
     last = state.settings().get("section")
     if key not in st.session_state and last in SECTIONS:
         st.session_state[key] = labels[SECTIONS.index(last)]  # reopen the section left last
     tabs = st.tabs(labels, key=key, on_change="rerun")
-    for name, tab, draw in zip(SECTIONS, tabs, (_applicant, _selling_and_premiums, _existing_sites, _proposed_site, _complaints_and_violations, _unifications), strict=True):
+    for name, tab in zip(SECTIONS, tabs, strict=True):
         if tab.open:
             state.settings()["section"] = name
             with tab:
-                draw(board)
+                _tab(name)(board)
     checked = compute.checked(state.draft())
     with status:
         if checked.application is not None:
@@ -61,6 +65,8 @@ def render() -> None:
             st.warning(tr("intake.invalid", n=len(checked.problems)), icon=":material/warning:")
         summary = st.empty()
     board.fill(checked.problems, summary)
+    with unknown:
+        _unknown_fields()
     with downloads:
         _downloads()
     # Saved before the history is drawn, so the trail includes the change just made; a failure
@@ -183,6 +189,33 @@ def _downloads() -> None:
     )
 
 
+# ---------------------------------------------------------------- fields the application does not have
+
+
+def _remove_unknown(path: tuple[str | int, ...]) -> None:
+    remove_field(state.draft(), path)
+    rows = [i for i, part in enumerate(path) if isinstance(part, int)]
+    if rows:  # inside a table's row: the table carries its rows, so it is drawn afresh
+        refresh_table(path[: rows[0]])
+    st.session_state["flash"] = ("success", tr("intake.unknown_removed", field=where(path)))
+
+
+def _unknown_fields() -> None:
+    """Keys an uploaded file holds that the application has no field for (a misspelt
+    `planed_seats`): each shown where it is, with what it holds, and a button to remove it."""
+    found = unknown_fields(state.draft())
+    if not found:
+        return
+    with st.container(border=True):
+        st.markdown(f"**:orange[:material/help: {escape(tr('intake.unknown_title', n=len(found)))}]**")
+        st.caption(tr("intake.unknown_help"))
+        for path, value in found[:50]:
+            shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            left.text(f"{where(path)}  =  {shown[:200]}")
+            right.button(tr("intake.unknown_remove"), key=f"unknown.remove.{path_text(path)}", on_click=_remove_unknown, args=(path,), icon=":material/delete:")
+
+
 # ---------------------------------------------------------------- drafts and their history
 
 
@@ -214,7 +247,7 @@ def _drafts_panel() -> None:
                     "app.drafts.item",
                     code,
                     title=d.title or t("app.drafts.untitled", code),
-                    time=d.updated_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                    time=_when(d.updated_at, code),
                     user=d.user or t("app.drafts.anonymous", code),
                     versions=d.versions,
                 )
@@ -235,7 +268,7 @@ def _history(register: Any, draft_id: str) -> None:
         rows.append(
             {
                 tr("drafts.col.version"): info.version,
-                tr("drafts.col.time"): info.saved_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
+                tr("drafts.col.time"): _when(info.saved_at, lang(), seconds=True),
                 tr("drafts.col.user"): info.user or tr("drafts.anonymous"),
                 tr("drafts.col.changed"): info.summary(lang()),
             }
@@ -249,55 +282,34 @@ def _history(register: Any, draft_id: str) -> None:
         diff = changes(before, after)[:200]
         if diff:
             st.dataframe(
-                [{tr("drafts.col.field"): c.path, tr("drafts.col.before"): _shown(c.before), tr("drafts.col.after"): _shown(c.after)} for c in diff],
+                [{tr("drafts.col.field"): where(c.path), tr("drafts.col.before"): _shown(c.before), tr("drafts.col.after"): _shown(c.after)} for c in diff],
                 hide_index=True,
                 width="stretch",
             )
+
+
+def _when(moment: Any, code: str, *, seconds: bool = False) -> str:
+    """A saved time in the page's one date form: 2026年12月5日 14:03 (zh), 2026-12-05 14:03 (en)."""
+    local = moment.astimezone()
+    return f"{date_text(local.date(), code)} {local.strftime('%H:%M:%S' if seconds else '%H:%M')}"
 
 
 def _shown(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
-# ---------------------------------------------------------------- sections
+# ---------------------------------------------------------------- inputs
 
 
 def _options(kind: str):
     # Bound to the language now: a widget may format its options outside this run.
     code = lang()
-    return lambda value: t(f"app.option.{kind}.{value}", code)
+    return lambda value: t(f"app.option.{kind}.{value}", code) if has(f"app.option.{kind}.{value}", code) else str(value)
 
 
-def _applicant(board: Board) -> None:
-    st.subheader(tr("intake.tab.applicant"))
-    board.slot("applicant", exact=True)
-    a, b = st.columns(2)
-    with a:
-        text(("applicant", "name"), tr("field.applicant.name"), board)
-        choice(("applicant", "insurer_type"), tr("field.applicant.insurer_type"), [k.value for k in InsurerType], board, labels=_options("insurer_type"))
-        flag(("applicant", "telemarketing_approved"), tr("field.applicant.telemarketing_approved"), board)
-        text(("applicant", "contact_person"), tr("field.applicant.contact_person"), board)
-    with b:
-        text(("applicant", "credit_code"), tr("field.applicant.credit_code"), board, help=tr("field.applicant.credit_code_help"))
-        choice(("applicant", "application_type"), tr("field.applicant.application_type"), [k.value for k in ApplicationType], board, labels=_options("application_type"))
-        text(("applicant", "telemarketing_approval_ref"), tr("field.applicant.telemarketing_approval_ref"), board, placeholder=tr("field.applicant.approval_ref_placeholder"))
-        text(("applicant", "contact_phone"), tr("field.applicant.contact_phone"), board)
-    if get(("applicant", "application_type")) == ApplicationType.RELOCATION.value:
-        text(("applicant", "relocating_site"), _label(Applicant, "relocating_site"), board, help=field_help(Applicant, "relocating_site", lang()))
-
-
-def _label(model: type, name: str) -> str:
-    """A field's label from the model's declaration of it, in the page's language."""
-    return field_label(model, name, lang())
-
-
-def _evidence_cols() -> list[Col]:
-    return [Col("document", "text", tr("col.document"), required=True), Col("sha256", "text", tr("col.sha256"), help=tr("col.sha256_help"))]
-
-
-def _evidence(path: tuple[str, ...], board: Board) -> None:
+def _evidence(path: tuple, board: Board, node: shape.Node | None = None) -> None:
     """Evidence documents of one claim: upload to record name and SHA-256, or type a name."""
-    key = ".".join(path)
+    key = ".".join(str(p) for p in path) + path_scope()
     up, keep = st.columns([3, 1], vertical_alignment="bottom")
     files = up.file_uploader(tr("evidence.upload"), accept_multiple_files=True, key=f"u.{key}", help=tr("evidence.upload_help"))
     kept = keep.checkbox(tr("evidence.keep"), key=f"keep.{key}", help=tr("evidence.keep_help"))
@@ -316,165 +328,233 @@ def _evidence(path: tuple[str, ...], board: Board) -> None:
                 rows.append(entry)
         put(path + ("evidence",), rows)
         refresh_table(path + ("evidence",))
-    table(path + ("evidence",), _evidence_cols(), board)
+    table(path + ("evidence",), _columns(Evidence), board)
 
 
-def _selling_and_premiums(board: Board) -> None:
-    st.subheader(tr("intake.selling"))
-    board.slot("centralized_selling", exact=True)
-    day(("centralized_selling", "since"), tr("field.selling.since"), board, help=tr("field.selling.since_help"))
-    st.caption(tr("intake.selling_evidence"))
-    _evidence(("centralized_selling",), board)
+# ---------------------------------------------------------------- sections, laid out from the model
+#
+# What each tab holds is chosen here (which sections of the application go together); what a
+# section shows is read from the model's declarations (`intake.shape`): a single value becomes
+# an input, a list of values a box of lines, evidence an upload and a table, a list of records
+# an editable table whose columns are the record's fields; what a table's rows hold beyond their
+# columns (a site's numbers, team and documents) is edited below it, one row at a time.
 
-    st.subheader(tr("intake.ledger"))
-    st.caption(tr("intake.ledger_help"))
-    board.slot("premiums", exact=True)
-    unit = st.selectbox(tr("field.ledger.default_unit"), UNITS, index=UNITS.index("万元"), key="ledger.default_unit", help=tr("field.ledger.default_unit_help"))
-    table(
-        ("premiums", "ledger"),
-        [
-            Col("month", "text", tr("col.month"), required=True, help=tr("col.month_help")),
-            Col("product_code", "text", tr("col.product_code"), required=True),
-            Col("telemarketing_exclusive", "bool", tr("col.telemarketing_exclusive"), default=True),
-            Col("premium", "money", tr("col.premium"), required=True, help=tr("col.premium_help")),
-            Col("unit", "select", tr("col.unit"), options=UNITS, default=unit, required=True),
-        ],
-        board,
-        height=300,
-    )
+TABS: dict[str, tuple[str, ...]] = {
+    "applicant": ("applicant",),
+    "premiums": ("centralized_selling", "premiums"),
+    "sites": ("existing_sites",),
+    "proposed": ("proposed_site", "company"),
+    "records": ("complaints", "violations"),
+    "unifications": ("unifications",),
+}
 
-    st.subheader(tr("intake.declared"))
-    st.caption(tr("intake.declared_help"))
-    board.slot("premiums.declared_total", exact=True)
-    a, b, c = st.columns(3)
-    with a:
-        text(("premiums", "declared_total", "amount"), tr("field.declared.amount"), board)
-    with b:
-        choice(("premiums", "declared_total", "unit"), tr("field.declared.unit"), UNITS, board, labels=str)
-    with c:
-        day(("premiums", "declared_total", "as_of"), tr("field.declared.as_of"), board)
-    _evidence(("premiums", "declared_total"), board)
+# Headings and explanations of parts of the page (wording about the page, not about a field).
+HEADINGS: dict[str, tuple[str | None, str | None]] = {
+    "applicant": ("intake.tab.applicant", None),
+    "centralized_selling": ("intake.selling", None),
+    "centralized_selling.evidence": (None, "intake.selling_evidence"),
+    "premiums": (None, None),
+    "premiums.ledger": ("intake.ledger", "intake.ledger_help"),
+    "premiums.declared_total": ("intake.declared", "intake.declared_help"),
+    "existing_sites": ("intake.tab.sites", "intake.sites_help"),
+    "proposed_site": ("intake.tab.proposed", None),
+    "proposed_site.management_team": ("intake.team", "intake.team_help"),
+    "company": ("intake.company", None),
+    "company.approved_products": ("intake.approved_products", None),
+    "complaints": ("intake.complaints", "intake.complaints_help"),
+    "violations": ("intake.violations", "intake.violations_help"),
+}
 
-
-def _existing_sites(board: Board) -> None:
-    st.subheader(tr("intake.tab.sites"))
-    st.caption(tr("intake.sites_help"))
-    table(
-        ("existing_sites",),
-        [
-            Col("id", "text", tr("col.site_id"), required=True),
-            Col("name", "text", tr("col.site_name"), required=True),
-            Col("city", "text", tr("col.city"), required=True),
-            Col("address", "text", tr("col.address"), required=True),
-            Col("approval_ref", "text", tr("col.approval_ref")),
-            Col("approval_date", "date", tr("col.approval_date")),
-            Col("seats", "int", tr("col.seats"), required=True, help=tr("col.seats_help")),
-            Col("business_system", "text", _label(ExistingSite, "business_system"), help=field_help(ExistingSite, "business_system", lang())),
-        ],
-        board,
-    )
+# Column defaults a table takes from the page (the ledger's unit from its selector).
+LEDGER = ("premiums", "ledger")
 
 
-def _proposed_site(board: Board) -> None:
-    st.subheader(tr("intake.tab.proposed"))
-    board.slot("proposed_site", exact=True)
-    a, b = st.columns(2)
-    with a:
-        text(("proposed_site", "city"), tr("field.proposed.city"), board)
-        count(("proposed_site", "planned_seats"), tr("field.proposed.planned_seats"), board, help=tr("field.proposed.planned_seats_help"))
-        text(("proposed_site", "business_system"), _label(ProposedSite, "business_system"), board)
-        lines(("proposed_site", "inbound_numbers"), tr("field.proposed.inbound_numbers"), board, help=tr("field.lines_help"))
-    with b:
-        text(("proposed_site", "address"), tr("field.proposed.address"), board)
-        day(("proposed_site", "planned_opening"), tr("field.proposed.planned_opening"), board)
-        lines(("proposed_site", "products"), tr("field.proposed.products"), board, help=tr("field.lines_help"))
-        lines(("proposed_site", "outbound_numbers"), tr("field.proposed.outbound_numbers"), board, help=tr("field.lines_help"))
-    st.markdown(f"**{tr('intake.team')}**")
-    st.caption(tr("intake.team_help"))
-    table(
-        ("proposed_site", "management_team"),
-        [
-            Col("name", "text", tr("col.person"), required=True),
-            Col("role", "text", tr("col.role"), required=True),
-            Col("employing_unit", "text", tr("col.employing_unit"), required=True),
-        ],
-        board,
-    )
-    st.subheader(tr("intake.company"))
-    board.slot("company", exact=True)
-    a, b = st.columns(2)
-    with a:
-        text(("company", "head_office_unit"), _label(Company, "head_office_unit"), board, help=field_help(Company, "head_office_unit", lang()))
-    with b:
-        text(("company", "business_system"), _label(Company, "business_system"), board, help=field_help(Company, "business_system", lang()))
-    lines(("company", "nationwide_numbers"), tr("field.company.nationwide_numbers"), board, help=tr("field.lines_help"))
-    st.markdown(f"**{tr('intake.approved_products')}**")
-    table(
-        ("company", "approved_products"),
-        [
-            Col("code", "text", tr("col.product_code"), required=True),
-            Col("name", "text", tr("col.product_name")),
-            Col("approval_ref", "text", tr("col.approval_ref")),
-        ],
-        board,
-    )
+def _tab(name: str) -> Callable[[Board], None]:
+    sections = TABS[name]
+    if name == SECTIONS[0]:  # a section no tab names is shown on the first tab
+        sections = sections + tuple(n.name for n in shape.fields(shape.root()) if not any(n.name in held for held in TABS.values()))
+
+    def draw(board: Board) -> None:
+        for section in sections:
+            node = next(n for n in shape.fields(shape.root()) if n.name == section)
+            if node.hint("layout") == "rows":
+                _rows_group((section,), node, board)
+            else:
+                _part((section,), node, board, level=0)
+
+    return draw
 
 
-def _complaints_and_violations(board: Board) -> None:
-    st.subheader(tr("intake.complaints"))
-    st.caption(tr("intake.complaints_help"))
-    board.slot("complaints", exact=True)
-    table(
-        ("complaints", "incidents"),
-        [
-            Col("date", "date", tr("col.date"), required=True),
-            Col("summary", "text", tr("col.summary"), required=True),
-            Col("seriously_harmed_consumers", "bool", tr("col.seriously_harmed"), default=False),
-            Col("major_social_impact", "bool", tr("col.major_impact"), default=False),
-            Col("status", "select", tr("col.status"), options=tuple(s.value for s in ComplaintStatus), default="open", labels=_options("complaint_status")),
-            Col("resolved_on", "date", tr("col.resolved_on")),
-            Col("source", "text", tr("col.source")),
-        ],
-        board,
-    )
-    flag(("complaints", "attested_complete"), tr("field.complaints.attested_complete"), board)
-
-    st.subheader(tr("intake.violations"))
-    st.caption(tr("intake.violations_help"))
-    board.slot("violations", exact=True)
-    table(
-        ("violations", "records"),
-        [
-            Col("conduct_date", "date", _label(Violation, "conduct_date"), required=True),
-            Col("decision_date", "date", _label(Violation, "decision_date"), help=field_help(Violation, "decision_date", lang())),
-            Col("authority", "text", tr("col.authority"), required=True),
-            Col("decision_number", "text", tr("col.decision_number")),
-            Col("kind", "text", tr("col.kind"), required=True),
-            Col("summary", "text", tr("col.summary"), required=True),
-        ],
-        board,
-    )
-    flag(("violations", "attested_complete"), tr("field.violations.attested_complete"), board)
+def _heading(path: Path_, node: shape.Node, level: int) -> None:
+    heading, caption = HEADINGS.get(_dotted(path), (None, None))
+    if heading or _dotted(path) not in HEADINGS:
+        title = tr(heading) if heading else node.label(lang())
+        # A section's own heading, and the parts of one that has none (the ledger), are subheaders.
+        if level == 0 or node.kind == "group" or HEADINGS.get(_dotted(path[:-1]), ("",))[0] is None:
+            st.subheader(title)
+        else:
+            st.markdown(f"**{title}**")
+    if caption:
+        st.caption(tr(caption))
 
 
-def _unifications(board: Board) -> None:
+Path_ = tuple[str | int, ...]
+
+
+def _dotted(path: Path_) -> str:
+    return ".".join(str(p) for p in path if not isinstance(p, int))
+
+
+def _part(path: Path_, node: shape.Node, board: Board, level: int) -> None:
+    if node.kind == "group":
+        _heading(path, node, level)
+        _record(path, node.model, board, level)
+    elif node.kind == "table":
+        _heading(path, node, level)
+        _table(path, node, board)
+
+
+def _record(path: Path_, model: type, board: Board, level: int = 0) -> None:
+    """A record: its single values in two columns, then its documents, tables and groups."""
+    board.slot(path_text(path), exact=True)
+    nodes = shape.fields(model)
+    inputs = [n for n in nodes if (n.scalar or n.kind == "list") and _shown_when(path, n)]
+    if inputs:
+        columns = st.columns(2)
+        for index, node in enumerate(inputs):
+            with columns[index % 2]:
+                _input(path + (node.name,), node, board)
+    for node in nodes:
+        if node.kind == "evidence":
+            _caption_of(path + (node.name,), node)
+            _evidence(path, board, node)
+        elif node.kind in ("table", "group"):
+            _part(path + (node.name,), node, board, level + 1)
+
+
+def _caption_of(path: Path_, node: shape.Node) -> None:
+    caption = HEADINGS.get(_dotted(path), (None, None))[1]
+    st.caption(tr(caption) if caption else node.label(lang()))
+
+
+def _shown_when(path: Path_, node: shape.Node) -> bool:
+    """A field shown only when a sibling holds a value (`when` hint), such as the site that moves."""
+    when = node.hint("when") or {}
+    return all(get(path + (name,)) == value for name, value in when.items())
+
+
+def _input(path: Path_, node: shape.Node, board: Board) -> None:
+    code = lang()
+    label, help_ = node.shown(code), node.helptext(code)
+    if node.kind == "bool":
+        if node.required or isinstance(node.default, bool):
+            flag(path, label, board, help=help_)
+        else:
+            answer(path, label, board)  # yes, no, or not yet answered
+    elif node.kind == "int":
+        count(path, label, board, help=help_)
+    elif node.kind == "date":
+        day(path, label, board, help=help_)
+    elif node.kind == "choice":
+        choice(path, label, list(node.choices), board, labels=_options(node.choice_name), help=help_)
+    elif node.kind == "list":
+        lines(path, label, board, help=help_ or tr("field.lines_help"))
+    else:
+        text(path, label, board, help=help_, area=bool(node.hint("area")), placeholder=node.hint("placeholder", code))
+
+
+def _columns(model: type, defaults: dict[str, Any] | None = None) -> list[Col]:
+    """A table's columns: the record's single values, labelled from the model."""
+    code = lang()
+    out = []
+    for node in shape.fields(model):
+        if not node.scalar:
+            continue
+        kind = {"int": "int", "date": "date", "bool": "bool", "choice": "select"}.get(node.kind, "text")
+        default = (defaults or {}).get(node.name, node.default if node.default is not None else (False if node.kind == "bool" else None))
+        out.append(
+            Col(
+                node.name,
+                kind,
+                node.shown(code),
+                options=tuple(node.choices),
+                default=default,
+                required=node.required,
+                help=node.helptext(code),
+                labels=_options(node.choice_name) if node.kind == "choice" else None,
+            )
+        )
+    return out
+
+
+def _table(path: Path_, node: shape.Node, board: Board) -> None:
+    defaults = None
+    if path == LEDGER:
+        unit = st.selectbox(tr("field.ledger.default_unit"), UNITS, index=UNITS.index("万元"), key="ledger.default_unit", help=tr("field.ledger.default_unit_help"))
+        defaults = {"unit": unit, "telemarketing_exclusive": True}
+    rows = table(path, _columns(node.model, defaults), board, height=300 if path == LEDGER else None)
+    if any(not n.scalar for n in shape.fields(node.model)):
+        _row_details(path, node, rows, board)
+
+
+def _row_details(path: Path_, node: shape.Node, rows: list[dict[str, Any]], board: Board) -> None:
+    """What a row holds beyond the table's columns (numbers, a team, documents), one row at a time."""
+    if not rows:
+        return
+    key = shape.key_field(node.model).name
+    code = lang()
+
+    def name(index: int) -> str:
+        row = rows[index]
+        shown = " · ".join(str(row.get(k)) for k in (key, "name") if row.get(k))
+        return t("app.fields.row", code, row=index + 1) + (f"：{shown}" if code == "zh" and shown else f": {shown}" if shown else "")
+
+    with st.container(border=True):
+        picked = st.selectbox(tr("intake.row_details", what=node.label(code)), range(len(rows)), format_func=name, key=f"details.{_dotted(path)}.{code}")
+        picked = picked if isinstance(picked, int) and picked < len(rows) else 0
+        row_path = path + (picked,)
+        before = canonical(get(row_path, {}))
+        # Keyed by the row and what names it: once rows above it are added or removed, the
+        # widgets are drawn afresh from the draft, never carried over to another row.
+        with scope(f"{picked}.{rows[picked].get(key)}.{len(rows)}"):
+            nested = [n for n in shape.fields(node.model) if not n.scalar]
+            lists = [n for n in nested if n.kind == "list"]
+            if lists:
+                columns = st.columns(len(lists))
+                for column, child in zip(columns, lists, strict=True):
+                    with column:
+                        _input(row_path + (child.name,), child, board)
+            for child in nested:
+                if child.kind == "table":
+                    st.markdown(f"**{child.label(code)}**")
+                    table(row_path + (child.name,), _columns(child.model), board)
+                elif child.kind == "evidence":
+                    st.caption(child.label(code))
+                    _evidence(row_path, board, child)
+        if canonical(get(row_path, {})) != before:
+            # The table above was drawn with the row as it was: draw the page again at once, the
+            # table from the draft, so that its next edit is made against what the row now holds.
+            refresh_table(path)
+            st.rerun()
+
+
+def _rows_group(path: Path_, node: shape.Node, board: Board) -> None:
+    """The five unifications: a group of like records, each under its wording in the rulebook."""
     rulebook = load_rulebook()
     titles = {c.params.group: c for c in rulebook.criteria if hasattr(c.params, "group")}
     st.caption(tr("intake.unifications_help"))
-    board.slot("unifications", exact=True)
-    for group, items in UNIFICATION_ITEMS.items():
-        criterion = titles.get(group)
-        heading = criterion.title(lang()) if criterion else group
-        answers = [get(("unifications", group, item, "attested")) for item in items]
+    board.slot(path_text(path), exact=True)
+    for group in node.children():
+        items = group.children()
+        criterion = titles.get(group.name)
+        heading = criterion.title(lang()) if criterion else group.label(lang())
+        answers = [get(path + (group.name, item.name, "attested")) for item in items]
         tally = tr("intake.unification_tally", total=len(items), yes=answers.count(True), no=answers.count(False), open=sum(a is None for a in answers))
         with st.expander(f"{heading} · {tally}", expanded=False):
             if criterion:
                 st.caption(criterion.text)
             for item in items:
-                path = ("unifications", group, item)
-                label = rulebook.items.get(group, {}).get(item)
-                st.markdown(f"**{label.in_(lang()) if label else item}**")
-                answer(path + ("attested",), tr("field.unification.attested"), board)
-                text(path + ("description",), tr("field.unification.description"), board, area=True)
-                _evidence(path, board)
+                label = rulebook.items.get(group.name, {}).get(item.name)
+                st.markdown(f"**{label.in_(lang()) if label else item.label(lang())}**")
+                _record(path + (group.name, item.name), item.model, board, level=2)
                 st.divider()

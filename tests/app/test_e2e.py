@@ -325,3 +325,32 @@ def test_a_badly_typed_ledger_cell_is_kept_and_its_problem_shown(server, browser
     expect(page.get_by_text(f"{row} · {t('app.col.premium', 'zh')}")).to_be_visible()
     expect(page.get_by_text(t("app.intake.valid", "zh"))).to_have_count(0)
     page.screenshot(path=str(ARTIFACTS / "e2e-ledger-cell.png"))
+
+
+def test_a_typed_date_applies_on_enter_and_shows_in_one_form(server, browser):
+    """集中销售起始日: typed 2021/3/5, Enter, 下载JSON: the file says 2021-03-05, the field 2021年3月5日."""
+    import json
+
+    from playwright.sync_api import expect
+
+    from assessor.core.model import CentralizedSelling
+    from assessor.i18n import t
+    from assessor.intake import shape
+
+    url, tmp = server
+    page = _open_with_example(browser, url)
+    page.get_by_role("tab", name=t("app.intake.tab.premiums", "zh")).click()
+    _settle(page)
+    since = page.get_by_role("textbox", name=shape.field_of(CentralizedSelling, ("since",)).shown("zh"))
+    expect(since).to_have_value(re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$"))
+    since.fill("2021/3/5")
+    since.press("Enter")
+    _settle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name=t("app.intake.download_json", "zh"), exact=True).click()
+    saved = tmp / "application.json"
+    info.value.save_as(saved)
+    assert json.loads(saved.read_text(encoding="utf-8"))["centralized_selling"]["since"] == "2021-03-05"
+    page.reload()
+    page.get_by_role("tab", name=t("app.intake.tab.premiums", "zh")).click()
+    expect(page.get_by_role("textbox", name=shape.field_of(CentralizedSelling, ("since",)).shown("zh"))).to_have_value("2021年3月5日")

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from assessor.core.model import Application
 from assessor.i18n import t
-from assessor.intake import load_application
+from assessor.intake import load_application, shape
+from assessor.ui.labels import field_name
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 
@@ -58,7 +60,7 @@ def test_a_bad_cell_in_a_table_is_named_by_row_and_column(app, ui):
     key = _editor_key(app, "f.existing_sites")
     app.session_state[key] = {"edited_rows": {1: {"seats": 200000}}, "added_rows": [], "deleted_rows": []}
     app.run()
-    where = t("app.fields.row", "zh", row=2) + " · " + t("app.col.seats", "zh")
+    where = t("labels.row", "zh", n=2) + " · " + shape.field_of(Application, ("existing_sites", 0, "seats")).label("zh")
     limit = t("errors.input.less_than_equal", "zh", le=100000)
     assert any(where in _plain(m) and limit in _plain(m) for m in ui.field_messages(app)), ui.field_messages(app)
     assert app.session_state["draft"]["existing_sites"][1]["seats"] == 200000
@@ -86,7 +88,7 @@ def test_a_premium_typed_as_text_that_is_not_a_number_is_refused_with_its_row(ap
     key = _editor_key(app, "f.premiums.ledger")
     app.session_state[key] = {"edited_rows": {0: {"premium": "12,5"}}, "added_rows": [], "deleted_rows": []}
     app.run()
-    where = t("app.fields.row", "zh", row=1) + " · " + t("app.col.premium", "zh")
+    where = t("labels.row", "zh", n=1) + " · " + shape.field_of(Application, ("premiums", "ledger", 0, "premium")).label("zh")
     assert any(where in _plain(m) for m in ui.field_messages(app)), ui.field_messages(app)
 
 
@@ -226,3 +228,122 @@ def test_text_columns_of_an_empty_table_are_text_so_typed_cells_are_kept():
         assert pa.types.is_string(schema.field(name).type) or pa.types.is_large_string(schema.field(name).type), schema
     df.loc[0] = ["2024-8", "2,300", None, "{}"]
     assert rows_of(df, columns) == [{"month": "2024-8", "premium": "2,300", "seats": None}]
+
+
+def test_each_existing_sites_management_team_is_edited_on_its_own(app, ui):
+    ui.load_example(app, "01-eligible-two-sites.json")
+    ui.section(app, "sites")
+    before = [list(site["management_team"]) for site in app.session_state["draft"]["existing_sites"]]
+    app.selectbox(key="details.existing_sites.zh").set_value(1).run()
+    key = _editor_key(app, "f.existing_sites[1].management_team")
+    member = {"name": "刘洋", "role": "副经理", "employing_unit": "四川分公司"}
+    app.session_state[key] = {"edited_rows": {}, "added_rows": [member], "deleted_rows": []}
+    app.run()
+    assert not app.exception
+    sites = app.session_state["draft"]["existing_sites"]
+    assert sites[1]["management_team"] == before[1] + [member]
+    assert sites[0]["management_team"] == before[0]
+    # An edit of the sites table afterwards keeps the team just typed.
+    key = _editor_key(app, "f.existing_sites")
+    app.session_state[key] = {"edited_rows": {1: {"seats": 660}}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    sites = app.session_state["draft"]["existing_sites"]
+    assert sites[1]["seats"] == 660 and sites[1]["management_team"] == before[1] + [member]
+    # The member counts: the site's team is no longer all from head office.
+    ui.goto(app, "assessment")
+    ui.set_as_of(app, __import__("datetime").date(2026, 6, 30))
+    assert f"[{t('status.not_met', 'zh')}]" in ui.finding_status_line(app, "4.4.staff")
+
+
+def test_a_field_the_app_does_not_know_is_shown_and_can_be_removed(app, ui):
+    doc = json.loads((EXAMPLES / "01-eligible-two-sites.json").read_text(encoding="utf-8"))
+    doc["proposed_site"]["planed_seats"] = 600
+    doc["existing_sites"][1]["floor"] = "3F"
+    app.file_uploader(key="upload.application").upload("typo.json", json.dumps(doc, ensure_ascii=False).encode("utf-8"), "application/json").run()
+    assert not app.exception
+    extra = t("errors.input.extra_forbidden", "zh")
+    shown = [e.value for e in app.text]
+    assert f"{field_name('proposed_site.planed_seats', 'zh')}  =  600" in shown, shown
+    assert f"{field_name('existing_sites[1].floor', 'zh')}  =  3F" in shown, shown
+    assert field_name("proposed_site.planed_seats", "zh") == "拟设职场 · 「planed_seats」"
+    summary = " ".join(e.value for e in app.error).replace("\\", "")
+    assert f"拟设职场 · 「planed_seats」: {extra}" in summary and "proposed_site" not in summary, summary
+    app.button(key="unknown.remove.proposed_site.planed_seats").click().run()
+    app.button(key="unknown.remove.existing_sites[1].floor").click().run()
+    assert not app.exception
+    assert "planed_seats" not in app.session_state["draft"]["proposed_site"]
+    assert "floor" not in app.session_state["draft"]["existing_sites"][1]
+    assert not [e.value for e in app.text if "  =  " in e.value]
+    assert any(s.value == t("app.intake.valid", "zh") for s in app.success)
+    ui.goto(app, "assessment")
+    ui.set_as_of(app, __import__("datetime").date(2026, 6, 30))
+    assert t("verdict.eligible", "zh") in ui.banner(app)
+
+
+def test_a_date_is_typed_applied_as_text_is_and_shown_in_one_form(app, ui):
+    ui.load_example(app, "01-eligible-two-sites.json")
+    ui.section(app, "premiums")
+    since = app.session_state["draft"]["centralized_selling"]["since"]
+    year, month, day = (int(x) for x in since.split("-"))
+    field = app.text_input(key="f.centralized_selling.since@zh")
+    assert field.value == f"{year}年{month}月{day}日"
+    field.input("2021/3/5").run()  # a text input applies on Enter, as any typed text does
+    assert app.session_state["draft"]["centralized_selling"]["since"] == "2021-03-05"
+    app.text_input(key="f.centralized_selling.since@zh").input("2021年2月30日").run()
+    # Kept as typed, and refused beside the field with the reason.
+    assert app.session_state["draft"]["centralized_selling"]["since"] == "2021年2月30日"
+    assert app.text_input(key="f.centralized_selling.since@zh").value == "2021年2月30日"
+    assert any("2021年2月30日" in _plain(m) for m in ui.field_messages(app)), ui.field_messages(app)
+    # In English the same date reads as ISO; an empty date is empty, never "None".
+    app.button(key="btn.blank").click().run()
+    ui.section(app, "proposed")
+    assert app.text_input(key="f.proposed_site.planned_opening@zh").value == ""
+    assert app.text_input(key="f.proposed_site.planned_opening@zh").placeholder == t("app.fields.date_placeholder", "zh")
+
+
+def test_a_value_a_widget_cannot_show_is_kept_and_refused_beside_its_field_until_changed(app, ui):
+    doc = json.loads((EXAMPLES / "01-eligible-two-sites.json").read_text(encoding="utf-8"))
+    doc["complaints"]["attested_complete"] = "yes"
+    doc["proposed_site"]["planned_seats"] = "820"
+    doc["applicant"]["insurer_type"] = "mutual"
+    app.file_uploader(key="upload.application").upload("loose.json", json.dumps(doc, ensure_ascii=False).encode("utf-8"), "application/json").run()
+    for section, typed in (("applicant", "mutual"), ("proposed", "820"), ("records", "yes")):
+        ui.section(app, section)  # drawing the section's widgets changes nothing
+        messages = " ".join(_plain(m) for m in ui.field_messages(app))
+        assert typed in messages, messages
+    draft = app.session_state["draft"]
+    assert draft["complaints"]["attested_complete"] == "yes"
+    assert draft["proposed_site"]["planned_seats"] == "820"
+    assert draft["applicant"]["insurer_type"] == "mutual"
+    # Once the user sets the field, what they set is taken.
+    app.checkbox(key="f.complaints.attested_complete").check().run()
+    assert app.session_state["draft"]["complaints"]["attested_complete"] is True
+
+
+def test_saved_times_are_shown_in_the_pages_one_date_form(app, ui):
+    import re
+
+    app.text_input(key="f.applicant.name").input("甲财产保险股份有限公司").run()
+    app.run()
+    (label,) = app.selectbox(key="drafts.pick.zh").options
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", label), label
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", label), label
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_section_draws_its_fields_with_their_labels_and_no_none(app, ui, lang):
+    from assessor.core.model import ProposedSite
+
+    if lang != "zh":
+        app.radio(key="lang").set_value(lang).run()
+    ui.load_example(app, "04-small-second-site.json")
+    for section in ("applicant", "premiums", "sites", "proposed", "records", "unifications"):
+        app.session_state[f"intake.section.{lang}"] = t(f"app.intake.tab.{section}", lang)
+        app.run()
+        assert not app.exception, (section, app.exception)
+        shown = [w.value for w in app.text_input] + [w.value for w in app.text_area]
+        assert "None" not in shown, (section, shown)
+        if section == "proposed":
+            labels = {w.label for w in app.text_input} | {w.label for w in app.number_input} | {w.label for w in app.text_area}
+            for name in ("city", "planned_seats", "business_system", "products"):
+                assert shape.field_of(ProposedSite, (name,)).shown(lang) in labels, (name, labels)

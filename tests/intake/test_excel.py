@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ COMPANY = "公司号码与产品 Company"
 COMPLAINTS = "投诉 Complaints"
 VIOLATIONS = "违规记录 Violations"
 UNIFICATIONS = "五统一 Unifications"
+TEAMS = "现有职场管理团队 Site teams"
 
 
 def problems(data: bytes, lang: str, today: date = TODAY) -> dict[str, str]:
@@ -42,8 +44,9 @@ def problems(data: bytes, lang: str, today: date = TODAY) -> dict[str, str]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_template_has_instructions_and_one_sheet_per_section_with_bilingual_headers(lang):
     book = open_workbook(template_workbook(lang))
-    assert book.sheetnames == ["说明 Instructions", APPLICANT, SELLING, LEDGER, SITES, PROPOSED, COMPANY, COMPLAINTS, VIOLATIONS, UNIFICATIONS]
-    assert book[SITES]["E1"].value == "座席数 / Seats"
+    assert book.sheetnames == ["说明 Instructions", APPLICANT, SELLING, LEDGER, SITES, TEAMS, PROPOSED, COMPANY, COMPLAINTS, VIOLATIONS, UNIFICATIONS]
+    assert book[SITES]["E1"].value == "坐席数 / Seats"
+    assert [c.value for c in book[TEAMS][1]] == ["职场编号 / Site id", "姓名 / Name", "职务 / Role", "劳动关系所在单位 / Employing unit"]
     assert book[APPLICANT]["A3"].value == "统一社会信用代码 / Unified social credit code"
     assert book[LEDGER]["E1"].value == "单位 / Unit"
     instructions = [c.value for row in book["说明 Instructions"].iter_rows() for c in row if c.value]
@@ -72,8 +75,8 @@ def test_template_dropdowns_for_yes_no_insurer_type_application_type_units_and_s
     assert _covers(book[LEDGER], "E400", "list", '"元,万元,亿元"')
     assert _covers(book[LEDGER], "C3", "list", '"是,否"')
     assert _covers(book[SELLING], "B8", "list", '"元,万元,亿元"')
-    assert _covers(book[COMPLAINTS], "E5", "list", '"处理中,已办结"')
-    assert _covers(book[COMPLAINTS], "B1", "list", '"是,否"')
+    assert _covers(book[COMPLAINTS], "E7", "list", '"处理中,已办结"')
+    assert _covers(book[COMPLAINTS], "B2", "list", '"是,否"')
     assert _covers(book[UNIFICATIONS], "D3", "list", '"是,否"')
     assert _covers(book[SITES], "E3", "whole")
     assert _covers(book[PROPOSED], "B4", "whole")
@@ -82,7 +85,7 @@ def test_template_dropdowns_for_yes_no_insurer_type_application_type_units_and_s
 def test_template_dropdowns_follow_the_language():
     book = open_workbook(template_workbook("en"))
     assert _covers(book[APPLICANT], "B5", "list", '"yes,no"')
-    assert _covers(book[COMPLAINTS], "E5", "list", '"open,resolved"')
+    assert _covers(book[COMPLAINTS], "E7", "list", '"open,resolved"')
 
 
 def test_template_date_cells_are_formatted_and_validated_as_dates(eligible):
@@ -115,7 +118,7 @@ def test_template_lists_every_unification_sub_item_with_its_rulebook_label():
 def test_blank_template_reads_back_as_missing_required_fields_named_by_cell():
     found = problems(template_workbook("zh"), "zh")
     assert found[f"{APPLICANT}!B2 (公司名称 / Company name)"] == t("errors.input.missing", "zh")
-    assert f"{PROPOSED}!B4 (计划座席数 / Planned seats)" in found
+    assert f"{PROPOSED}!B4 (计划坐席数 / Planned seats)" in found
 
 
 # ---------------------------------------------------------------- filling the template as a user would
@@ -125,7 +128,7 @@ def _fill_like_a_user() -> bytes:
     book = open_workbook(template_workbook("zh"))
     a = book[APPLICANT]
     a["B2"], a["B3"], a["B4"], a["B5"] = "华安信达财产保险股份有限公司", "911100001000176006", "财产保险公司", "是"
-    a["B6"], a["B7"], a["B8"], a["B9"] = "保监产险〔2009〕118号", "新设职场", "李明", "010-6688 1234"
+    a["B6"], a["B7"], a["B9"], a["B10"] = "保监产险〔2009〕118号", "新设职场", "李明", "010-6688 1234"
     s = book[SELLING]
     s["B2"], s["B3"], s["B4"] = datetime(2021, 3, 1), "启动批复.pdf\n会议纪要.pdf", SHA
     s["B7"], s["B8"], s["B9"], s["B10"] = 1050000000.5, "元", "2025年12月31日", "审计报告.pdf"
@@ -156,10 +159,13 @@ def _fill_like_a_user() -> bytes:
     c["A8"], c["A9"] = 95510, "4008-095-510"
     c["C8"], c["D8"], c["C9"] = "DX-01", "电销专用机动车商业保险", "DX-02"
     complaints = book[COMPLAINTS]
-    complaints["B1"] = "是"
+    complaints["B2"] = "是"
     for column, value in enumerate((datetime(2025, 3, 2), "客户投诉保单配送延迟", "否", "否", "已办结", datetime(2025, 3, 20), "12378热线"), 1):
-        complaints.cell(5, column, value)
-    book[VIOLATIONS]["B1"] = "否"
+        complaints.cell(7, column, value)
+    book[VIOLATIONS]["B2"] = "否"
+    teams = book[TEAMS]
+    for column, value in enumerate(("BJ-01", "赵敏", "职场负责人", "总公司电销运营管理部"), 1):
+        teams.cell(3, column, value)
     u = book[UNIFICATIONS]
     u["D3"], u["E3"], u["F3"], u["G3"] = "是", "由总公司派出", "派驻文件.pdf\n任命书.pdf", f"\n{SHA}"
     u["D4"] = "否"
@@ -190,7 +196,16 @@ def test_a_template_filled_in_with_openpyxl_reads_as_the_application_typed():
                 "declared_total": {"amount": "1050000000.5", "unit": "元", "as_of": "2025-12-31", "evidence": [{"document": "审计报告.pdf"}]},
             },
             "existing_sites": [
-                {"id": "BJ-01", "name": "北京电销中心", "city": "北京", "address": "北京市朝阳区东三环中路1号", "approval_ref": "京保监复〔2010〕55号", "approval_date": "2010-08-20", "seats": 1200},
+                {
+                    "id": "BJ-01",
+                    "name": "北京电销中心",
+                    "city": "北京",
+                    "address": "北京市朝阳区东三环中路1号",
+                    "approval_ref": "京保监复〔2010〕55号",
+                    "approval_date": "2010-08-20",
+                    "seats": 1200,
+                    "management_team": [{"name": "赵敏", "role": "职场负责人", "employing_unit": "总公司电销运营管理部"}],
+                },
                 {"id": "CD-01", "name": "成都电销中心", "city": "成都", "address": "成都市高新区天府大道北段28号", "approval_date": "2015-05-11", "seats": 650},
             ],
             "proposed_site": {
@@ -309,7 +324,7 @@ def test_bad_seat_count_bad_date_unknown_unit_and_malformed_credit_code_are_name
     )
     found = problems(data, lang, today)
     assert found == {
-        f"{SITES}!E4 (座席数 / Seats)": t("errors.input.int_parsing", lang, input="六百五"),
+        f"{SITES}!E4 (坐席数 / Seats)": t("errors.input.int_parsing", lang, input="六百五"),
         f"{SITES}!G3 (批准日期 / Approval date)": t("errors.input.date_from_datetime_parsing", lang, input="2010-02-30"),
         f"{LEDGER}!E5 (单位 / Unit)": t("excel.problem.bad_choice", lang, input="千元", choices=t("excel.hint.separator", lang).join(["元", "万元", "亿元"])),
         f"{APPLICANT}!B3 (统一社会信用代码 / Unified social credit code)": t("errors.input.credit_code_length", lang, n=17),
@@ -321,7 +336,7 @@ def test_a_wrong_check_digit_and_a_negative_premium_and_a_bad_yes_no(eligible):
     found = problems(_broken(eligible, [(APPLICANT, "B3", "91110000100017600X"), (LEDGER, "D6", -5), (UNIFICATIONS, "D3", "也许")]), "zh", today)
     assert found[f"{APPLICANT}!B3 (统一社会信用代码 / Unified social credit code)"] == t("errors.input.credit_code_check", "zh", expected="6", actual="X")
     assert found[f"{LEDGER}!D6 (保费 / Premium)"] == t("errors.input.money_negative", "zh")
-    assert found[f"{UNIFICATIONS}!D3 (已做到 / In place)"] == t("errors.input.bool_parsing", "zh", input="也许")
+    assert found[f"{UNIFICATIONS}!D3 (已落实 / In place)"] == t("errors.input.bool_parsing", "zh", input="也许")
 
 
 def test_a_future_date_a_date_with_a_time_and_a_bare_number_for_a_date(eligible):
@@ -371,9 +386,9 @@ def test_an_unknown_insurer_type_lists_the_dropdown_choices_in_the_users_languag
 
 def test_a_record_level_rule_names_its_cell_and_a_list_rule_names_its_sheet(eligible):
     _, today = eligible
-    edits = [(COMPLAINTS, "A5", datetime(2025, 3, 2)), (COMPLAINTS, "F5", datetime(2025, 3, 1)), (SITES, "A4", "BJ-01")]
+    edits = [(COMPLAINTS, "A7", datetime(2025, 3, 2)), (COMPLAINTS, "F7", datetime(2025, 3, 1)), (SITES, "A4", "BJ-01")]
     found = problems(_broken(eligible, edits), "zh", today)
-    assert found[f"{COMPLAINTS}!F5 (办结日期 / Resolved on)"] == t("errors.input.end_before_start", "zh", end="2025-03-01", start="2025-03-02")
+    assert found[f"{COMPLAINTS}!F7 (办结日期 / Resolved on)"] == t("errors.input.end_before_start", "zh", end="2025-03-01", start="2025-03-02")
     assert found[SITES] == t("errors.input.duplicate_site_id", "zh", id="BJ-01")
 
 
@@ -459,13 +474,54 @@ def test_a_stray_cell_far_below_a_table_is_refused_quickly(eligible):
     assert found == {LEDGER: t("excel.problem.too_many_rows", "zh", limit=excel.MAX_ROWS_PER_SHEET)}
 
 
-def test_an_inserted_column_is_reported_rather_than_read_as_another_field(eligible):
+def test_an_inserted_column_of_notes_is_left_alone_and_columns_are_found_by_their_labels(eligible):
     application, today = eligible
     book = open_workbook(application_to_workbook(application))
     book[SITES].insert_cols(3)
+    book[SITES]["C1"], book[SITES]["C3"] = "备注 / Notes", "我们自己的备注"
+    assert application_from_workbook(to_bytes(book), today=today) == application
+
+
+def test_a_required_column_whose_label_is_gone_is_named_not_read_from_another_column(eligible):
+    application, today = eligible
+    book = open_workbook(application_to_workbook(application))
+    book[SITES]["E1"] = "人数"
     found = problems(to_bytes(book), "en", today)
-    assert found[f"{SITES}!C1"] == t("excel.problem.layout", "en", expected="城市 / City")
-    assert all(path.startswith(SITES) for path in found)
+    assert found == {f"{SITES}!E1": t("excel.problem.missing_label", "en", expected="坐席数 / Seats")}
+
+
+def test_a_value_beside_a_label_the_template_does_not_have_is_named_not_dropped(eligible):
+    application, today = eligible
+    book = open_workbook(application_to_workbook(application))
+    book[PROPOSED]["A8"] = "核心系统版本"  # business_system's row, relabelled
+    found = problems(to_bytes(book), "zh", today)
+    assert found == {f"{PROPOSED}!A8": t("excel.problem.unknown_label", "zh", label="核心系统版本")}
+
+
+def test_a_team_member_of_a_site_not_listed_is_named_by_its_cell(eligible):
+    application, today = eligible
+    book = open_workbook(application_to_workbook(application))
+    book[TEAMS]["A3"] = "SH-09"
+    found = problems(to_bytes(book), "zh", today)
+    assert found == {f"{TEAMS}!A3 (职场编号 / Site id)": t("excel.problem.unknown_parent", "zh", key="SH-09", label="职场编号 / Site id")}
+
+
+def test_each_existing_sites_team_is_its_own_rows_and_a_bad_member_is_named_by_cell(eligible):
+    application, today = eligible
+    book = open_workbook(application_to_workbook(application))
+    rows = [[c.value for c in row] for row in book[TEAMS].iter_rows(min_row=3)]
+    assert rows == [[site.id, m.name, m.role, m.employing_unit] for site in application.existing_sites for m in site.management_team]
+    book[TEAMS]["D3"] = "  "
+    found = problems(to_bytes(book), "zh", today)
+    assert found == {f"{TEAMS}!D3 (劳动关系所在单位 / Employing unit)": t("errors.input.missing", "zh")}
+
+
+def test_a_workbook_the_earlier_template_wrote_still_reads_as_its_application(eligible):
+    # Written on 2026-12-05 by the template before the layout was derived from the model: each
+    # site's team in one cell (姓名 / 职务 / 所在单位), other wordings for a few labels.
+    application, today = eligible
+    data = (Path(__file__).parent / "data" / "01-eligible-two-sites.template-2026-12-05.xlsx").read_bytes()
+    assert application_from_workbook(data, today=today) == application
 
 
 def test_headers_reworded_in_one_language_still_read(eligible):
@@ -479,7 +535,7 @@ def test_headers_reworded_in_one_language_still_read(eligible):
 def test_a_malformed_sha256_is_named_by_its_evidence_cell(eligible):
     _, today = eligible
     found = problems(_broken(eligible, [(UNIFICATIONS, "F4", "架构.pdf\n说明.pdf"), (UNIFICATIONS, "G4", f"{SHA}\nnot-a-digest")]), "en", today)
-    assert found == {f"{UNIFICATIONS}!G4 (证明材料SHA-256 / Evidence SHA-256)": t("errors.input.string_pattern_mismatch", "en", input="not-a-digest")}
+    assert found == {f"{UNIFICATIONS}!G4 (证明材料SHA-256 / Evidence documents SHA-256)": t("errors.input.string_pattern_mismatch", "en", input="not-a-digest")}
 
 
 @pytest.mark.parametrize("value, shown, exact", [(1e30, "#,##0.00", "1" + "0" * 30 + ".00"), (123456789012345.6, "0.000", "123456789012345.600"), (0.5, "0%", "0.5")])
