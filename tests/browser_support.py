@@ -1,0 +1,90 @@
+"""What every end-to-end test needs: the real app served by `streamlit run` on a free loopback
+port, and Debian's Chromium driven by Playwright. One place, so that every browser test starts
+the server and the browser the same way, with the same flags."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps calling hosts this closed network refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+START_TIMEOUT = 90  # seconds; a busy 2-core machine starts Streamlit slowly, and no test judges speed
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(
+    log: Path,
+    data_dir: Path | None = None,
+    script: Path = APP,
+    args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    port: int | None = None,
+) -> Iterator[str]:
+    """`streamlit run script` on 127.0.0.1 until the block ends; yields its base URL once healthy.
+
+    The case register is a SQLite file in `data_dir` (never a database named by the caller's
+    environment); the server's output goes to `log`, which a failure to start quotes."""
+    port = port or free_port()
+    environment = dict(os.environ, PYTHONUNBUFFERED="1", **(env or {}))
+    environment.pop("ASSESSOR_DATABASE_URL", None)
+    if data_dir is not None:
+        environment["ASSESSOR_DATA_DIR"] = str(data_dir)
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", *args,
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+    try:
+        _wait_healthy(port, process, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
+
+
+def _wait_healthy(port: int, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"streamlit did not become healthy in {START_TIMEOUT} s:\n{log.read_text(errors='replace')}")
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """Debian's Chromium, headless, under Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
