@@ -25,6 +25,13 @@ from .labels import field_name
 from . import state
 from .state import FIELD_PREFIX, draft, lang, tr
 
+
+def read_only() -> bool:
+    """A reviewer reads the draft: every input is shown, none can be changed (the register
+    refuses an edit from them anyway; this keeps the screen from offering one)."""
+    who = state.identity()
+    return who is not None and not who.can_edit
+
 TABLE_GEN_PREFIX = "tgen."
 
 if TYPE_CHECKING:
@@ -183,7 +190,7 @@ def text(path: Path, label: str, board: Board, *, area: bool = False, help: str 
     seeded = "" if raw is None else str(raw)
     _seed(key, seeded)
     widget = st.text_area if area else st.text_input
-    value = widget(label, key=key, help=help, placeholder=placeholder)
+    value = widget(label, key=key, help=help, placeholder=placeholder, disabled=read_only())
     _keep_or_put(path, raw, raw is None or isinstance(raw, str), seeded, value, value)
     board.slot(path)
     return value
@@ -195,7 +202,7 @@ def lines(path: Path, label: str, board: Board, *, help: str | None = None) -> l
     current = get(path, [])
     seeded = "\n".join(str(v) for v in current) if isinstance(current, list) else str(current)
     _seed(key, seeded)
-    value = st.text_area(label, key=key, help=help, height=90)
+    value = st.text_area(label, key=key, help=help, height=90, disabled=read_only())
     items = [line.strip() for line in value.splitlines() if line.strip()]
     fits = isinstance(current, list) and all(isinstance(v, str) for v in current)
     _keep_or_put(path, current, fits, seeded, value, items)
@@ -236,7 +243,7 @@ def day(path: Path, label: str, board: Board, *, help: str | None = None, latest
     code = lang()
     key = _key(path) + f"@{code}"  # each language shows the date in its own form
     _seed(key, date_text(get(path), code))
-    value = st.text_input(label, key=key, help=help, placeholder=t("app.fields.date_placeholder", code))
+    value = st.text_input(label, key=key, help=help, placeholder=t("app.fields.date_placeholder", code), disabled=read_only())
     found = read_date(value)
     put(path, found.isoformat() if found else (value.strip() or None))
     board.slot(path)
@@ -247,7 +254,7 @@ def choice(path: Path, label: str, options: Sequence[str], board: Board, *, labe
     key = _key(path)
     current = get(path)
     _seed(key, current if current in options else None)  # nothing chosen is shown as nothing
-    value = st.selectbox(label, options, key=key, format_func=labels, help=help, placeholder=tr("fields.choose"))
+    value = st.selectbox(label, options, key=key, format_func=labels, help=help, placeholder=tr("fields.choose"), disabled=read_only())
     _keep_or_put(path, current, current is None or current in options, None, value, value)
     board.slot(path)
     return value
@@ -258,7 +265,7 @@ def flag(path: Path, label: str, board: Board, *, help: str | None = None) -> bo
     current = get(path)
     fits = current is None or isinstance(current, bool)
     _seed(key, bool(current) if fits else False)
-    value = st.checkbox(label, key=key, help=help)
+    value = st.checkbox(label, key=key, help=help, disabled=read_only())
     _keep_or_put(path, current, fits, False, value, value)
     board.slot(path)
     return value
@@ -269,7 +276,7 @@ def count(path: Path, label: str, board: Board, *, help: str | None = None) -> i
     current = get(path)
     fits = current is None or (isinstance(current, int) and not isinstance(current, bool) and current >= 0)
     _seed(key, current if fits else None)
-    value = st.number_input(label, key=key, min_value=0, step=1, format="%d", help=help, placeholder="—")
+    value = st.number_input(label, key=key, min_value=0, step=1, format="%d", help=help, placeholder="—", disabled=read_only())
     _keep_or_put(path, current, fits, None, value, int(value) if value is not None else None)
     board.slot(path)
     return value
@@ -282,7 +289,7 @@ def answer(path: Path, label: str, board: Board) -> bool | None:
     states = ("unanswered", "yes", "no")
     fits = current is None or isinstance(current, bool)
     _seed(key, {True: "yes", False: "no"}.get(current, "unanswered") if fits else "unanswered")
-    value = st.radio(label, states, key=key, horizontal=True, format_func=lambda s, code=lang(): t(f"app.fields.answer.{s}", code))
+    value = st.radio(label, states, key=key, horizontal=True, format_func=lambda s, code=lang(): t(f"app.fields.answer.{s}", code), disabled=read_only())
     result = {"yes": True, "no": False}.get(value)
     _keep_or_put(path, current, fits, "unanswered", value, result)
     board.slot(path, exact=True)
@@ -426,7 +433,8 @@ def table(path: Path, columns: Sequence[Col], board: Board, *, fixed: bool = Fal
         key=key,
         column_config={c.name: c.config() for c in columns},
         column_order=[c.name for c in columns],
-        num_rows="fixed" if fixed else "dynamic",
+        num_rows="fixed" if fixed or read_only() else "dynamic",
+        disabled=read_only(),
         hide_index=True,
         width="stretch",
         height=height or "auto",

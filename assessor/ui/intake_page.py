@@ -17,7 +17,7 @@ from ..core.rulebook import load_rulebook
 from ..intake import shape
 from . import cases, compute, documents, shell, sources, state
 from .draft import blank_draft, canonical, changes, remove_field, unknown_fields
-from .fields import Board, Col, answer, choice, count, date_text, day, escape, flag, get, lines, path_scope, path_text, put, refresh_table, scope, table, text, where
+from .fields import Board, Col, answer, choice, count, date_text, day, escape, flag, get, lines, path_scope, path_text, put, read_only, refresh_table, scope, table, text, where
 from .state import lang, tr
 
 URL = "intake"
@@ -102,6 +102,8 @@ def _toolbar() -> None:
     flash = st.session_state.pop("flash", None)
     if flash:
         getattr(st, flash[0])(flash[1])
+    if read_only():
+        return  # a reviewer starts nothing new: no blank form, example or upload
     left, middle, right = st.columns([1, 2, 2], gap="medium")
     with left:
         st.markdown(f"**{tr('intake.start')}**")
@@ -213,7 +215,7 @@ def _unknown_fields() -> None:
             shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
             left, right = st.columns([5, 1], vertical_alignment="center")
             left.text(f"{where(path)}  =  {shown[:200]}")
-            right.button(tr("intake.unknown_remove"), key=f"unknown.remove.{path_text(path)}", on_click=_remove_unknown, args=(path,), icon=":material/delete:")
+            right.button(tr("intake.unknown_remove"), key=f"unknown.remove.{path_text(path)}", on_click=_remove_unknown, args=(path,), icon=":material/delete:", disabled=read_only())
 
 
 # ---------------------------------------------------------------- drafts and their history

@@ -180,15 +180,34 @@ def test_a_reviewer_gets_the_saved_draft_back_and_may_comment(data_dir):
     carol = _session(CAROL, draft=draft_id)
     assert carol.text_input(key="f.applicant.name").value == "甲财产保险股份有限公司"
     assert t("app.auth.read_only", "zh") in [i.value for i in carol.info]
-    carol.text_input(key="f.applicant.name").input("改掉").run()
-    assert carol.text_input(key="f.applicant.name").value == "甲财产保险股份有限公司"
-    assert t("app.auth.edit_refused", "zh") in [w.value for w in carol.warning]
+    # The screen offers no edit: inputs are shown disabled, and nothing new can be started.
+    assert carol.text_input(key="f.applicant.name").disabled
+    assert not [b for b in carol.button if b.key in ("btn.blank", "btn.example")]
+    assert not carol.file_uploader
     carol.sidebar.text_area(key="comment.text").input("请补充坐席登记表").run()
     carol.sidebar.button(key="btn.comment").click().run()
     assert "请补充坐席登记表" in [x.value for x in carol.sidebar.text]
     with _register(data_dir) as register:
         assert [v.user for v in register.history(draft_id)] == ["alice@org-a.example"]
         assert [(c.user, c.text) for c in register.comments(draft_id)] == [("carol@org-a.example", "请补充坐席登记表")]
+
+
+def test_an_edit_that_reaches_the_server_past_the_disabled_inputs_is_refused(data_dir, monkeypatch):
+    # Disabled inputs are the browser's side only: a crafted client can still send a value.
+    # The register refuses it, and the saved draft comes back with the reason.
+    from assessor.ui import fields, intake_page
+
+    alice = _session(ALICE)
+    alice.text_input(key="f.applicant.name").input("甲财产保险股份有限公司").run()
+    draft_id = alice.session_state["draft_id"]
+    monkeypatch.setattr(fields, "read_only", lambda: False)
+    monkeypatch.setattr(intake_page, "read_only", lambda: False)
+    carol = _session(CAROL, draft=draft_id)
+    carol.text_input(key="f.applicant.name").input("改掉").run()
+    assert carol.text_input(key="f.applicant.name").value == "甲财产保险股份有限公司"
+    assert t("app.auth.edit_refused", "zh") in [w.value for w in carol.warning]
+    with _register(data_dir) as register:
+        assert [v.user for v in register.history(draft_id)] == ["alice@org-a.example"]
 
 
 def test_a_user_of_two_organisations_picks_where_a_new_draft_belongs(data_dir):
@@ -221,8 +240,9 @@ def test_a_user_without_a_role_sees_no_drafts_and_saves_nothing(data_dir):
     alice.text_input(key="f.applicant.name").input("甲财产保险股份有限公司").run()
     stranger = _session({"sub": "zed", "email": "zed@org-a.example", "assessor_orgs": ["org-a"]})
     assert t("app.auth.no_access", "zh") in [w.value for w in stranger.sidebar.warning]
-    stranger.text_input(key="f.applicant.name").input("乱改").run()
-    assert stranger.text_input(key="f.applicant.name").value == ""
+    assert stranger.text_input(key="f.applicant.name").disabled
+    stranger.session_state["draft"]["applicant"]["name"] = "乱改"  # forced past the disabled input
+    stranger.run()
     with _register(data_dir) as register:
         assert len(register.list_drafts()) == 1
 

@@ -261,11 +261,9 @@ def test_a_reviewer_reads_and_comments_but_cannot_edit(app_server, browser, alic
     expect(field).to_have_value(APPLICANT)
     expect(page.get_by_text(_t("app.auth.read_only"))).to_be_visible()
 
-    # An edit is refused where it was typed: the saved value comes back, with the reason.
-    field.fill("改掉的名称")
-    page.keyboard.press("Enter")
-    expect(page.get_by_text(_t("app.auth.edit_refused"))).to_be_visible()
-    expect(page.get_by_label(_t("app.field.applicant.name"))).to_have_value(APPLICANT)
+    # The screen offers no edit: the reviewer's inputs are disabled, and nothing new can be started.
+    expect(field).to_be_disabled()
+    expect(page.get_by_role("button", name=_t("app.intake.blank"))).to_have_count(0)
 
     # A comment, kept as plain text with the reviewer's identity.
     remark = "请补充**坐席登记表** [link](http://127.0.0.1:9/x)"
