@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..cli import EXIT_INVALID, add_assessment_options, parse_as_of, parse_readings, require_suffix
-from ..i18n import os_error_text, t
+from ..i18n import t
 from ..intake import load_application
 from ..core.rulebook import load_rulebook
 
@@ -30,7 +30,7 @@ def register(subparsers, lang: str) -> None:
 
 
 def run(args) -> int:
-    from ..dossier import DossierError, DossierFontError, build_dossier, last_page_count
+    from ..dossier import DossierError, DossierFontError, build_dossier, last_page_count, write_pdf
     from ..core.engine import assess
     from ..dossier.view_model import beijing_day, is_request
 
@@ -61,10 +61,7 @@ def run(args) -> int:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_INVALID
     out = Path(args.output)
-    try:
-        out.write_bytes(pdf)
-    except OSError as exc:
-        print(t("dossier.errors.write_failed", lang, file=str(out), detail=os_error_text(exc, lang)), file=sys.stderr)
+    if not write_pdf(out, pdf, lang):
         return EXIT_INVALID
     today = beijing_day(datetime.now().astimezone())
     assessment = assess(application, rulebook, as_of, readings, today=today)

@@ -56,6 +56,7 @@ def _read(path: str, limit: int, lang: str) -> bytes | None:
 
 
 def run(args) -> int:
+    from ..dossier import write_pdf
     from ..dossier.signing import MAX_P12_BYTES, SigningError, check_signatures, sign_dossier
 
     lang = args.lang
@@ -78,10 +79,7 @@ def run(args) -> int:
         print(exc.message(lang), file=sys.stderr)
         return EXIT_INVALID
     out = Path(args.output)
-    try:
-        out.write_bytes(signed)
-    except OSError as exc:
-        print(t("dossier.errors.write_failed", lang, file=str(out), detail=os_error_text(exc, lang)), file=sys.stderr)
+    if not write_pdf(out, signed, lang):
         return EXIT_INVALID
     print(t("sign.cli.written", lang, file=str(out), subject=checks[-1].subject if checks else "?"))
     return 0

@@ -215,3 +215,18 @@ def preview_png(pdf_bytes: bytes, page: int = 1, dpi: int = 80) -> bytes:
         if done.returncode != 0 or not out.is_file():
             raise DossierError("dossier.errors.render_failed", detail=done.stderr.decode("utf-8", "replace").strip() or f"pdftoppm exit {done.returncode}")
         return out.read_bytes()
+
+
+def write_pdf(path: str | Path, pdf: bytes, lang: str) -> bool:
+    """Write a dossier (or its signed copy) to `path`; False, with the reason on stderr, if it
+    cannot be written."""
+    import sys
+
+    from ..i18n import os_error_text, t
+
+    try:
+        Path(path).write_bytes(pdf)
+    except OSError as exc:
+        print(t("dossier.errors.write_failed", lang, file=str(path), detail=os_error_text(exc, lang)), file=sys.stderr)
+        return False
+    return True
