@@ -204,7 +204,7 @@ def _plotted(point: Point, chart: Chart) -> float:
 def plotly_figure(chart: Chart, lang: str = "zh") -> go.Figure:
     import plotly.graph_objects as go
 
-    from .ui.labels import dates_in
+    from .labels import dates_in
 
     fig = go.Figure()
     for series in chart.series:

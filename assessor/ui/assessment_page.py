@@ -14,7 +14,7 @@ from ..report import format_gap, format_quantity
 from ..core.rulebook import Rulebook, load_rulebook
 from . import compute, shell, state
 from .fields import LATEST, escape
-from .labels import dates_in, day_text, leading_date, missing_name, problem_line
+from ..labels import dates_in, day_text, leading_date, missing_name, problem_line
 from .state import FIELD_PREFIX, lang, tr
 
 URL = "assessment"

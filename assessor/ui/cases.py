@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 
 from . import auth, state
-from .labels import moment_text
+from ..labels import moment_text
 from .draft import application_data, blank_draft, canonical, merge_into_blank, plain, tidy, title_of
 
 log = logging.getLogger(__name__)

@@ -21,7 +21,7 @@ import streamlit as st
 from ..i18n import t
 from ..intake import Problem
 from .draft import problems_under
-from .labels import field_name
+from ..labels import field_name
 from . import state
 from .state import FIELD_PREFIX, draft, lang, tr
 

@@ -22,7 +22,7 @@ from ..readiness import LogError, LogSpec, check_readiness, load_readiness_ruleb
 from ..readiness.report import ReadinessReport
 from ..readiness.rules import ShareWithinHours
 from ..readiness.view import duty_row, issue_lines, log_lines
-from .labels import day_text
+from ..labels import day_text
 
 URL = "readiness"
 TITLE = "readiness"  # key under app.nav.

@@ -31,7 +31,7 @@ from ..core.rulebook import load_rulebook
 from ..scenarios import Change, Comparison, Edit, Scenario, ScenarioError, compare, extra_premium_edits, format_edits, minimal_changes, parse_edits
 from .fields import LATEST
 from .compute import digest
-from .labels import dates_in, day_text, field_name, problem_line
+from ..labels import dates_in, day_text, field_name, problem_line
 from .fields import escape as _escape  # names and edits are what the user typed
 
 URL = "scenarios"

@@ -29,7 +29,7 @@ from ..screening.reasons import Reason
 from ..screening.table import frame, header
 from ..screening.worker import screen_in_full
 from .fields import LATEST
-from .labels import dates_in, day_text, leading_date, missing_name, problem_line
+from ..labels import dates_in, day_text, leading_date, missing_name, problem_line
 
 URL = "screening"
 TITLE = "screening"

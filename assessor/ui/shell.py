@@ -17,7 +17,7 @@ import streamlit as st
 from ..i18n import LANGS, has, t
 from . import auth, cases, state
 from .draft import blank_draft
-from .labels import moment_text
+from ..labels import moment_text
 from .state import tr
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ import pytest
 from assessor.core.model import Application
 from assessor.i18n import t
 from assessor.intake import load_application, shape
-from assessor.ui.labels import field_name
+from assessor.labels import field_name
 
 EXAMPLES = Path(__file__).parents[2] / "examples"
 

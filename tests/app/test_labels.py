@@ -8,7 +8,7 @@ import pytest
 from pydantic import BaseModel
 
 from assessor.core.model import Application, ExistingSite, ProposedSite, field_label
-from assessor.ui.labels import _inner, field_help, field_name, missing_name, names_in, split_path
+from assessor.labels import _inner, field_help, field_name, missing_name, names_in, split_path
 
 PATHLIKE = re.compile(r"[a-z_]+\.[a-z_]+")
 
@@ -204,7 +204,7 @@ def test_the_scenarios_page_names_fields_not_paths(isolated) -> None:
 def test_one_date_form_in_each_language() -> None:
     from datetime import date, datetime
 
-    from assessor.ui.labels import dates_in, day_text, moment_text, month_text
+    from assessor.labels import dates_in, day_text, moment_text, month_text
 
     assert day_text(date(2026, 12, 5), "zh") == "2026年12月5日"
     assert day_text(date(2026, 12, 5), "en") == "2026-12-05"
@@ -214,7 +214,7 @@ def test_one_date_form_in_each_language() -> None:
     # The app's own sentences change; a file name keeps its digits; an impossible date stays.
     assert dates_in("自2021-03-01起；见 report-2021-03-01.pdf；2021-02-30", "zh") == "自2021年3月1日起；见 report-2021-03-01.pdf；2021-02-30"
     assert dates_in("since 2021-03-01", "en") == "since 2021-03-01"
-    from assessor.ui.labels import leading_date
+    from assessor.labels import leading_date
 
     assert leading_date("2026-03-01 北京监管局 2026-03-01号文", "zh") == "2026年3月1日 北京监管局 2026-03-01号文"
     assert dates_in("计入2026-10；产品DX-2024-01；2024-13", "zh") == "计入2026年10月；产品DX-2024-01；2024-13"

@@ -24,10 +24,10 @@ from typing import Any, Union
 
 from pydantic import BaseModel
 
-from ..core.model import Application, Unifications
-from ..core.model import field_help as _model_help
-from ..core.model import field_label as _model_label
-from ..i18n import format_date, format_month, has, t
+from .core.model import Application, Unifications
+from .core.model import field_help as _model_help
+from .core.model import field_label as _model_label
+from .i18n import format_date, format_month, has, t
 
 __all__ = ["day_text", "dates_in", "leading_date", "field_help", "field_name", "missing_name", "month_text", "names_in", "problem_line", "split_path"]
 
@@ -76,7 +76,7 @@ def _inner(annotation: Any) -> tuple[type[BaseModel] | None, bool]:
 @cache
 def _items() -> dict[str, dict[str, Any]]:
     """The rulebook's wording of the five unifications' sub-items (loaded once)."""
-    from ..core.rulebook import load_rulebook
+    from .core.rulebook import load_rulebook
 
     return load_rulebook().items
 
