@@ -13,7 +13,7 @@ from ..core.model import Application
 from ..report import format_gap, format_quantity
 from ..core.rulebook import Rulebook, load_rulebook
 from . import compute, shell, state
-from .fields import LATEST, escape
+from .fields import LATEST, date_box, escape
 from ..labels import dates_in, day_text, leading_date, missing_name, problem_line
 from .state import FIELD_PREFIX, lang, tr
 
@@ -74,10 +74,7 @@ def controls(rulebook: Rulebook) -> tuple[date, dict[str, str]]:
             earliest = rulebook.effective_from
             if AS_OF_KEY not in st.session_state:
                 st.session_state[AS_OF_KEY] = settings.get("as_of") or date.today()
-            if not isinstance(st.session_state[AS_OF_KEY], date) or not earliest <= st.session_state[AS_OF_KEY] <= LATEST:
-                st.session_state[AS_OF_KEY] = min(max(date.today(), earliest), LATEST)
-            as_of = st.date_input(tr("assessment.as_of"), key=AS_OF_KEY, min_value=earliest, max_value=LATEST, format="YYYY-MM-DD", help=tr("assessment.as_of_help"))
-            as_of = as_of if isinstance(as_of, date) else date.today()
+            as_of = date_box(tr("assessment.as_of"), AS_OF_KEY, date.today(), earliest=earliest, latest=LATEST, help=tr("assessment.as_of_help"))
             settings["as_of"] = as_of
         chosen: dict[str, str] = {}
         with readings_col:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from ..i18n import t
+from ..i18n import format_date, t
 from ..intake import Problem
 from .draft import problems_under
 from ..labels import field_name
@@ -232,9 +232,42 @@ def date_text(value: Any, code: str | None = None) -> str:
     found = read_date(value) if isinstance(value, (str, date)) else None
     if found is None:
         return "" if value is None else str(value)
-    if (code or lang()) == "en":
-        return found.isoformat()
-    return f"{found.year}年{found.month}月{found.day}日"
+    return format_date(found, code or lang())
+
+
+def _show_typed_date(text_key: str, code: str) -> None:
+    """On Enter, a date typed in any accepted form (2026-3-31) is shown back in the page's form."""
+    found = read_date(str(st.session_state.get(text_key) or "").strip())
+    if found is not None:
+        st.session_state[text_key] = date_text(found, code)
+
+
+def date_box(label: str, key: str, value: date, *, earliest: date, latest: date, help: str | None = None, where: Any = None) -> date:
+    """A date for a page's own setting (an assessment date), typed and applied on Enter and shown
+    as 2026年6月30日 (zh): Streamlit's date picker applies a typed date only once the field is
+    left. `st.session_state[key]` holds the date in force; a text that is no date, or a date
+    outside [earliest, latest], is kept where it was typed with the reason beneath, and the date
+    in force stays. Setting `st.session_state[key]` from code shows the new date."""
+    where = where or st
+    code = lang()
+    held = st.session_state.get(key)
+    if not isinstance(held, date) or not earliest <= held <= latest:
+        held = min(max(value, earliest), latest)
+        st.session_state[key] = held
+    text_key, shown_key = f"{key}.text@{code}", f"{key}.shown@{code}"
+    if st.session_state.get(shown_key) != held or text_key not in st.session_state:
+        st.session_state[text_key] = date_text(held, code)  # a date set from code, or a new language
+        st.session_state[shown_key] = held
+    typed = where.text_input(label, key=text_key, help=help, placeholder=t("app.fields.date_placeholder", code), on_change=_show_typed_date, args=(text_key, code))
+    found = read_date(typed.strip())
+    if found is None:
+        where.error(t("app.fields.date_refused", code, input=typed), icon=":material/event_busy:")
+        return held
+    if not earliest <= found <= latest:
+        where.error(t("app.fields.date_out_of_range", code, earliest=earliest, latest=latest), icon=":material/event_busy:")
+        return held
+    st.session_state[key] = st.session_state[shown_key] = found
+    return found
 
 
 def day(path: Path, label: str, board: Board, *, help: str | None = None, latest: date = LATEST) -> date | None:

@@ -29,7 +29,7 @@ from ..intake import load_application
 from ..core.model import Application, Unit
 from ..core.rulebook import load_rulebook
 from ..scenarios import Change, Comparison, Edit, Scenario, ScenarioError, compare, extra_premium_edits, format_edits, minimal_changes, parse_edits
-from .fields import LATEST
+from .fields import LATEST, date_box
 from .compute import digest
 from ..labels import dates_in, day_text, field_name, problem_line
 from .fields import escape as _escape  # names and edits are what the user typed
@@ -341,7 +341,7 @@ def _controls() -> tuple[date, int, dict[str, str]]:
     chosen: dict[str, str] = {}
     date_col, basis_col, readings_col = st.columns([1, 1, 3])
     with date_col:
-        as_of = st.date_input(_t("as_of"), key=AS_OF, format="YYYY-MM-DD", min_value=earliest, max_value=latest)
+        as_of = date_box(_t("as_of"), AS_OF, date.today(), earliest=earliest, latest=latest)
     with basis_col:
         basis = st.radio(_t("basis"), BASES, key=BASIS, horizontal=True, format_func=lambda n: t("forecast.page.basis_option", lang, n=n))
     with readings_col:

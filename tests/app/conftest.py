@@ -74,7 +74,9 @@ class UI:
 
     @staticmethod
     def set_as_of(at: AppTest, day: date) -> AppTest:
-        at.date_input(key="f.as_of").set_value(day).run()
+        """Type the assessment date as a user does (any accepted form) and press Enter."""
+        lang = at.session_state["lang"] if "lang" in at.session_state else "zh"
+        at.text_input(key=f"f.as_of.text@{lang}").input(day.isoformat()).run()
         assert not at.exception, at.exception
         return at
 

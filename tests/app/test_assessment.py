@@ -113,13 +113,24 @@ def test_invalid_application_is_not_assessed_but_says_why(app, ui):
 
 def test_the_assessment_date_starts_on_the_day_the_rulebook_took_effect(app, ui):
     from assessor.core.rulebook import load_rulebook
+    from assessor.i18n import t
+    from assessor.ui.fields import LATEST
 
     ui.load_example(app, "03-tenure-short.json")
     ui.goto(app, "assessment")
-    picker = app.date_input(key="f.as_of")
-    assert picker.min == load_rulebook().effective_from
-    ui.set_as_of(app, load_rulebook().effective_from)  # the first day it speaks to: assessed, no error
-    assert ui.banner(app)
+    effective = load_rulebook().effective_from
+    ui.set_as_of(app, effective)  # the first day it speaks to: assessed, no error
+    out_of_range = t("app.fields.date_out_of_range", "zh", earliest=effective, latest=LATEST)
+    assert ui.banner(app) and out_of_range not in [e.value for e in app.error]
+    # A day before it is refused where it was typed; the date in force stays.
+    app.text_input(key="f.as_of.text@zh").input("2010年1月1日").run()
+    assert out_of_range in [e.value for e in app.error]
+    assert app.session_state["f.as_of"] == effective
+    assert app.text_input(key="f.as_of.text@zh").value == "2010年1月1日"  # kept as typed
+    # Text that is no date: the same, with the reason.
+    app.text_input(key="f.as_of.text@zh").input("明年").run()
+    assert t("app.fields.date_refused", "zh", input="明年") in [e.value for e in app.error]
+    assert app.session_state["f.as_of"] == effective
 
 
 def test_out_of_scope_findings_read_for_information_with_what_they_would_be(app, ui):

@@ -84,7 +84,7 @@ def test_cc_and_uploaded_evidence_reach_the_pdf(app):
     app.button(key="btn.example").click().run()
     app._page_hash = calc_hash("assessment")
     app.run()
-    app.date_input(key="f.as_of").set_value(date.today()).run()
+    app.text_input(key="f.as_of.text@zh").input(date.today().isoformat()).run()
     app._page_hash = calc_hash("dossier")
     app.run()
     app.text_input(key="f.cc").input("中国保险行业协会").run()
