@@ -1,6 +1,6 @@
 """What every end-to-end test needs: the real app served by `streamlit run` on a free loopback
 port, and Debian's Chromium driven by Playwright. One place, so that every browser test starts
-the server and the browser the same way, with the same flags."""
+the server and the browser the same way, with the same flags and the same patience."""
 
 from __future__ import annotations
 
@@ -13,13 +13,26 @@ import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
+ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 # Without the background-networking flags Chromium keeps calling hosts this closed network refuses.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 START_TIMEOUT = 90  # seconds; a busy 2-core machine starts Streamlit slowly, and no test judges speed
+PAGE_TIMEOUT_MS = 60_000  # the same: generous, and never a pass/fail on speed
+VIEWPORT = {"width": 1400, "height": 1000}
+
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (scripts/setup.sh test installs it)")
+
+
+class Served(NamedTuple):
+    url: str
+    process: subprocess.Popen
 
 
 def free_port() -> int:
@@ -29,15 +42,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(
+def streamlit_process(
     log: Path,
     data_dir: Path | None = None,
     script: Path = APP,
     args: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
     port: int | None = None,
-) -> Iterator[str]:
-    """`streamlit run script` on 127.0.0.1 until the block ends; yields its base URL once healthy.
+) -> Iterator[Served]:
+    """`streamlit run script` on 127.0.0.1 until the block ends; yields its base URL and its
+    process once healthy.
 
     The case register is a SQLite file in `data_dir` (never a database named by the caller's
     environment); the server's output goes to `log`, which a failure to start quotes."""
@@ -53,7 +67,7 @@ def streamlit_server(
     process = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     try:
         _wait_healthy(port, process, log)
-        yield f"http://127.0.0.1:{port}"
+        yield Served(f"http://127.0.0.1:{port}", process)
     finally:
         process.terminate()
         try:
@@ -61,6 +75,20 @@ def streamlit_server(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=15)
+
+
+@contextmanager
+def streamlit_server(
+    log: Path,
+    data_dir: Path | None = None,
+    script: Path = APP,
+    args: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    port: int | None = None,
+) -> Iterator[str]:
+    """As `streamlit_process`, yielding only the base URL."""
+    with streamlit_process(log, data_dir, script, args, env, port) as served:
+        yield served.url
 
 
 def _wait_healthy(port: int, process: subprocess.Popen, log: Path) -> None:
@@ -88,3 +116,30 @@ def chromium() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+def open_page(browser, timeout_ms: int = PAGE_TIMEOUT_MS, own_context: bool = False, **options):
+    """A new page at the tests' window size, waiting up to `timeout_ms` for anything it is told
+    to expect. `own_context` gives it a context of its own to close (its own cookies)."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=timeout_ms)
+    if own_context:
+        page = browser.new_context(viewport=VIEWPORT, **options).new_page()
+    else:
+        page = browser.new_page(viewport=VIEWPORT, **options)
+    page.set_default_timeout(timeout_ms)
+    return page
+
+
+def settle(page) -> None:
+    """Wait until the app has finished the rerun an action started."""
+    page.wait_for_timeout(400)
+    page.locator("[data-testid=stStatusWidget]").wait_for(state="hidden", timeout=PAGE_TIMEOUT_MS)
+    page.wait_for_timeout(300)
+
+
+def artifacts() -> Path:
+    """test-artifacts/, where screenshots and reports go."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
