@@ -13,7 +13,6 @@ import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
 
 import pytest
 
@@ -30,9 +29,16 @@ VIEWPORT = {"width": 1400, "height": 1000}
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (scripts/setup.sh test installs it)")
 
 
-class Served(NamedTuple):
-    url: str
+class Served(str):
+    """The server's base URL, which also carries the server's process (its pid, for a test
+    that reads its memory)."""
+
     process: subprocess.Popen
+
+    def __new__(cls, url: str, process: subprocess.Popen) -> Served:
+        served = super().__new__(cls, url)
+        served.process = process
+        return served
 
 
 def free_port() -> int:
@@ -42,7 +48,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_process(
+def streamlit_server(
     log: Path,
     data_dir: Path | None = None,
     script: Path = APP,
@@ -50,8 +56,8 @@ def streamlit_process(
     env: Mapping[str, str] | None = None,
     port: int | None = None,
 ) -> Iterator[Served]:
-    """`streamlit run script` on 127.0.0.1 until the block ends; yields its base URL and its
-    process once healthy.
+    """`streamlit run script` on 127.0.0.1 until the block ends; yields its base URL once healthy
+    (a `Served`: a str that also carries `.process`).
 
     The case register is a SQLite file in `data_dir` (never a database named by the caller's
     environment); the server's output goes to `log`, which a failure to start quotes."""
@@ -75,20 +81,6 @@ def streamlit_process(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=15)
-
-
-@contextmanager
-def streamlit_server(
-    log: Path,
-    data_dir: Path | None = None,
-    script: Path = APP,
-    args: Sequence[str] = (),
-    env: Mapping[str, str] | None = None,
-    port: int | None = None,
-) -> Iterator[str]:
-    """As `streamlit_process`, yielding only the base URL."""
-    with streamlit_process(log, data_dir, script, args, env, port) as served:
-        yield served.url
 
 
 def _wait_healthy(port: int, process: subprocess.Popen, log: Path) -> None:

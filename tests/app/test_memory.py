@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_support import ROOT, artifacts, needs_chromium, open_page, streamlit_process
+from browser_support import ROOT, artifacts, needs_chromium, open_page, streamlit_server
 
 UPLOADS = int(os.environ.get("ASSESSOR_MEMORY_UPLOADS", "20"))
 BUDGET_MB = 300
@@ -71,8 +71,8 @@ def big_application(seed: int) -> bytes:
 @pytest.fixture
 def server(tmp_path: Path):
     """A server of the test's own: its memory is the measure, so nothing else may use it."""
-    with streamlit_process(tmp_path / "server.log", data_dir=tmp_path / "data") as served:
-        yield served
+    with streamlit_server(tmp_path / "server.log", data_dir=tmp_path / "data") as url:
+        yield url, url.process
 
 
 def test_twenty_different_uploads_leave_the_server_within_its_budget(server, browser, tmp_path: Path):
