@@ -9,31 +9,22 @@ officer (and preparer) of org-b. One provider and one app server serve the whole
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import artifacts, free_port, needs_chromium, open_page, settle, streamlit_server
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
 EXAMPLE = "01-eligible-two-sites.json"
 APPLICANT = "华安信达财产保险股份有限公司"
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),  # the test provider's use of Authlib
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (scripts/setup.sh test installs it)"),
+    needs_chromium,
 ]
 
 USERS = {
@@ -42,12 +33,6 @@ USERS = {
     "carol": {"email": "carol@org-a.example", "name": "Carol", "assessor_orgs": ["org-a"], "assessor_roles": ["reviewer"]},
     "dora": {"email": "dora@org-b.example", "name": "Dora", "assessor_orgs": "org-b", "assessor_roles": "preparer screening_officer"},
 }
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -73,20 +58,6 @@ def provider() -> Iterator[str]:
         thread.join(timeout=5)
 
 
-def wait_healthy(port: int, server: subprocess.Popen, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("streamlit did not become healthy")
-
-
 @pytest.fixture(scope="module")
 def app_server(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """`streamlit run app.py` with sign-in configured by a secrets file written here."""
@@ -103,37 +74,8 @@ def app_server(provider: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
         encoding="utf-8",
     )
-    env = dict(os.environ, ASSESSOR_DATA_DIR=str(tmp / "data"), PYTHONUNBUFFERED="1")
-    env.pop("ASSESSOR_DATABASE_URL", None)
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.address", "127.0.0.1", "--server.port", str(port), "--secrets.files", str(secrets_file),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    log = tmp / "server.log"
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-    try:
-        wait_healthy(port, process)
+    with streamlit_server(tmp / "server.log", data_dir=tmp / "data", args=("--secrets.files", str(secrets_file)), port=port):
         yield url, tmp
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _t(key: str, **values) -> str:
@@ -142,28 +84,18 @@ def _t(key: str, **values) -> str:
     return t(key, "zh", **values)
 
 
-def _settle(page) -> None:
-    """Wait until the app has finished the rerun an action started."""
-    page.wait_for_timeout(400)
-    page.locator("[data-testid=stStatusWidget]").wait_for(state="hidden", timeout=60_000)
-    page.wait_for_timeout(300)
-
-
 def sign_in(browser, app_url: str, sub: str):
     """A fresh browser context (its own cookies) whose user signs in at the provider as `sub`."""
     from playwright.sync_api import expect
 
-    expect.set_options(timeout=60_000)  # a busy 2-core machine: generous, and never a pass/fail on speed
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(60_000)
+    page = open_page(browser, own_context=True)
     page.goto(app_url)
     page.get_by_role("button", name=_t("app.auth.sign_in.button")).click()
     page.get_by_role("button", name=sub, exact=True).click()  # the provider's form: one button per known user
     page.wait_for_url(re.compile(re.escape(app_url)))
     expect(page.get_by_text(_t("app.auth.signed_in_as"))).to_be_visible()
     expect(page.get_by_text(USERS[sub]["email"]).first).to_be_visible()
-    _settle(page)
+    settle(page)
     return page
 
 
@@ -180,24 +112,23 @@ def _register(tmp: Path):
 
 
 @pytest.fixture(scope="module")
-def alices_draft(app_server, browser) -> str:
+def alices_draft(app_server, shared_chromium) -> str:
     """alice (preparer, org-a) signs in and loads an example: a draft of org-a, saved as alice."""
     from playwright.sync_api import expect
 
     url, tmp = app_server
-    page = sign_in(browser, url, "alice")
+    page = sign_in(shared_chromium, url, "alice")
     expect(page.get_by_text(_t("app.auth.local.mode"))).to_have_count(0)
     page.get_by_label(_t("app.intake.example_choice")).click()
     page.get_by_role("option", name=EXAMPLE).click()
     page.get_by_role("button", name=_t("app.intake.load_example")).click()
     expect(page.get_by_label(_t("app.field.applicant.name"))).to_have_value(APPLICANT)
-    _settle(page)
+    settle(page)
     draft_id = _draft_id(page)
     # The drafts list names the signed-in identity as the author, not a typed name.
     page.get_by_text(_t("app.drafts.title")).click()
     expect(page.get_by_label(_t("app.drafts.pick"))).to_have_value(re.compile(rf"^{APPLICANT} · .* · alice@org-a\.example · "))
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "e2e-auth-alice.png"))
+    page.screenshot(path=str(artifacts() / "e2e-auth-alice.png"))
 
     # A reload keeps the signed-in user and the draft; the next edit is hers too.
     page.reload()
@@ -205,7 +136,7 @@ def alices_draft(app_server, browser) -> str:
     expect(page.get_by_label(_t("app.field.applicant.name"))).to_have_value(APPLICANT)
     page.get_by_label(_t("app.field.applicant.contact_person")).fill("王五")
     page.keyboard.press("Enter")
-    _settle(page)
+    settle(page)
     assert _draft_id(page) == draft_id
     page.context.close()
     return draft_id
@@ -232,16 +163,16 @@ def test_another_organisation_sees_nothing_of_the_draft_not_even_by_its_address(
     page.goto(f"{url}/?draft={alices_draft}")
     expect(page.get_by_text(_t("app.drafts.missing"))).to_be_visible()
     expect(page.get_by_label(_t("app.field.applicant.name"))).to_have_value("")
-    _settle(page)
+    settle(page)
     body = page.content()
     assert APPLICANT not in body and "alice" not in body and "武汉" not in body
     assert alices_draft not in page.url  # the foreign id leaves the address
-    page.screenshot(path=str(ARTIFACTS / "e2e-auth-foreign-draft.png"))
+    page.screenshot(path=str(artifacts() / "e2e-auth-foreign-draft.png"))
 
     # bob's own typing makes a draft of org-b, which alice's organisation does not see.
     page.get_by_label(_t("app.field.applicant.name")).fill("乙财产保险股份有限公司")
     page.keyboard.press("Enter")
-    _settle(page)
+    settle(page)
     own = _draft_id(page)
     with _register(tmp) as register:
         assert register.load_draft(own).organisation == "org-b"
@@ -269,11 +200,11 @@ def test_a_reviewer_reads_and_comments_but_cannot_edit(app_server, browser, alic
     remark = "请补充**坐席登记表** [link](http://127.0.0.1:9/x)"
     page.get_by_label(_t("app.auth.comments.add_label")).fill(remark)
     page.get_by_role("button", name=_t("app.auth.comments.add")).click()
-    _settle(page)
+    settle(page)
     expect(page.get_by_text(remark, exact=True)).to_be_visible()
     expect(page.get_by_text(re.compile(r"^carol@org-a\.example · 第2版 · "))).to_be_visible()
     expect(page.locator("[data-testid=stSidebarUserContent] a")).to_have_count(0)  # neither the remark nor the e-mail became a link
-    page.screenshot(path=str(ARTIFACTS / "e2e-auth-reviewer.png"))
+    page.screenshot(path=str(artifacts() / "e2e-auth-reviewer.png"))
     with _register(tmp) as register:
         assert [v.user for v in register.history(alices_draft)] == ["alice@org-a.example"] * 2
         (note,) = register.comments(alices_draft)
@@ -296,6 +227,6 @@ def test_only_a_screening_officer_sees_the_screening_page(app_server, browser):
     expect(preparer.get_by_role("link", name=_t("app.nav.assessment"))).to_be_visible()
     expect(preparer.get_by_role("link", name=screening)).to_have_count(0)
     preparer.goto(f"{url}/screening")  # typed by hand: the page is not there for her
-    _settle(preparer)
+    settle(preparer)
     expect(preparer.get_by_role("heading", name=screening)).to_have_count(0)
     preparer.context.close()

@@ -6,97 +6,29 @@ browser and finds the draft. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
+from browser_support import ROOT, artifacts, needs_chromium, open_page, settle, streamlit_server
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (scripts/setup.sh test installs it)"),
-]
+pytestmark = [pytest.mark.e2e, needs_chromium]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory):
+    """One app server for the module, with one register: each test loads its own draft."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    with streamlit_server(tmp / "server.log", data_dir=tmp / "data") as url:
+        yield url, tmp / "data"
 
 
-def start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
-    env = dict(os.environ, ASSESSOR_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
-    env.pop("ASSESSOR_DATABASE_URL", None)
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-
-
-def wait_healthy(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("streamlit did not become healthy")
-
-
-@pytest.fixture
-def server(tmp_path: Path):
-    port = free_port()
-    process = start_server(tmp_path / "data", port, tmp_path / "server.log")
-    try:
-        wait_healthy(port, process)
-        yield f"http://127.0.0.1:{port}", tmp_path
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-def test_load_example_see_verdict_download_dossier_reload_and_find_draft(server, browser):
+def test_load_example_see_verdict_download_dossier_reload_and_find_draft(server, browser, tmp_path):
     from playwright.sync_api import expect
 
     from assessor.i18n import t
 
-    url, tmp = server
-    expect.set_options(timeout=60_000)  # a busy 2-core machine: generous, and never a pass/fail on speed
-    ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page.set_default_timeout(60_000)
+    url, _ = server
+    page = open_page(browser, accept_downloads=True)
     page.goto(url)
     expect(page.get_by_role("heading", name=t("app.nav.intake", "zh"))).to_be_visible()
 
@@ -113,7 +45,7 @@ def test_load_example_see_verdict_download_dossier_reload_and_find_draft(server,
 
     with page.expect_download() as info:
         page.get_by_role("button", name=t("app.intake.download_excel", "zh"), exact=True).click()
-    workbook = tmp / "application.xlsx"
+    workbook = tmp_path / "application.xlsx"
     info.value.save_as(workbook)
     original = load_application(ROOT / "examples" / "01-eligible-two-sites.json")
     assert application_from_workbook(workbook.read_bytes()) == original
@@ -126,7 +58,7 @@ def test_load_example_see_verdict_download_dossier_reload_and_find_draft(server,
     expect(page.get_by_role("heading", name=t("verdict.eligible", "zh"))).to_be_visible()
     expect(page.get_by_role("heading", name=t("app.assessment.findings", "zh"))).to_be_visible()
     expect(page.locator("[data-testid=stPlotlyChart]")).to_be_visible()
-    page.screenshot(path=str(ARTIFACTS / "e2e-assessment.png"))
+    page.screenshot(path=str(artifacts() / "e2e-assessment.png"))
 
     # Generate the dossier and download it.
     page.get_by_role("link", name=t("app.nav.dossier", "zh")).first.click()
@@ -135,7 +67,7 @@ def test_load_example_see_verdict_download_dossier_reload_and_find_draft(server,
     expect(download_button).to_be_visible(timeout=180_000)
     with page.expect_download() as info:
         download_button.click()
-    pdf = tmp / "dossier.pdf"
+    pdf = tmp_path / "dossier.pdf"
     info.value.save_as(pdf)
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF-")
@@ -147,7 +79,7 @@ def test_load_example_see_verdict_download_dossier_reload_and_find_draft(server,
     assert len(reader.pages) >= 1
     assert "华安信达财产保险股份有限公司" in "".join(p.extract_text() or "" for p in reader.pages)
     expect(page.get_by_role("img").first).to_be_visible()
-    page.screenshot(path=str(ARTIFACTS / "e2e-dossier.png"))
+    page.screenshot(path=str(artifacts() / "e2e-dossier.png"))
 
     # Reload the browser: the draft is still there, in the form and in the list of drafts.
     page.reload()
@@ -155,28 +87,20 @@ def test_load_example_see_verdict_download_dossier_reload_and_find_draft(server,
     expect(page.get_by_label(t("app.field.applicant.name", "zh"))).to_have_value("华安信达财产保险股份有限公司")
     page.get_by_text(t("app.drafts.title", "zh")).click()
     expect(page.get_by_label(t("app.drafts.pick", "zh"))).to_have_value(re.compile("^华安信达财产保险股份有限公司 · 武汉"))
-    page.screenshot(path=str(ARTIFACTS / "e2e-reloaded.png"))
+    page.screenshot(path=str(artifacts() / "e2e-reloaded.png"))
 
     # A new browser context (a closed and reopened browser, no URL) lists the draft too.
-    fresh = browser.new_page(viewport={"width": 1400, "height": 1000})
-    fresh.set_default_timeout(60_000)
+    fresh = open_page(browser)
     fresh.goto(url)
     fresh.get_by_text(t("app.drafts.title", "zh")).click()
     expect(fresh.get_by_label(t("app.drafts.pick", "zh"))).to_have_value(re.compile("^华安信达财产保险股份有限公司 · 武汉"))
     fresh.get_by_role("button", name=t("app.drafts.resume", "zh")).click()
     expect(fresh.get_by_label(t("app.field.applicant.name", "zh"))).to_have_value("华安信达财产保险股份有限公司")
     fresh.keyboard.press("Escape")
-    fresh.screenshot(path=str(ARTIFACTS / "e2e-new-session.png"))
+    fresh.screenshot(path=str(artifacts() / "e2e-new-session.png"))
 
 
 # ---------------------------------------------------------------- the record is the screen
-
-
-def _settle(page) -> None:
-    """Wait until the app has finished the rerun an action started."""
-    page.wait_for_timeout(400)
-    page.locator("[data-testid=stStatusWidget]").wait_for(state="hidden", timeout=60_000)
-    page.wait_for_timeout(300)
 
 
 def _open_with_example(browser, url: str, example: str = "01-eligible-two-sites.json"):
@@ -184,19 +108,24 @@ def _open_with_example(browser, url: str, example: str = "01-eligible-two-sites.
 
     from assessor.i18n import t
 
-    expect.set_options(timeout=60_000)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    page.set_default_timeout(60_000)
+    page = open_page(browser, accept_downloads=True)
     page.goto(url)
     page.get_by_label(t("app.intake.example_choice", "zh")).click()
     page.get_by_role("option", name=example).click()
     page.get_by_role("button", name=t("app.intake.load_example", "zh")).click()
     expect(page.get_by_text(t("app.intake.loaded_example", "zh", file=example))).to_be_visible()
-    _settle(page)
+    settle(page)
     return page
 
 
-def test_download_after_an_edit_holds_the_edit(server, browser):
+def _draft_id(page) -> str:
+    """The draft the page edits, as its address names it."""
+    match = re.search(r"[?&]draft=([0-9a-f]+)", page.url)
+    assert match, page.url
+    return match.group(1)
+
+
+def test_download_after_an_edit_holds_the_edit(server, browser, tmp_path):
     """Planned seats 600 -> 610, Enter, 下载JSON: the file says 610 (it said 600 before)."""
     import json
 
@@ -204,17 +133,17 @@ def test_download_after_an_edit_holds_the_edit(server, browser):
 
     from assessor.i18n import t
 
-    url, tmp = server
+    url, _ = server
     page = _open_with_example(browser, url)
     page.get_by_role("tab", name=t("app.intake.tab.proposed", "zh")).click()
     seats = page.get_by_role("spinbutton", name=t("app.field.proposed.planned_seats", "zh"))
     expect(seats).to_have_value("600")
     seats.fill("610")
     seats.press("Enter")
-    _settle(page)
+    settle(page)
     with page.expect_download() as info:
         page.get_by_role("button", name=t("app.intake.download_json", "zh"), exact=True).click()
-    saved = tmp / "application.json"
+    saved = tmp_path / "application.json"
     info.value.save_as(saved)
     assert json.loads(saved.read_text(encoding="utf-8"))["proposed_site"]["planned_seats"] == 610
 
@@ -222,7 +151,7 @@ def test_download_after_an_edit_holds_the_edit(server, browser):
 
     with page.expect_download() as info:
         page.get_by_role("button", name=t("app.intake.download_excel", "zh"), exact=True).click()
-    workbook = tmp / "application.xlsx"
+    workbook = tmp_path / "application.xlsx"
     info.value.save_as(workbook)
     assert application_from_workbook(workbook.read_bytes()).proposed_site.planned_seats == 610
 
@@ -234,26 +163,30 @@ def test_opening_sections_writes_no_version(server, browser):
     from assessor.i18n import t
     from assessor.store import DEFAULT_FILE_NAME, CaseStore
 
-    url, tmp = server
+    url, data = server
+    register_url = f"sqlite:///{data / DEFAULT_FILE_NAME}"
+    with CaseStore(register_url) as register:
+        drafts_before = len(register.list_drafts())  # the module's other tests share the register
     page = _open_with_example(browser, url)
+    draft_id = _draft_id(page)
     for name in ("premiums", "unifications", "sites", "proposed", "records", "applicant"):
         page.get_by_role("tab", name=t(f"app.intake.tab.{name}", "zh")).click()
-        _settle(page)
-    with CaseStore(f"sqlite:///{tmp / 'data' / DEFAULT_FILE_NAME}") as register:
-        drafts = register.list_drafts()
-        assert len(drafts) == 1
-        assert [v.version for v in register.history(drafts[0].id)] == [1]
+        settle(page)
+    with CaseStore(register_url) as register:
+        assert len(register.list_drafts()) == drafts_before + 1
+        assert [v.version for v in register.history(draft_id)] == [1]
     # A real change is one version, and its diff shows it.
     page.get_by_role("tab", name=t("app.intake.tab.proposed", "zh")).click()
     seats = page.get_by_role("spinbutton", name=t("app.field.proposed.planned_seats", "zh"))
     expect(seats).to_have_value("600")
     seats.fill("610")
     seats.press("Enter")
-    _settle(page)
+    settle(page)
     from assessor.ui.draft import changes
 
-    with CaseStore(f"sqlite:///{tmp / 'data' / DEFAULT_FILE_NAME}") as register:
-        draft_id = register.list_drafts()[0].id
+    with CaseStore(register_url) as register:
+        assert len(register.list_drafts()) == drafts_before + 1
+        assert _draft_id(page) == draft_id
         assert [v.version for v in register.history(draft_id)] == [1, 2]
         diff = changes(register.load_version(draft_id, 1).data, register.load_version(draft_id, 2).data)
         assert [(c.path, c.before, c.after) for c in diff] == [("proposed_site.planned_seats", 600, 610)]
@@ -271,15 +204,15 @@ def test_reload_keeps_date_readings_and_language(server, browser):
     box = page.get_by_label(t("app.assessment.as_of", "zh"), exact=True)
     box.fill("2026-3-31")
     box.press("Enter")  # a typed date applies on Enter
-    _settle(page)
+    settle(page)
     expect(box).to_have_value("2026年3月31日")  # shown back in the page's one date form
     expect(page.get_by_text("2026年3月31日").first).to_be_visible()
     from assessor.core.rulebook import load_rulebook
 
     page.get_by_text(load_rulebook().readings["original_seats"].options["original"].in_("zh")).click()
-    _settle(page)
+    settle(page)
     page.get_by_text(t("app.sidebar.language_name.en", "zh")).click()
-    _settle(page)
+    settle(page)
     expect(page.get_by_role("heading", name=t("app.assessment.findings", "en"))).to_be_visible()
 
     page.reload()
@@ -296,17 +229,15 @@ def test_a_badly_typed_ledger_cell_is_kept_and_its_problem_shown(server, browser
     from assessor.i18n import t
 
     url, _ = server
-    expect.set_options(timeout=60_000)
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.set_default_timeout(60_000)
+    page = open_page(browser)
     page.goto(url)
     page.get_by_role("tab", name=t("app.intake.tab.premiums", "zh")).click()
-    _settle(page)
+    settle(page)
     grid = page.locator("[data-testid=stDataFrame]").nth(1)  # the evidence table comes first
     grid.hover()
     # the toolbar fades in over the grid: a pointer click can land on the grid while it moves
     grid.get_by_role("button", name="Add row").dispatch_event("click")
-    _settle(page)
+    settle(page)
     box = grid.bounding_box()
     # The grid is a canvas: cells by position (viewport 1400 wide; row 1 sits below the header).
     y = box["y"] + 53
@@ -317,16 +248,16 @@ def test_a_badly_typed_ledger_cell_is_kept_and_its_problem_shown(server, browser
         page.keyboard.press("Enter")
         page.wait_for_timeout(300)
     page.get_by_role("heading", name=t("app.intake.ledger", "zh")).click()
-    _settle(page)
+    settle(page)
     row = t("app.fields.row", "zh", row=1)
-    page.screenshot(path=str(ARTIFACTS / "e2e-ledger-cell.png"))
+    page.screenshot(path=str(artifacts() / "e2e-ledger-cell.png"))
     expect(page.get_by_text(f"{row} · {t('app.col.month', 'zh')}")).to_be_visible()
     expect(page.get_by_text(f"{row} · {t('app.col.premium', 'zh')}")).to_be_visible()
     expect(page.get_by_text(t("app.intake.valid", "zh"))).to_have_count(0)
-    page.screenshot(path=str(ARTIFACTS / "e2e-ledger-cell.png"))
+    page.screenshot(path=str(artifacts() / "e2e-ledger-cell.png"))
 
 
-def test_a_typed_date_applies_on_enter_and_shows_in_one_form(server, browser):
+def test_a_typed_date_applies_on_enter_and_shows_in_one_form(server, browser, tmp_path):
     """集中销售起始日: typed 2021/3/5, Enter, 下载JSON: the file says 2021-03-05, the field 2021年3月5日."""
     import json
 
@@ -336,18 +267,18 @@ def test_a_typed_date_applies_on_enter_and_shows_in_one_form(server, browser):
     from assessor.i18n import t
     from assessor.intake import shape
 
-    url, tmp = server
+    url, _ = server
     page = _open_with_example(browser, url)
     page.get_by_role("tab", name=t("app.intake.tab.premiums", "zh")).click()
-    _settle(page)
+    settle(page)
     since = page.get_by_role("textbox", name=shape.field_of(CentralizedSelling, ("since",)).shown("zh"))
     expect(since).to_have_value(re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日$"))
     since.fill("2021/3/5")
     since.press("Enter")
-    _settle(page)
+    settle(page)
     with page.expect_download() as info:
         page.get_by_role("button", name=t("app.intake.download_json", "zh"), exact=True).click()
-    saved = tmp / "application.json"
+    saved = tmp_path / "application.json"
     info.value.save_as(saved)
     assert json.loads(saved.read_text(encoding="utf-8"))["centralized_selling"]["since"] == "2021-03-05"
     page.reload()

@@ -238,47 +238,26 @@ def test_plotly_date_axes_follow_the_language() -> None:
     assert not re.search(r"\d{4}-\d{2}-\d{2}", annotations)
 
 
-def _server_helpers():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("memory_helpers", Path(__file__).with_name("test_memory.py"))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.e2e
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="Debian chromium is not installed")
-def test_chart_dates_read_in_chinese_in_chromium(tmp_path: Path) -> None:
+def test_chart_dates_read_in_chinese_in_chromium(tmp_path: Path, browser) -> None:
     """Plotly's own axis labels ("Jul 2025") become 2025年7月 in the browser."""
-    from playwright.sync_api import expect, sync_playwright
+    from browser_support import open_page, streamlit_server
+    from playwright.sync_api import expect
 
     from assessor.i18n import t
 
-    helpers = _server_helpers()
-    port = helpers.free_port()
-    server = helpers.start_server(tmp_path / "data", port, tmp_path / "server.log")
-    try:
-        helpers.wait_healthy(port, server)
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(executable_path=helpers.CHROMIUM, args=helpers.CHROMIUM_ARGS)
-            try:
-                page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-                expect.set_options(timeout=120_000)
-                page.goto(f"http://127.0.0.1:{port}/")
-                page.get_by_label(t("app.intake.example_choice", "zh")).click()
-                page.get_by_role("option", name="01-eligible-two-sites.json").click()
-                page.get_by_role("button", name=t("app.intake.load_example", "zh")).click()
-                expect(page.get_by_text(t("app.intake.loaded_example", "zh", file="01-eligible-two-sites.json"))).to_be_visible()
-                page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=t("app.nav.assessment", "zh")).click()
-                ticks = page.locator("[data-testid='stPlotlyChart'] .xtick text")
-                expect(ticks.first).to_be_visible()
-                labels = ticks.all_text_contents()  # SVG text has no innerText
-            finally:
-                chromium.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with streamlit_server(tmp_path / "server.log", data_dir=tmp_path / "data") as url:
+        page = open_page(browser, timeout_ms=120_000)
+        page.goto(f"{url}/")
+        page.get_by_label(t("app.intake.example_choice", "zh")).click()
+        page.get_by_role("option", name="01-eligible-two-sites.json").click()
+        page.get_by_role("button", name=t("app.intake.load_example", "zh")).click()
+        expect(page.get_by_text(t("app.intake.loaded_example", "zh", file="01-eligible-two-sites.json"))).to_be_visible()
+        page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=t("app.nav.assessment", "zh")).click()
+        ticks = page.locator("[data-testid='stPlotlyChart'] .xtick text")
+        expect(ticks.first).to_be_visible()
+        labels = ticks.all_text_contents()  # SVG text has no innerText
     assert labels and all(re.fullmatch(r"\d{4}年\d{1,2}月", label) for label in labels), labels
 
 

@@ -13,62 +13,24 @@ from __future__ import annotations
 import json
 import os
 import random
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from browser_support import ROOT, artifacts, needs_chromium, open_page, streamlit_server
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
 UPLOADS = int(os.environ.get("ASSESSOR_MEMORY_UPLOADS", "20"))
 BUDGET_MB = 300
 FILE_BYTES = 1_000_000
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (scripts/setup.sh test installs it)"),
+    needs_chromium,
     pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc to read the server's memory"),
 ]
 
 
-# ---------------------------------------------------------------- the server (as tests/app/test_e2e.py starts it)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(data_dir: Path, port: int, log: Path) -> subprocess.Popen:
-    env = dict(os.environ, ASSESSOR_DATA_DIR=str(data_dir), PYTHONUNBUFFERED="1")
-    env.pop("ASSESSOR_DATABASE_URL", None)
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
-
-
-def wait_healthy(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError("streamlit did not become healthy")
+# ---------------------------------------------------------------- the server
 
 
 def rss_mb(pid: int) -> float:
@@ -108,26 +70,17 @@ def big_application(seed: int) -> bytes:
 
 @pytest.fixture
 def server(tmp_path: Path):
-    port = free_port()
-    process = start_server(tmp_path / "data", port, tmp_path / "server.log")
-    try:
-        wait_healthy(port, process)
-        yield f"http://127.0.0.1:{port}", process, tmp_path
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+    """A server of the test's own: its memory is the measure, so nothing else may use it."""
+    with streamlit_server(tmp_path / "server.log", data_dir=tmp_path / "data") as url:
+        yield url, url.process
 
 
-def test_twenty_different_uploads_leave_the_server_within_its_budget(server, tmp_path: Path):
-    from playwright.sync_api import expect, sync_playwright
+def test_twenty_different_uploads_leave_the_server_within_its_budget(server, browser, tmp_path: Path):
+    from playwright.sync_api import expect
 
     from assessor.i18n import t
 
-    url, process, _ = server
+    url, process = server
     files = []
     for i in range(UPLOADS + 1):
         path = tmp_path / f"application-{i:02d}.json"
@@ -136,41 +89,33 @@ def test_twenty_different_uploads_leave_the_server_within_its_budget(server, tmp
         files.append(path)
 
     figures: list[tuple[str, float]] = []
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(180_000)
-            expect.set_options(timeout=180_000)  # a busy 2-core machine: generous, never a pass/fail on speed
+    page = open_page(browser, timeout_ms=180_000)  # 1 MB uploads on a busy 2-core machine
 
-            # One browser session throughout, moving between pages by the sidebar, as a user does.
-            page.goto(url)
-            sidebar = page.locator("[data-testid='stSidebarNav']")
+    # One browser session throughout, moving between pages by the sidebar, as a user does.
+    page.goto(url)
+    sidebar = page.locator("[data-testid='stSidebarNav']")
 
-            def upload_and_assess(path: Path) -> None:
-                sidebar.get_by_role("link", name=t("app.nav.intake", "zh")).click()
-                expect(page.get_by_role("heading", name=t("app.nav.intake", "zh"))).to_be_visible()
-                page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
-                expect(page.get_by_text(t("app.intake.uploaded", "zh", file=path.name))).to_be_visible()
-                sidebar.get_by_role("link", name=t("app.nav.assessment", "zh")).click()
-                expect(page.get_by_role("heading", name=t("app.nav.assessment", "zh"))).to_be_visible()
-                expect(page.locator("[data-testid='stPlotlyChart']").first).to_be_visible()
+    def upload_and_assess(path: Path) -> None:
+        sidebar.get_by_role("link", name=t("app.nav.intake", "zh")).click()
+        expect(page.get_by_role("heading", name=t("app.nav.intake", "zh"))).to_be_visible()
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
+        expect(page.get_by_text(t("app.intake.uploaded", "zh", file=path.name))).to_be_visible()
+        sidebar.get_by_role("link", name=t("app.nav.assessment", "zh")).click()
+        expect(page.get_by_role("heading", name=t("app.nav.assessment", "zh"))).to_be_visible()
+        expect(page.locator("[data-testid='stPlotlyChart']").first).to_be_visible()
 
-            upload_and_assess(files[0])
-            time.sleep(2)
-            start = rss_mb(process.pid)
-            figures.append(("start", start))
-            for i, path in enumerate(files[1:], start=1):
-                upload_and_assess(path)
-                figures.append((path.name, rss_mb(process.pid)))
-            time.sleep(3)
-            end = rss_mb(process.pid)
-            figures.append(("end", end))
-        finally:
-            chromium.close()
+    upload_and_assess(files[0])
+    time.sleep(2)
+    start = rss_mb(process.pid)
+    figures.append(("start", start))
+    for path in files[1:]:
+        upload_and_assess(path)
+        figures.append((path.name, rss_mb(process.pid)))
+    time.sleep(3)
+    end = rss_mb(process.pid)
+    figures.append(("end", end))
 
-    ARTIFACTS.mkdir(exist_ok=True)
     report = "\n".join(f"{name}\t{mb:.0f} MB" for name, mb in figures)
-    (ARTIFACTS / "memory.txt").write_text(report + f"\ngrowth\t{end - start:.0f} MB over {UPLOADS} uploads\n", encoding="utf-8")
+    (artifacts() / "memory.txt").write_text(report + f"\ngrowth\t{end - start:.0f} MB over {UPLOADS} uploads\n", encoding="utf-8")
     print(report)
     assert end - start <= BUDGET_MB, report

@@ -56,16 +56,20 @@ def test_bad_input_is_a_message_not_a_traceback(tmp_path, capsys):
     assert not (tmp_path / "x.pdf").exists()
 
 
-def test_dossier_prints_doc_number_and_signer_in_the_head(tmp_path):
+def test_dossier_prints_doc_number_and_signer_in_the_head(tmp_path, capsys):
+    """The same command in this process: test_dossier_then_verify runs it in a real one."""
+    from assessor.cli import main
+
     out = tmp_path / "out.pdf"
     as_of = EXPECTED["01-eligible-two-sites.json"]["as_of"].isoformat()
-    done = _run(
-        "dossier", "examples/01-eligible-two-sites.json", "-o", str(out), "--as-of", as_of, "--doc-number", "华安财险〔2026〕3号", "--signer", "张三",
-        "--date", "2026-07-02", "--filing-copy",
-    )
-    assert done.returncode == 0, done.stderr
-    assert "文件为请示" in done.stdout and "未给出" not in done.stdout  # every default was overridden
+    code = main([
+        "dossier", str(ROOT / "examples/01-eligible-two-sites.json"), "-o", str(out), "--as-of", as_of, "--doc-number", "华安财险〔2026〕3号",
+        "--signer", "张三", "--date", "2026-07-02", "--filing-copy",
+    ])  # fmt: skip
+    stdout, stderr = capsys.readouterr()
+    assert code == 0, stderr
+    assert "文件为请示" in stdout and "未给出" not in stdout  # every default was overridden
     text = squash(pdftotext(out.read_bytes()))
     assert "华安财险〔2026〕3号" in text and "签发人：张三" in text and "2026年7月2日" in text
     assert "内部资料" not in text and "4.1.premium" not in text  # the filing copy
-    assert _run("verify", str(out)).returncode == 0
+    assert main(["verify", str(out)]) == 0

@@ -109,7 +109,26 @@ def _cli(*args: str, password: str | None = None) -> subprocess.CompletedProcess
     return subprocess.run([sys.executable, "-m", "assessor", *args], cwd=ROOT, capture_output=True, text=True, timeout=180, env=env, stdin=subprocess.DEVNULL)
 
 
-def test_cli_sign_then_verify_with_exit_codes(tmp_path, zh_dossier, creds):
+def _main(capsys, monkeypatch, *args: str, password: str | None = None) -> tuple[int, str, str]:
+    """The same command in this process (`assessor.cli.main`), as `_cli` runs it: no terminal to
+    ask for a password, the password only from the environment. Returns (exit code, stdout, stderr)."""
+    import io
+
+    from assessor.cli import main
+
+    monkeypatch.delenv("ASSESSOR_P12_PASSWORD", raising=False)
+    if password is not None:
+        monkeypatch.setenv("ASSESSOR_P12_PASSWORD", password)
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    capsys.readouterr()
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_sign_then_verify_with_exit_codes(tmp_path, zh_dossier, creds, capsys, monkeypatch):
+    """`sign` and `verify` as a user runs them, each in a real process once; the further
+    verifications in this process, through the same entry point."""
     dossier, p12, root, other = tmp_path / "d.pdf", tmp_path / "signer.p12", tmp_path / "root.pem", tmp_path / "other.pem"
     dossier.write_bytes(zh_dossier[0])
     p12.write_bytes(creds.p12)
@@ -127,28 +146,28 @@ def test_cli_sign_then_verify_with_exit_codes(tmp_path, zh_dossier, creds):
 
     # an untrusted signer of an unaltered file: its own exit code; checked on the data only
     # (no page rendering) would be 5, so this run shows the page check passed too
-    done = _cli("verify", str(out), "--trust", str(other), "--lang", "en")
-    assert done.returncode == 6, done.stdout + done.stderr
-    assert "does not chain" in done.stdout
+    code, stdout, stderr = _main(capsys, monkeypatch, "verify", str(out), "--trust", str(other), "--lang", "en")
+    assert code == 6, stdout + stderr
+    assert "does not chain" in stdout
 
     edited = tmp_path / "edited.pdf"
     edited.write_bytes(add_text_after_signing(out.read_bytes()))
-    done = _cli("verify", str(edited))
-    assert done.returncode == 1 and "签名后被改动" in done.stderr and "Traceback" not in done.stderr
+    code, stdout, stderr = _main(capsys, monkeypatch, "verify", str(edited))
+    assert code == 1 and "签名后被改动" in stderr and "Traceback" not in stderr
 
 
 @pytest.mark.parametrize(
     ("case", "expect"),
     [("wrong_password", "证书口令不正确"), ("not_p12", "不是PKCS#12格式"), ("no_password", "ASSESSOR_P12_PASSWORD"), ("not_pdf", "不是可读取的PDF")],
 )
-def test_cli_sign_errors_are_messages(tmp_path, zh_dossier, creds, case, expect):
+def test_cli_sign_errors_are_messages(tmp_path, zh_dossier, creds, case, expect, capsys, monkeypatch):
     dossier, p12 = tmp_path / "d.pdf", tmp_path / "signer.p12"
     dossier.write_bytes(zh_dossier[0] if case != "not_pdf" else b"not a pdf at all")
     p12.write_bytes(creds.p12 if case != "not_p12" else b"hello")
     password = {"wrong_password": "wrong", "no_password": None}.get(case, PASSWORD)
-    done = _cli("sign", str(dossier), "--p12", str(p12), "-o", str(tmp_path / "out.pdf"), password=password)
-    assert done.returncode == 2
-    assert expect in done.stderr and "Traceback" not in done.stderr
+    code, _, stderr = _main(capsys, monkeypatch, "sign", str(dossier), "--p12", str(p12), "-o", str(tmp_path / "out.pdf"), password=password)
+    assert code == 2
+    assert expect in stderr and "Traceback" not in stderr
     assert not (tmp_path / "out.pdf").exists()
 
 
@@ -162,9 +181,9 @@ def test_a_second_signature_is_not_a_change(signed, creds):
     assert all(c.changed_after for c in check_signatures(add_text_after_signing(cosigned)))
 
 
-def test_cli_trust_file_that_is_no_certificate(tmp_path, zh_dossier):
+def test_cli_trust_file_that_is_no_certificate(tmp_path, zh_dossier, capsys, monkeypatch):
     dossier, bad = tmp_path / "d.pdf", tmp_path / "root.pem"
     dossier.write_bytes(zh_dossier[0])
     bad.write_bytes(b"-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n")
-    done = _cli("verify", str(dossier), "--trust", str(bad), "--lang", "en")
-    assert done.returncode == 2 and "is not a certificate" in done.stderr and "Traceback" not in done.stderr
+    code, _, stderr = _main(capsys, monkeypatch, "verify", str(dossier), "--trust", str(bad), "--lang", "en")
+    assert code == 2 and "is not a certificate" in stderr and "Traceback" not in stderr

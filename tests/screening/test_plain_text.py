@@ -12,15 +12,10 @@ import io
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 import zipfile
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -28,11 +23,10 @@ from streamlit.testing.v1 import AppTest
 from assessor.i18n import t
 from assessor.ui.screening import WORD_JOINER, plain
 
-from .conftest import ROOT, another_insurer, example, with_hashes
+from browser_support import artifacts, needs_chromium, open_page, streamlit_server
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = ROOT / "test-artifacts"
+from .conftest import another_insurer, example, with_hashes
+
 TIMEOUT = int(os.environ.get("E2E_TIMEOUT_MS", "90000"))
 
 
@@ -137,91 +131,55 @@ def recorder():
         server.server_close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def app_url(tmp_path):
-    port = _free_port()
-    env = dict(os.environ, ASSESSOR_DATA_DIR=str(tmp_path / "data"), PYTHONUNBUFFERED="1")
-    env.pop("ASSESSOR_DATABASE_URL", None)
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=(tmp_path / "server.log").open("wb"), stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert process.poll() is None, (tmp_path / "server.log").read_text()
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "streamlit did not start"
-                time.sleep(0.3)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+    with streamlit_server(tmp_path / "server.log", data_dir=tmp_path / "data") as url:
+        yield url
 
 
 @pytest.mark.e2e
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed (scripts/setup.sh test installs it)")
-def test_opening_every_row_in_chromium_fetches_nothing_from_file_text(recorder, app_url, tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+@needs_chromium
+def test_opening_every_row_in_chromium_fetches_nothing_from_file_text(recorder, app_url, browser, tmp_path):
+    from playwright.sync_api import expect
 
     url, seen = recorder
     files = hostile(url)
     requested: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-            page.set_default_timeout(TIMEOUT)
-            expect.set_options(timeout=TIMEOUT)  # a busy 2-core machine: generous, never a pass/fail on speed
-            page.on("request", lambda request: requested.append(request.url))
-            page.goto(f"{app_url}/screening")
-            expect(page.get_by_role("heading", name=t("screening.title", "zh"))).to_be_visible()
-            page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
-                [{"name": name, "mimeType": "application/octet-stream", "buffer": data} for name, data in files]
-            )
-            expect(page.get_by_role("button", name="Remove [zip](hostile-zip).zip")).to_be_visible()  # Streamlit's own label
-            as_of = t("screening.page.as_of", "zh")
-            for segment, value in (("year", "2026"), ("month", "06"), ("day", "30")):
-                page.get_by_role("spinbutton", name=f"{segment}, {as_of}").click()
-                page.keyboard.type(value)
-            page.keyboard.press("Escape")  # close the calendar the segments opened
-            page.get_by_role("button", name=t("screening.page.run", "zh")).click()
-            expect(page.locator("[data-testid=stDataFrame]")).to_be_visible()
-            drill = page.get_by_role("combobox", name=t("screening.page.drill", "zh"))
-            labels = ["![f](hostile-file.png)申请.json", "[zip](hostile-zip).zip!![z](hostile-member.png).json", "[zip](hostile-zip).zip!<img src=hostile-member-html.png>.json"]
-            expect(page.get_by_role("button", name=t("screening.page.download_pdf", "zh"))).to_be_visible()  # the page is drawn to its end
-            for label in labels:
-                _choose(page, drill, label)
-                # The file's own name, as written, heads its drill-down.
-                expect(page.locator("[data-testid=stMarkdownContainer]").filter(has_text=label).first).to_be_visible()
-                if label == labels[0]:  # its flags quote the shared manager and address as typed
-                    expect(page.get_by_text(as_read(f"![m]({url}/manager.png)")).first).to_be_visible()
-                    expect(page.get_by_text(as_read(f"<img src={url}/address.png>测试市1号")).first).to_be_visible()
-                    page.screenshot(path=str(_artifacts() / "screening-hostile.png"), full_page=True)
-            for leak in (f"a[href*='{url}']", f"img[src*='{url}']", "img[src*='hostile-']", "a[href*='hostile-']"):
-                assert page.locator(leak).count() == 0, leak
-            # One click downloads the summary PDF of the current table.
-            with page.expect_download() as info:
-                page.get_by_role("button", name=t("screening.page.download_pdf", "zh")).click()
-            pdf = tmp_path / "summary.pdf"
-            info.value.save_as(pdf)
-            assert pdf.read_bytes().startswith(b"%PDF-")
-        finally:
-            browser.close()
+    page = open_page(browser, timeout_ms=TIMEOUT, accept_downloads=True)
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{app_url}/screening")
+    expect(page.get_by_role("heading", name=t("screening.title", "zh"))).to_be_visible()
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
+        [{"name": name, "mimeType": "application/octet-stream", "buffer": data} for name, data in files]
+    )
+    expect(page.get_by_role("button", name="Remove [zip](hostile-zip).zip")).to_be_visible()  # Streamlit's own label
+    as_of = t("screening.page.as_of", "zh")
+    for segment, value in (("year", "2026"), ("month", "06"), ("day", "30")):
+        page.get_by_role("spinbutton", name=f"{segment}, {as_of}").click()
+        page.keyboard.type(value)
+    page.keyboard.press("Escape")  # close the calendar the segments opened
+    page.get_by_role("button", name=t("screening.page.run", "zh")).click()
+    expect(page.locator("[data-testid=stDataFrame]")).to_be_visible()
+    drill = page.get_by_role("combobox", name=t("screening.page.drill", "zh"))
+    labels = ["![f](hostile-file.png)申请.json", "[zip](hostile-zip).zip!![z](hostile-member.png).json", "[zip](hostile-zip).zip!<img src=hostile-member-html.png>.json"]
+    expect(page.get_by_role("button", name=t("screening.page.download_pdf", "zh"))).to_be_visible()  # the page is drawn to its end
+    for label in labels:
+        _choose(page, drill, label)
+        # The file's own name, as written, heads its drill-down.
+        expect(page.locator("[data-testid=stMarkdownContainer]").filter(has_text=label).first).to_be_visible()
+        if label == labels[0]:  # its flags quote the shared manager and address as typed
+            expect(page.get_by_text(as_read(f"![m]({url}/manager.png)")).first).to_be_visible()
+            expect(page.get_by_text(as_read(f"<img src={url}/address.png>测试市1号")).first).to_be_visible()
+            page.screenshot(path=str(artifacts() / "screening-hostile.png"), full_page=True)
+    for leak in (f"a[href*='{url}']", f"img[src*='{url}']", "img[src*='hostile-']", "a[href*='hostile-']"):
+        assert page.locator(leak).count() == 0, leak
+    # One click downloads the summary PDF of the current table.
+    with page.expect_download() as info:
+        page.get_by_role("button", name=t("screening.page.download_pdf", "zh")).click()
+    pdf = tmp_path / "summary.pdf"
+    info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    page.close()  # as closing the browser did: what was in flight now reaches the recorder or never does
     time.sleep(1)  # a request in flight when the page closed still reaches the recorder
     assert seen == []
     assert [r for r in requested if "hostile-" in r or r.startswith(url)] == []
@@ -246,8 +204,3 @@ def _choose(page, box, label: str) -> None:
         option.click()
         return
     raise AssertionError(f"option {label!r} never appeared")
-
-
-def _artifacts() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
