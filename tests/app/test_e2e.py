@@ -82,6 +82,7 @@ def test_load_example_see_verdict_download_dossier_reload_and_find_draft(server,
     page.screenshot(path=str(artifacts() / "e2e-dossier.png"))
 
     # Reload the browser: the draft is still there, in the form and in the list of drafts.
+    page.wait_for_url(re.compile(r"[?&]draft="))  # the address is written at the end of the run
     page.reload()
     page.get_by_role("link", name=t("app.nav.intake", "zh")).first.click()
     expect(page.get_by_label(t("app.field.applicant.name", "zh"))).to_have_value("华安信达财产保险股份有限公司")
@@ -92,9 +93,13 @@ def test_load_example_see_verdict_download_dossier_reload_and_find_draft(server,
     # A new browser context (a closed and reopened browser, no URL) lists the draft too.
     fresh = open_page(browser)
     fresh.goto(url)
+    expect(fresh.get_by_label(t("app.intake.example_choice", "zh"))).to_be_enabled()
+    settle(fresh)  # the new session's first run is over: a click now is not lost to it
     fresh.get_by_text(t("app.drafts.title", "zh")).click()
     expect(fresh.get_by_label(t("app.drafts.pick", "zh"))).to_have_value(re.compile("^华安信达财产保险股份有限公司 · 武汉"))
     fresh.get_by_role("button", name=t("app.drafts.resume", "zh")).click()
+    expect(fresh.get_by_text(t("app.drafts.resumed", "zh"))).to_be_visible()
+    settle(fresh)
     expect(fresh.get_by_label(t("app.field.applicant.name", "zh"))).to_have_value("华安信达财产保险股份有限公司")
     fresh.keyboard.press("Escape")
     fresh.screenshot(path=str(artifacts() / "e2e-new-session.png"))
@@ -214,6 +219,7 @@ def test_reload_keeps_date_readings_and_language(server, browser):
     page.get_by_text(t("app.sidebar.language_name.en", "zh")).click()
     settle(page)
     expect(page.get_by_role("heading", name=t("app.assessment.findings", "en"))).to_be_visible()
+    page.wait_for_url(re.compile(r"[?&]lang=en"))  # the address is written at the end of the run
 
     page.reload()
     expect(page.get_by_role("heading", name=t("app.assessment.findings", "en"))).to_be_visible()
