@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .core.engine import Assessment, Status, window_start
-from .i18n import both, format_decimal
+from .i18n import both, format_decimal, t
 from .core.model import Application, first_uncounted_month, month_end
 from .core.kinds import resolve
 from .core.rulebook import Rulebook
@@ -253,10 +253,9 @@ def plotly_figure(chart: Chart, lang: str = "zh") -> go.Figure:
 
 def date_axis(lang: str) -> dict[str, Any]:
     """Dates on a plotly axis as the reader writes them: 2025年7月 in Chinese (plotly's own
-    default would say "Jul 2025"), 2025-07 in English; the day in full when hovered."""
-    if lang == "en":
-        return {"tickformat": "%Y-%m", "hoverformat": "%Y-%m-%d"}
-    return {"tickformat": "%Y年%-m月", "hoverformat": "%Y年%-m月%-d日"}
+    default would say "Jul 2025"), 2025-07 in English; the day in full when hovered. The forms
+    are the locale's own (`units.axis_month`, `units.axis_day`), in d3's time-format codes."""
+    return {"tickformat": t("units.axis_month", lang), "hoverformat": t("units.axis_day", lang)}
 
 
 # ---------------------------------------------------------------- SVG (the dossier)

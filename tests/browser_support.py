@@ -135,3 +135,23 @@ def artifacts() -> Path:
     """test-artifacts/, where screenshots and reports go."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def draft_in_address(page) -> str:
+    """The draft the page edits, as its address names it (`?draft=<id>`)."""
+    import re
+
+    match = re.search(r"[?&]draft=([0-9a-f]+)", page.url)
+    assert match, page.url
+    return match.group(1)
+
+
+def download_json(page, label: str, folder: Path) -> dict:
+    """Click the download button `label` and read the JSON file it gives."""
+    import json
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name=label, exact=True).click()
+    saved = folder / info.value.suggested_filename
+    info.value.save_as(saved)
+    return json.loads(saved.read_text(encoding="utf-8"))

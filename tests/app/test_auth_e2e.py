@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from browser_support import artifacts, free_port, needs_chromium, open_page, settle, streamlit_server
+from browser_support import artifacts, draft_in_address, free_port, needs_chromium, open_page, settle, streamlit_server
 
 EXAMPLE = "01-eligible-two-sites.json"
 APPLICANT = "华安信达财产保险股份有限公司"
@@ -99,11 +99,6 @@ def sign_in(browser, app_url: str, sub: str):
     return page
 
 
-def _draft_id(page) -> str:
-    match = re.search(r"[?&]draft=([0-9a-f]+)", page.url)
-    assert match, page.url
-    return match.group(1)
-
 
 def _register(tmp: Path):
     from assessor.store import CaseStore
@@ -124,7 +119,7 @@ def alices_draft(app_server, shared_chromium) -> str:
     page.get_by_role("button", name=_t("app.intake.load_example")).click()
     expect(page.get_by_label(_t("app.field.applicant.name"))).to_have_value(APPLICANT)
     settle(page)
-    draft_id = _draft_id(page)
+    draft_id = draft_in_address(page)
     # The drafts list names the signed-in identity as the author, not a typed name.
     page.get_by_text(_t("app.drafts.title")).click()
     expect(page.get_by_label(_t("app.drafts.pick"))).to_have_value(re.compile(rf"^{APPLICANT} · .* · alice@org-a\.example · "))
@@ -137,7 +132,7 @@ def alices_draft(app_server, shared_chromium) -> str:
     page.get_by_label(_t("app.field.applicant.contact_person")).fill("王五")
     page.keyboard.press("Enter")
     settle(page)
-    assert _draft_id(page) == draft_id
+    assert draft_in_address(page) == draft_id
     page.context.close()
     return draft_id
 
@@ -173,7 +168,7 @@ def test_another_organisation_sees_nothing_of_the_draft_not_even_by_its_address(
     page.get_by_label(_t("app.field.applicant.name")).fill("乙财产保险股份有限公司")
     page.keyboard.press("Enter")
     settle(page)
-    own = _draft_id(page)
+    own = draft_in_address(page)
     with _register(tmp) as register:
         assert register.load_draft(own).organisation == "org-b"
         assert [d.id for d in register.list_drafts(organisations=["org-a"])] == [alices_draft]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import ROOT, artifacts, needs_chromium, open_page, settle, streamlit_server
+from browser_support import ROOT, artifacts, download_json, draft_in_address, needs_chromium, open_page, settle, streamlit_server
 
 pytestmark = [pytest.mark.e2e, needs_chromium]
 
@@ -123,17 +123,9 @@ def _open_with_example(browser, url: str, example: str = "01-eligible-two-sites.
     return page
 
 
-def _draft_id(page) -> str:
-    """The draft the page edits, as its address names it."""
-    match = re.search(r"[?&]draft=([0-9a-f]+)", page.url)
-    assert match, page.url
-    return match.group(1)
-
 
 def test_download_after_an_edit_holds_the_edit(server, browser, tmp_path):
     """Planned seats 600 -> 610, Enter, 下载JSON: the file says 610 (it said 600 before)."""
-    import json
-
     from playwright.sync_api import expect
 
     from assessor.i18n import t
@@ -146,11 +138,7 @@ def test_download_after_an_edit_holds_the_edit(server, browser, tmp_path):
     seats.fill("610")
     seats.press("Enter")
     settle(page)
-    with page.expect_download() as info:
-        page.get_by_role("button", name=t("app.intake.download_json", "zh"), exact=True).click()
-    saved = tmp_path / "application.json"
-    info.value.save_as(saved)
-    assert json.loads(saved.read_text(encoding="utf-8"))["proposed_site"]["planned_seats"] == 610
+    assert download_json(page, t("app.intake.download_json", "zh"), tmp_path)["proposed_site"]["planned_seats"] == 610
 
     from assessor.intake.excel import application_from_workbook
 
@@ -173,7 +161,7 @@ def test_opening_sections_writes_no_version(server, browser):
     with CaseStore(register_url) as register:
         drafts_before = len(register.list_drafts())  # the module's other tests share the register
     page = _open_with_example(browser, url)
-    draft_id = _draft_id(page)
+    draft_id = draft_in_address(page)
     for name in ("premiums", "unifications", "sites", "proposed", "records", "applicant"):
         page.get_by_role("tab", name=t(f"app.intake.tab.{name}", "zh")).click()
         settle(page)
@@ -191,7 +179,7 @@ def test_opening_sections_writes_no_version(server, browser):
 
     with CaseStore(register_url) as register:
         assert len(register.list_drafts()) == drafts_before + 1
-        assert _draft_id(page) == draft_id
+        assert draft_in_address(page) == draft_id
         assert [v.version for v in register.history(draft_id)] == [1, 2]
         diff = changes(register.load_version(draft_id, 1).data, register.load_version(draft_id, 2).data)
         assert [(c.path, c.before, c.after) for c in diff] == [("proposed_site.planned_seats", 600, 610)]
@@ -265,8 +253,6 @@ def test_a_badly_typed_ledger_cell_is_kept_and_its_problem_shown(server, browser
 
 def test_a_typed_date_applies_on_enter_and_shows_in_one_form(server, browser, tmp_path):
     """集中销售起始日: typed 2021/3/5, Enter, 下载JSON: the file says 2021-03-05, the field 2021年3月5日."""
-    import json
-
     from playwright.sync_api import expect
 
     from assessor.core.model import CentralizedSelling
@@ -282,11 +268,7 @@ def test_a_typed_date_applies_on_enter_and_shows_in_one_form(server, browser, tm
     since.fill("2021/3/5")
     since.press("Enter")
     settle(page)
-    with page.expect_download() as info:
-        page.get_by_role("button", name=t("app.intake.download_json", "zh"), exact=True).click()
-    saved = tmp_path / "application.json"
-    info.value.save_as(saved)
-    assert json.loads(saved.read_text(encoding="utf-8"))["centralized_selling"]["since"] == "2021-03-05"
+    assert download_json(page, t("app.intake.download_json", "zh"), tmp_path)["centralized_selling"]["since"] == "2021-03-05"
     page.reload()
     page.get_by_role("tab", name=t("app.intake.tab.premiums", "zh")).click()
     expect(page.get_by_role("textbox", name=shape.field_of(CentralizedSelling, ("since",)).shown("zh"))).to_have_value("2021年3月5日")

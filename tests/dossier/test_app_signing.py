@@ -23,14 +23,22 @@ def app(tmp_path, monkeypatch) -> AppTest:
     monkeypatch.delenv("ASSESSOR_DATABASE_URL", raising=False)
     at = AppTest.from_file(str(APP), default_timeout=180)
     at.run()
-    at._page_hash = calc_hash("intake")
-    at.run()
-    at.selectbox(key="example.choice").set_value("01-eligible-two-sites.json").run()
-    at.button(key="btn.example").click().run()
-    at._page_hash = calc_hash("dossier")
-    at.run()
+    _load_example(at, "01-eligible-two-sites.json")
+    _open(at, "dossier")
     assert not at.exception, at.exception
     return at
+
+
+def _open(at: AppTest, page: str) -> None:
+    at._page_hash = calc_hash(page)
+    at.run()
+
+
+def _load_example(at: AppTest, name: str) -> None:
+    """From the intake page, with its selector and button, as a user loads an example."""
+    _open(at, "intake")
+    at.selectbox(key="example.choice").set_value(name).run()
+    at.button(key="btn.example").click().run()
 
 
 def _sign(at: AppTest, p12: bytes, password: str) -> AppTest:
@@ -78,15 +86,10 @@ def test_cc_and_uploaded_evidence_reach_the_pdf(app):
     start = "电销专用产品集中销售启动文件.pdf"
     # example 06 is eligible today and opens on 2027-04-01: until then the app (whose 成文日期
     # is today) writes a 请示, which carries the 版记; a gap report never does
-    app._page_hash = calc_hash("intake")
-    app.run()
-    app.selectbox(key="example.choice").set_value("06-serious-complaint.json").run()
-    app.button(key="btn.example").click().run()
-    app._page_hash = calc_hash("assessment")
-    app.run()
+    _load_example(app, "06-serious-complaint.json")
+    _open(app, "assessment")
     app.text_input(key="f.as_of.text@zh").input(date.today().isoformat()).run()
-    app._page_hash = calc_hash("dossier")
-    app.run()
+    _open(app, "dossier")
     app.text_input(key="f.cc").input("中国保险行业协会").run()
     app.file_uploader(key="dossier.evidence").set_value([(start, plain_pdf(), "application/pdf"), ("其他.pdf", b"x", "application/pdf")]).run()
     captions = "\n".join(c.value for c in app.caption).replace("\\", "")

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessor.i18n import t
-from assessor.intake import ApplicationError, parse_application
+from assessor.core.model import Application
+from assessor.intake import ApplicationError, dump_application, parse_application
 from assessor.intake.json_file import MAX_DEPTH, MAX_PROBLEMS, VALUE_BUDGET
 
 MB = 2**20
@@ -131,17 +132,20 @@ _fields = st.sampled_from(["applicant", "premiums", "existing_sites", "proposed_
 @given(st.dictionaries(_fields, _values, max_size=4))
 def test_any_json_document_gives_an_application_or_bounded_writable_problems(changes):
     document = json.loads(json_with()) | changes
+    text = json.dumps(document, ensure_ascii=True)  # no NaN or infinity is drawn: always JSON
     try:
-        text = json.dumps(document, ensure_ascii=True)
-    except ValueError:
-        return
-    try:
-        parse_application(text)
+        application = parse_application(text)
     except ApplicationError as exc:
         assert 1 <= len(exc.problems) <= MAX_PROBLEMS + 1
         for lang in ("zh", "en"):
-            for line in exc.lines(lang):
-                line.encode("utf-8")  # every line can be printed
+            lines = exc.lines(lang)
+            assert lines and all(line.strip() for line in lines)
+            for line in lines:
+                line.encode("utf-8")  # every line can be printed: no lone surrogate reaches it
+    else:
+        # What reads is a whole application whose own JSON reads back to the same application.
+        assert isinstance(application, Application)
+        assert parse_application(dump_application(application)) == application
 
 
 @settings(max_examples=30, deadline=None)
