@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 from assessor.i18n import t
 from assessor.ui.screening import WORD_JOINER, plain
 
-from browser_support import artifacts, needs_chromium, open_page, streamlit_server
+from browser_support import artifacts, needs_chromium, open_page, settle, streamlit_server
 
 from .conftest import another_insurer, example, with_hashes
 
@@ -173,7 +173,9 @@ def test_opening_every_row_in_chromium_fetches_nothing_from_file_text(recorder, 
             page.screenshot(path=str(artifacts() / "screening-hostile.png"), full_page=True)
     for leak in (f"a[href*='{url}']", f"img[src*='{url}']", "img[src*='hostile-']", "a[href*='hostile-']"):
         assert page.locator(leak).count() == 0, leak
-    # One click downloads the summary PDF of the current table.
+    # One click downloads the summary PDF of the current table (once the last choice's rerun is
+    # over: a click during it would go to the button as it was).
+    settle(page)
     with page.expect_download() as info:
         page.get_by_role("button", name=t("screening.page.download_pdf", "zh")).click()
     pdf = tmp_path / "summary.pdf"
